@@ -1,0 +1,107 @@
+-- One row per staged security bar with the context its suite validates: the seed's calendar,
+-- board limit and currency, and the previous close taken from staging or merged history.
+WITH staged AS (
+    SELECT symbol, trade_date, open, high, low, close, volume, amount, currency, source_file
+    FROM staging.security_bars
+),
+
+merged AS (
+    SELECT symbol, trade_date, close
+    FROM gate_history_security_bars
+),
+
+securities AS (
+    SELECT symbol, calendar, board, currency
+    FROM ref.securities
+),
+
+boards AS (
+    SELECT board, daily_limit
+    FROM ref.boards
+),
+
+sessions AS (
+    SELECT calendar, session_date
+    FROM ref.sessions
+),
+
+seeded AS (
+    SELECT
+        securities.symbol,
+        securities.calendar,
+        securities.currency AS seed_currency,
+        coalesce(boards.daily_limit, $unlimited_move) + $tolerance AS board_ceiling
+    FROM securities
+    LEFT JOIN boards USING (board)
+),
+
+numbered_sessions AS (
+    SELECT
+        calendar,
+        session_date,
+        row_number() OVER (PARTITION BY calendar ORDER BY session_date) AS session_no
+    FROM sessions
+),
+
+-- Merged days already staged again are dropped so each day appears once in the close chain.
+chain AS (
+    SELECT *, true AS is_staged
+    FROM staged
+    UNION ALL BY NAME
+    SELECT *, false AS is_staged
+    FROM merged
+    WHERE NOT EXISTS (
+        SELECT 1 FROM staged
+        WHERE staged.symbol = merged.symbol AND staged.trade_date = merged.trade_date
+    )
+),
+
+chained AS (
+    SELECT
+        *,
+        lag(close) OVER (PARTITION BY symbol ORDER BY trade_date) AS prev_close,
+        min(trade_date) OVER (PARTITION BY symbol) AS first_date
+    FROM chain
+),
+
+final AS (
+    SELECT
+        chained.symbol,
+        chained.trade_date,
+        chained.open,
+        chained.high,
+        chained.low,
+        chained.close,
+        chained.volume,
+        chained.currency,
+        chained.source_file,
+        least(chained.open, chained.close) AS body_low,
+        greatest(chained.open, chained.close) AS body_high,
+        seeded.seed_currency,
+        CASE WHEN seeded.calendar IS NOT NULL THEN on_day.session_no IS NOT NULL END AS is_session,
+        chained.prev_close,
+        abs(chained.close / chained.prev_close - 1) AS abs_move,
+        -- New listings trade without a limit for their first sessions.
+        CASE
+            WHEN on_day.session_no - on_first.session_no <= $listing_sessions THEN NULL
+            ELSE seeded.board_ceiling
+        END AS move_ceiling,
+        nullif(concat_ws(', ',
+            CASE WHEN NOT isfinite(chained.open) THEN 'open' END,
+            CASE WHEN NOT isfinite(chained.high) THEN 'high' END,
+            CASE WHEN NOT isfinite(chained.low) THEN 'low' END,
+            CASE WHEN NOT isfinite(chained.close) THEN 'close' END,
+            CASE WHEN NOT isfinite(chained.volume) THEN 'volume' END,
+            CASE WHEN NOT isfinite(chained.amount) THEN 'amount' END
+        ), '') AS nonfinite_columns
+    FROM chained
+    LEFT JOIN seeded USING (symbol)
+    LEFT JOIN numbered_sessions AS on_day
+        ON on_day.calendar = seeded.calendar AND on_day.session_date = chained.trade_date
+    LEFT JOIN numbered_sessions AS on_first
+        ON on_first.calendar = seeded.calendar AND on_first.session_date = chained.first_date
+    WHERE chained.is_staged
+)
+
+SELECT * FROM final
+ORDER BY symbol, trade_date

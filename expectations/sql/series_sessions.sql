@@ -1,0 +1,105 @@
+-- Every session a daily series of $dataset should have between its first staged date (or its
+-- last merged date, so the seam with history is covered too) and its last staged date, flagged
+-- present or missing. Sessions inside a security's suspension window are not expected.
+WITH staged AS (
+    SELECT 'index_bars' AS dataset, index_code AS series, trade_date, source_file
+    FROM staging.index_bars
+    UNION ALL
+    SELECT 'security_bars', symbol, trade_date, source_file
+    FROM staging.security_bars
+    UNION ALL
+    SELECT 'margin', exchange, trade_date, source_file
+    FROM staging.margin
+),
+
+merged AS (
+    SELECT 'index_bars' AS dataset, index_code AS series, trade_date
+    FROM gate_history_index_bars
+    UNION ALL
+    SELECT 'security_bars', symbol, trade_date
+    FROM gate_history_security_bars
+    UNION ALL
+    SELECT 'margin', exchange, trade_date
+    FROM gate_history_margin
+),
+
+calendars AS (
+    SELECT 'index_bars' AS dataset, index_code AS series, calendar
+    FROM ref.indices
+    UNION ALL
+    SELECT 'security_bars', symbol, calendar
+    FROM ref.securities
+    UNION ALL
+    SELECT DISTINCT 'margin', exchange, $margin_calendar
+    FROM staging.margin
+),
+
+sessions AS (
+    SELECT calendar, session_date
+    FROM ref.sessions
+),
+
+suspensions AS (
+    SELECT 'security_bars' AS dataset, symbol AS series, start_date, end_date
+    FROM ref.suspensions
+),
+
+staged_spans AS (
+    SELECT
+        series,
+        min(trade_date) AS first_staged,
+        max(trade_date) AS last_staged,
+        arg_max(source_file, trade_date) AS source_file
+    FROM staged
+    WHERE dataset = $dataset AND series IS NOT NULL AND trade_date IS NOT NULL
+    GROUP BY series
+),
+
+merged_ends AS (
+    SELECT series, max(trade_date) AS last_merged
+    FROM merged
+    WHERE dataset = $dataset
+    GROUP BY series
+),
+
+present AS (
+    SELECT series, trade_date FROM staged WHERE dataset = $dataset
+    UNION
+    SELECT series, trade_date FROM merged WHERE dataset = $dataset
+),
+
+spans AS (
+    SELECT
+        staged_spans.series,
+        calendars.calendar,
+        least(staged_spans.first_staged, merged_ends.last_merged) AS first_date,
+        staged_spans.last_staged AS last_date,
+        staged_spans.source_file
+    FROM staged_spans
+    INNER JOIN calendars
+        ON calendars.dataset = $dataset AND calendars.series = staged_spans.series
+    LEFT JOIN merged_ends USING (series)
+),
+
+final AS (
+    SELECT
+        spans.series,
+        sessions.session_date AS trade_date,
+        present.trade_date IS NOT NULL AS is_present,
+        spans.source_file
+    FROM spans
+    INNER JOIN sessions
+        ON sessions.calendar = spans.calendar
+        AND sessions.session_date BETWEEN spans.first_date AND spans.last_date
+    LEFT JOIN present
+        ON present.series = spans.series AND present.trade_date = sessions.session_date
+    WHERE NOT EXISTS (
+        SELECT 1 FROM suspensions
+        WHERE suspensions.dataset = $dataset
+            AND suspensions.series = spans.series
+            AND sessions.session_date BETWEEN suspensions.start_date AND suspensions.end_date
+    )
+)
+
+SELECT * FROM final
+ORDER BY series, trade_date

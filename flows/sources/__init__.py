@@ -1,0 +1,1 @@
+"""Source clients: fetch raw payloads and land them untouched, nothing else."""

@@ -1,0 +1,92 @@
+"""Write bodies into the landing zone with their ``.meta.json`` and the ``manifest.json`` index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from snapshot_build.common import Repair
+
+ORIGINS = ("recorded", "reconstructed", "synthetic")
+PROVIDER_DIRS = ("eastmoney", "yahoo", "hkex")
+
+
+@dataclass(frozen=True)
+class Request:
+    """The provider request a body answers; the landing path is derived from it."""
+
+    url: str
+    params: dict[str, str]
+
+
+def pretty(document: object) -> bytes:
+    """Manifest formatting: sorted keys, two-space indent, UTF-8, trailing newline."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+class Landing:
+    """Collects the files of one snapshot build and writes the manifest last."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.entries: list[dict[str, str]] = []
+
+    def reset(self) -> None:
+        """Remove a previous build's output so a file dropped from the build cannot linger.
+
+        Only the provider folders and the manifest are removed; ``README.md`` is hand-written.
+        """
+        for name in PROVIDER_DIRS:
+            shutil.rmtree(self.root / name, ignore_errors=True)
+        (self.root / "manifest.json").unlink(missing_ok=True)
+
+    def write(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        provider: str,
+        dataset: str,
+        subject: str,
+        request: Request,
+        origin: str,
+        origin_detail: str,
+        repairs: Iterable[Repair] = (),
+    ) -> None:
+        """Write ``body`` at ``path`` (relative to the root) and its ``.meta.json`` beside it."""
+        if origin not in ORIGINS:
+            raise ValueError(f"{path}: origin {origin!r} is not one of {ORIGINS}")
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        meta = {
+            "provider": provider,
+            "dataset": dataset,
+            "subject": subject,
+            "request": {"url": request.url, "params": request.params},
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "bytes": len(body),
+            "origin": origin,
+            "origin_detail": origin_detail,
+            "repairs": [repair.as_dict() for repair in repairs],
+            "recorded_at": None,
+        }
+        target.with_name(target.name + ".meta.json").write_bytes(pretty(meta))
+        self.entries.append({
+            "path": path, "provider": provider, "dataset": dataset, "subject": subject,
+            "origin": origin, "origin_detail": origin_detail,
+        })
+
+    def write_manifest(self) -> Path:
+        """Write ``manifest.json`` listing every body sorted by path."""
+        paths = [entry["path"] for entry in self.entries]
+        if len(set(paths)) != len(paths):
+            raise ValueError("two bodies were written to the same path")
+        manifest = self.root / "manifest.json"
+        manifest.write_bytes(pretty(sorted(self.entries, key=lambda entry: entry["path"])))
+        return manifest

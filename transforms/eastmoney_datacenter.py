@@ -1,0 +1,150 @@
+"""Eastmoney ``datacenter-web`` report payloads → valuation, forecast, IPO and margin frames."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from transforms.errors import PayloadError
+from transforms.payload import decode_json, require, strict_date, strict_float
+from transforms.schemas import EPS_FORECAST, IPO_LISTINGS, MARGIN, VALUATION, conform
+
+PROVIDER = "eastmoney"
+YI = 1e8
+WAN = 1e4
+MARGIN_MARKETS = {"007": "SSE", "001": "SZSE"}
+IPO_MARKETS = {
+    "上交所科创板": ("SSE", "STAR"),
+    "深交所创业板": ("SZSE", "CHINEXT"),
+    "上交所主板": ("SSE", "MAIN"),
+    "深交所主板": ("SZSE", "MAIN"),
+}
+
+
+def report_rows(
+    body: bytes, dataset: str, subject: str, fields: dict[str, str]
+) -> pl.DataFrame:
+    """Check the report envelope and the columns this parser relies on; return them as strings.
+
+    ``fields`` maps provider column → our name. Extra provider columns are ignored; a missing or
+    renamed one is a contract error naming it.
+    """
+    doc = decode_json(body, PROVIDER, dataset, subject)
+    if not isinstance(doc, dict):
+        raise PayloadError(PROVIDER, dataset, "top level is not an object", subject=subject)
+    if doc.get("success") is False or doc.get("code") not in (0, None):
+        raise PayloadError(
+            PROVIDER, dataset, f"provider error code={doc.get('code')!r} "
+            f"message={doc.get('message')!r}", field="code", subject=subject,
+        )
+    rows = require(doc, "result.data", list, PROVIDER, dataset, subject)
+    if not rows:
+        raise PayloadError(PROVIDER, dataset, "report returned no rows", field="result.data",
+                           subject=subject)
+    for position, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise PayloadError(PROVIDER, dataset, f"row {position} is not an object",
+                               field="result.data", subject=subject)
+        missing = [name for name in fields if name not in row]
+        if missing:
+            raise PayloadError(PROVIDER, dataset, f"row {position} lacks the column",
+                               field=missing[0], subject=subject)
+    columns: dict[str, list[Any]] = {
+        ours: [None if row[theirs] is None else str(row[theirs]) for row in rows]
+        for theirs, ours in fields.items()
+    }
+    return pl.DataFrame(columns, schema={ours: pl.String for ours in fields.values()})
+
+
+def valuation(body: bytes, subject: str) -> pl.DataFrame:
+    """``RPT_VALUEANALYSIS_DET`` daily A-share valuation → ``valuation`` rows (yuan)."""
+    dataset = "valuation"
+    frame = report_rows(body, dataset, subject, {
+        "SECUCODE": "symbol", "TRADE_DATE": "trade_date", "CLOSE_PRICE": "close",
+        "PE_TTM": "pe_ttm", "TOTAL_MARKET_CAP": "market_cap", "TOTAL_SHARES": "total_shares",
+    })
+    frame = strict_date(frame, "trade_date", PROVIDER, dataset, subject)
+    frame = strict_float(frame, ["close", "pe_ttm", "market_cap", "total_shares"],
+                         PROVIDER, dataset, subject)
+    return conform(frame, VALUATION)
+
+
+def eps_forecast(body: bytes, subject: str) -> pl.DataFrame:
+    """``RPT_WEB_RESPREDICT`` consensus EPS by fiscal year, as of each report date."""
+    dataset = "eps_forecast"
+    frame = report_rows(body, dataset, subject, {
+        "SECUCODE": "symbol", "REPORT_DATE": "report_date", "PREDICT_YEAR": "fiscal_year",
+        "EPS": "eps",
+    })
+    frame = strict_date(frame, "report_date", PROVIDER, dataset, subject)
+    frame = strict_float(frame, ["fiscal_year", "eps"], PROVIDER, dataset, subject)
+    return conform(frame, EPS_FORECAST)
+
+
+def ipo_listings(body: bytes, subject: str) -> pl.DataFrame:
+    """``RPTA_APP_IPOAPPLY`` A-share IPOs → ``ipo_listings`` rows; 万元 raised → yuan."""
+    dataset = "ipo_cn"
+    frame = report_rows(body, dataset, subject, {
+        "SECURITY_CODE": "code", "SECURITY_NAME_ABBR": "name", "TRADE_MARKET": "market",
+        "LISTING_DATE": "listing_date", "ISSUE_PRICE": "offer_price",
+        "LD_OPEN_PRICE": "first_day_open", "LD_CLOSE_PRICE": "first_day_close",
+        "TOTAL_RAISE_FUNDS": "funds_raised",
+    })
+    unknown = frame.filter(~pl.col("market").is_in(list(IPO_MARKETS)))
+    if unknown.height:
+        raise PayloadError(PROVIDER, dataset, f"unknown market {unknown['market'][0]!r}",
+                           field="TRADE_MARKET", subject=subject)
+    frame = strict_date(frame, "listing_date", PROVIDER, dataset, subject)
+    frame = strict_float(frame, ["offer_price", "first_day_open", "first_day_close",
+                                 "funds_raised"], PROVIDER, dataset, subject)
+    exchange = pl.col("market").replace_strict({k: v[0] for k, v in IPO_MARKETS.items()})
+    board = pl.col("market").replace_strict({k: v[1] for k, v in IPO_MARKETS.items()})
+    suffix = pl.when(exchange == "SSE").then(pl.lit(".SH")).otherwise(pl.lit(".SZ"))
+    return conform(
+        frame.with_columns(
+            (pl.col("code") + suffix).alias("symbol"),
+            exchange.alias("exchange"),
+            board.alias("board"),
+            pl.lit(None, dtype=pl.Date).alias("prospectus_date"),
+            (pl.col("funds_raised") * WAN).alias("funds_raised"),
+            pl.lit("CNY").alias("currency"),
+        ),
+        IPO_LISTINGS,
+    )
+
+
+def margin_total(body: bytes, subject: str) -> pl.DataFrame:
+    """``RPTA_WEB_MARGIN_DAILYTRADE`` market-wide balances in 亿元 → yuan, exchange TOTAL."""
+    dataset = "margin_total"
+    frame = report_rows(body, dataset, subject, {
+        "STATISTICS_DATE": "trade_date", "FIN_BALANCE": "financing_balance",
+        "LOAN_BALANCE": "lending_balance", "FIN_BUY_AMT": "financing_buy",
+    })
+    frame = strict_date(frame, "trade_date", PROVIDER, dataset, subject)
+    money = ["financing_balance", "lending_balance", "financing_buy"]
+    frame = strict_float(frame, money, PROVIDER, dataset, subject)
+    return conform(
+        frame.with_columns([pl.col(c) * YI for c in money] + [pl.lit("TOTAL").alias("exchange")]),
+        MARGIN,
+    )
+
+
+def margin_by_exchange(body: bytes, subject: str) -> pl.DataFrame:
+    """``RPTA_RZRQ_LSDB`` balances per exchange (yuan) → ``margin`` rows for SSE and SZSE."""
+    dataset = "margin_exchange"
+    frame = report_rows(body, dataset, subject, {
+        "DIM_DATE": "trade_date", "SCDM": "market", "RZYE": "financing_balance",
+        "RQYE": "lending_balance", "RZMRE": "financing_buy",
+    })
+    unknown = frame.filter(~pl.col("market").is_in(list(MARGIN_MARKETS)))
+    if unknown.height:
+        raise PayloadError(PROVIDER, dataset, f"unknown market code {unknown['market'][0]!r}",
+                           field="SCDM", subject=subject)
+    frame = strict_date(frame, "trade_date", PROVIDER, dataset, subject)
+    frame = strict_float(frame, ["financing_balance", "lending_balance", "financing_buy"],
+                         PROVIDER, dataset, subject)
+    return conform(
+        frame.with_columns(pl.col("market").replace_strict(MARGIN_MARKETS).alias("exchange")),
+        MARGIN,
+    )

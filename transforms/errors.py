@@ -1,0 +1,32 @@
+"""The one error a transform raises when a payload breaks its contract."""
+
+from __future__ import annotations
+
+
+class PayloadError(ValueError):
+    """A payload does not match the provider contract its parser expects.
+
+    Carries enough context (provider, dataset, field, request) for an operator to find the raw
+    body in the landing zone and see what changed upstream.
+    """
+
+    def __init__(
+        self,
+        provider: str,
+        dataset: str,
+        message: str,
+        *,
+        field: str | None = None,
+        subject: str | None = None,
+    ) -> None:
+        self.provider = provider
+        self.dataset = dataset
+        self.field = field
+        self.subject = subject
+        self.detail = message
+        where = f"{provider}/{dataset}"
+        if subject:
+            where += f" [{subject}]"
+        if field:
+            where += f" field '{field}'"
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,158 @@
+"""Helpers that turn a raw body into checked Python structures, or a precise PayloadError."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from transforms.errors import PayloadError
+
+
+def decode_json(body: bytes, provider: str, dataset: str, subject: str | None = None) -> Any:
+    """Decode a JSON body, naming the failure (HTML page, GBK text, truncation) when it is not."""
+    head = body[:200].lstrip().lower()
+    if not head:
+        raise PayloadError(provider, dataset, "empty response body", subject=subject)
+    if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):
+        raise PayloadError(
+            provider, dataset, "expected JSON but got an HTML/XML page", subject=subject
+        )
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PayloadError(
+            provider,
+            dataset,
+            f"body is not UTF-8 (byte {exc.start}); GBK-encoded text is not accepted",
+            subject=subject,
+        ) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        kind = "truncated" if exc.pos >= len(text.rstrip()) - 1 else "invalid"
+        raise PayloadError(
+            provider, dataset, f"{kind} JSON at char {exc.pos}: {exc.msg}", subject=subject
+        ) from exc
+
+
+def require(
+    obj: Any,
+    path: str,
+    kind: type | tuple[type, ...],
+    provider: str,
+    dataset: str,
+    subject: str | None = None,
+) -> Any:
+    """Walk a dotted path (``data.klines``, ``result.0.meta``) and check the leaf's type."""
+    node = obj
+    walked: list[str] = []
+    for part in path.split("."):
+        walked.append(part)
+        if isinstance(node, list) and part.isdigit():
+            index = int(part)
+            if index >= len(node):
+                raise PayloadError(
+                    provider, dataset, "list is empty or too short", field=".".join(walked),
+                    subject=subject,
+                )
+            node = node[index]
+        elif isinstance(node, dict):
+            if part not in node:
+                raise PayloadError(
+                    provider, dataset, "missing field", field=".".join(walked), subject=subject
+                )
+            node = node[part]
+        else:
+            raise PayloadError(
+                provider, dataset, f"expected an object, got {type(node).__name__}",
+                field=".".join(walked[:-1]) or "<root>", subject=subject,
+            )
+    if node is None or not isinstance(node, kind):
+        got = "null" if node is None else type(node).__name__
+        raise PayloadError(
+            provider, dataset, f"expected {_kind_name(kind)}, got {got}", field=path,
+            subject=subject,
+        )
+    return node
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(k.__name__ for k in kinds)
+
+
+def strict_float(
+    frame: pl.DataFrame,
+    columns: list[str],
+    provider: str,
+    dataset: str,
+    subject: str | None = None,
+    missing: tuple[str, ...] = ("-", ""),
+) -> pl.DataFrame:
+    """Cast string columns to Float64; ``missing`` markers become null, anything else must parse."""
+    exprs = []
+    for name in columns:
+        raw = pl.col(name).cast(pl.String).str.strip_chars()
+        exprs.append(
+            pl.when(raw.is_in(list(missing)) | raw.is_null())
+            .then(None)
+            .otherwise(raw)
+            .cast(pl.Float64, strict=False)
+            .alias(name)
+        )
+    cast = frame.with_columns(exprs)
+    for name in columns:
+        raw = pl.col(name).cast(pl.String).str.strip_chars()
+        bad = frame.filter(
+            raw.is_not_null() & ~raw.is_in(list(missing)) & cast[name].is_null()
+        )
+        if bad.height:
+            raise PayloadError(
+                provider,
+                dataset,
+                f"non-numeric value {bad[name][0]!r} ({bad.height} row(s))",
+                field=name,
+                subject=subject,
+            )
+    return cast
+
+
+def strict_date(
+    frame: pl.DataFrame,
+    column: str,
+    provider: str,
+    dataset: str,
+    subject: str | None = None,
+) -> pl.DataFrame:
+    """Parse ``YYYY-MM-DD`` (optionally followed by a time) into a Date, failing loudly."""
+    raw = pl.col(column).cast(pl.String).str.slice(0, 10)
+    parsed = frame.with_columns(raw.str.to_date("%Y-%m-%d", strict=False).alias(column))
+    bad = frame.filter(parsed[column].is_null())
+    if bad.height:
+        raise PayloadError(
+            provider, dataset, f"unparseable date {bad[column][0]!r}", field=column,
+            subject=subject,
+        )
+    return parsed
+
+
+def check_dates_ordered(
+    frame: pl.DataFrame,
+    column: str,
+    provider: str,
+    dataset: str,
+    subject: str | None = None,
+) -> None:
+    """Providers return one row per date in ascending order; anything else means a broken feed."""
+    dates = frame[column]
+    dup = frame.filter(dates.is_duplicated())
+    if dup.height:
+        raise PayloadError(
+            provider, dataset, f"duplicate date {dup[column][0]}", field=column, subject=subject
+        )
+    if not dates.is_sorted():
+        raise PayloadError(
+            provider, dataset, "dates are out of order", field=column, subject=subject
+        )

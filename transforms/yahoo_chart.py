@@ -1,0 +1,102 @@
+"""Yahoo Finance v8 chart payloads → daily bar and FX frames."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from transforms.errors import PayloadError
+from transforms.payload import check_dates_ordered, decode_json, require
+from transforms.schemas import FX_RATES, INDEX_BARS, SECURITY_BARS, conform
+
+PROVIDER = "yahoo"
+QUOTE_FIELDS = ("open", "high", "low", "close", "volume")
+
+
+def parse_chart(body: bytes, dataset: str, subject: str, ticker: str) -> pl.DataFrame:
+    """Parse a chart body into trade_date/OHLCV rows plus the quoted currency.
+
+    Timestamps are session starts in UTC; the local trade date comes from the exchange's own
+    time zone (``meta.exchangeTimezoneName``), not from ``gmtoffset``, which is the offset at
+    fetch time and is wrong across daylight-saving changes. ``null`` values are kept so that the
+    quality gate, not the parser, decides what a missing close means.
+    """
+    doc = decode_json(body, PROVIDER, dataset, subject)
+    error = doc.get("chart", {}).get("error") if isinstance(doc, dict) else None
+    if error:
+        raise PayloadError(PROVIDER, dataset, f"provider error {error!r}", field="chart.error",
+                           subject=subject)
+    result = require(doc, "chart.result.0", dict, PROVIDER, dataset, subject)
+    meta = require(result, "meta", dict, PROVIDER, dataset, subject)
+    symbol = meta.get("symbol")
+    if symbol is not None and symbol != ticker:
+        raise PayloadError(PROVIDER, dataset, f"answer is for {symbol!r}, requested {ticker!r}",
+                           field="meta.symbol", subject=subject)
+    tz = require(meta, "exchangeTimezoneName", str, PROVIDER, dataset, subject)
+    currency = require(meta, "currency", str, PROVIDER, dataset, subject)
+    timestamps = require(result, "timestamp", list, PROVIDER, dataset, subject)
+    if not timestamps:
+        raise PayloadError(PROVIDER, dataset, "no bars returned", field="timestamp",
+                           subject=subject)
+    quote = require(result, "indicators.quote.0", dict, PROVIDER, dataset, subject)
+    columns: dict[str, list[Any]] = {}
+    for name in QUOTE_FIELDS:
+        values = require(quote, name, list, PROVIDER, dataset, subject)
+        if len(values) != len(timestamps):
+            raise PayloadError(
+                PROVIDER, dataset,
+                f"{len(values)} values for {len(timestamps)} timestamps",
+                field=f"indicators.quote.0.{name}", subject=subject,
+            )
+        bad = next((v for v in values if v is not None and not _is_number(v)), None)
+        if bad is not None:
+            raise PayloadError(PROVIDER, dataset, f"non-numeric value {bad!r}",
+                               field=f"indicators.quote.0.{name}", subject=subject)
+        columns[name] = [None if v is None else float(v) for v in values]
+    bad_ts = next((t for t in timestamps if not isinstance(t, int) or isinstance(t, bool)), None)
+    if bad_ts is not None:
+        raise PayloadError(PROVIDER, dataset, f"non-integer timestamp {bad_ts!r}",
+                           field="timestamp", subject=subject)
+    frame = pl.DataFrame(
+        {"ts": timestamps, **columns},
+        schema={"ts": pl.Int64, **{name: pl.Float64 for name in QUOTE_FIELDS}},
+    ).with_columns(
+        pl.from_epoch("ts", time_unit="s")
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(tz)
+        .dt.date()
+        .alias("trade_date"),
+        pl.lit(currency.upper()).alias("currency"),
+        pl.lit(None, dtype=pl.Float64).alias("amount"),
+    )
+    check_dates_ordered(frame, "trade_date", PROVIDER, dataset, subject)
+    return frame
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def index_bars(body: bytes, index_code: str, ticker: str) -> pl.DataFrame:
+    """Yahoo index chart → ``index_bars`` staging rows."""
+    frame = parse_chart(body, "index_chart", index_code, ticker)
+    return conform(frame.with_columns(pl.lit(index_code).alias("index_code")), INDEX_BARS)
+
+
+def security_bars(body: bytes, symbol: str, ticker: str) -> pl.DataFrame:
+    """Yahoo equity chart → ``security_bars`` staging rows in the quoted currency."""
+    frame = parse_chart(body, "stock_chart", symbol, ticker)
+    return conform(frame.with_columns(pl.lit(symbol).alias("symbol")), SECURITY_BARS)
+
+
+def fx_rates(body: bytes, pair: str, ticker: str) -> pl.DataFrame:
+    """Yahoo currency chart (``CNY=X`` quotes CNY per USD) → ``fx_rates`` staging rows."""
+    frame = parse_chart(body, "fx_chart", pair, ticker)
+    quote_ccy = pair[3:]
+    if frame["currency"][0] != quote_ccy:
+        raise PayloadError(PROVIDER, "fx_chart", f"quoted in {frame['currency'][0]}, "
+                           f"expected {quote_ccy}", field="meta.currency", subject=pair)
+    return conform(
+        frame.with_columns(pl.lit(pair).alias("pair"), pl.col("close").alias("rate")), FX_RATES
+    )

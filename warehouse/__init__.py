@@ -1,0 +1,1 @@
+"""DuckDB warehouse: DDL, staging, core merges, marts and the atomic publish."""

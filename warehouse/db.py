@@ -1,0 +1,49 @@
+"""Connections and SQL files: every statement the warehouse runs lives in a ``.sql`` file here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SQL_ROOT = Path(__file__).resolve().parent
+STAGING_TABLES = (
+    "index_bars",
+    "security_bars",
+    "fx_rates",
+    "valuation",
+    "eps_forecast",
+    "ipo_listings",
+    "margin",
+)
+
+
+def sql_text(relative: str) -> str:
+    """The text of a SQL file under ``warehouse/`` (e.g. ``marts/mart_valuation.sql``)."""
+    return (SQL_ROOT / relative).read_text(encoding="utf-8")
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str) -> None:
+    """Execute every statement of one SQL file."""
+    con.execute(sql_text(relative))
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file; the writer's warehouse is never opened by readers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schemas, reference, core and ops tables (idempotent) and empty staging tables."""
+    run_sql_file(con, "ddl/schemas.sql")
+    for path in sorted((SQL_ROOT / "ddl").glob("*.sql")):
+        if path.name != "schemas.sql":
+            con.execute(path.read_text(encoding="utf-8"))
+    for table in STAGING_TABLES:
+        run_sql_file(con, f"staging/{table}.sql")
+
+
+def quote_literal(text: str) -> str:
+    """A SQL string literal for statements that take no bound parameters (ATTACH, COMMENT ON)."""
+    return "'" + text.replace("'", "''") + "'"

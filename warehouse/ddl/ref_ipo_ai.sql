@@ -1,0 +1,4 @@
+CREATE OR REPLACE TABLE ref.ipo_ai (
+    symbol VARCHAR PRIMARY KEY,
+    reason VARCHAR NOT NULL
+);
