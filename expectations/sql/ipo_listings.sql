@@ -1,0 +1,22 @@
+-- One row per staged IPO listing, flagged where a number is NaN or infinite.
+WITH staged AS (
+    SELECT
+        symbol, name, exchange, board, listing_date, prospectus_date, offer_price,
+        first_day_open, first_day_close, funds_raised, currency, source_file
+    FROM staging.ipo_listings
+),
+
+final AS (
+    SELECT
+        *,
+        nullif(concat_ws(', ',
+            CASE WHEN NOT isfinite(offer_price) THEN 'offer_price' END,
+            CASE WHEN NOT isfinite(first_day_open) THEN 'first_day_open' END,
+            CASE WHEN NOT isfinite(first_day_close) THEN 'first_day_close' END,
+            CASE WHEN NOT isfinite(funds_raised) THEN 'funds_raised' END
+        ), '') AS nonfinite_columns
+    FROM staged
+)
+
+SELECT * FROM final
+ORDER BY symbol, listing_date

@@ -1,0 +1,4 @@
+-- Every index the seeds know.
+SELECT index_code
+FROM ref.indices
+ORDER BY index_code

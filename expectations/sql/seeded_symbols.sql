@@ -1,0 +1,4 @@
+-- Every security the seeds know.
+SELECT symbol
+FROM ref.securities
+ORDER BY symbol

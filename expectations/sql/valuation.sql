@@ -1,0 +1,43 @@
+-- One row per staged valuation with the same day's staged bar close and the market cap implied
+-- by close × total shares, so a unit or scale shift between the two datasets shows up.
+WITH staged AS (
+    SELECT symbol, trade_date, close, pe_ttm, market_cap, total_shares, source_file
+    FROM staging.valuation
+),
+
+bars AS (
+    SELECT symbol, trade_date, close
+    FROM staging.security_bars
+),
+
+-- A duplicated bar is the security_bars suite's finding; one close per day keeps rows unique here.
+bar_closes AS (
+    SELECT symbol, trade_date, max(close) AS bar_close
+    FROM bars
+    GROUP BY symbol, trade_date
+),
+
+final AS (
+    SELECT
+        staged.symbol,
+        staged.trade_date,
+        staged.close,
+        staged.pe_ttm,
+        staged.market_cap,
+        staged.total_shares,
+        staged.source_file,
+        bar_closes.bar_close,
+        abs(staged.close / bar_closes.bar_close - 1) AS close_gap,
+        staged.market_cap / (staged.close * staged.total_shares) AS cap_ratio,
+        nullif(concat_ws(', ',
+            CASE WHEN NOT isfinite(staged.close) THEN 'close' END,
+            CASE WHEN NOT isfinite(staged.pe_ttm) THEN 'pe_ttm' END,
+            CASE WHEN NOT isfinite(staged.market_cap) THEN 'market_cap' END,
+            CASE WHEN NOT isfinite(staged.total_shares) THEN 'total_shares' END
+        ), '') AS nonfinite_columns
+    FROM staged
+    LEFT JOIN bar_closes USING (symbol, trade_date)
+)
+
+SELECT * FROM final
+ORDER BY symbol, trade_date
