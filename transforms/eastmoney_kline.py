@@ -44,7 +44,7 @@ def parse_kline(body: bytes, dataset: str, subject: str, secid: str) -> pl.DataF
             PROVIDER, dataset, f"answer is for code {code!r}, requested secid {secid}",
             field="data.code", subject=subject,
         )
-    klines = require(data, "klines", list, PROVIDER, dataset, subject)
+    klines = require(doc, "data.klines", list, PROVIDER, dataset, subject)
     if not klines:
         raise PayloadError(
             PROVIDER, dataset, "empty klines list (throttled or unknown secid)",

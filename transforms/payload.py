@@ -31,7 +31,10 @@ def decode_json(body: bytes, provider: str, dataset: str, subject: str | None = 
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        kind = "truncated" if exc.pos >= len(text.rstrip()) - 1 else "invalid"
+        stripped = text.rstrip()
+        truncated = (exc.pos >= len(stripped) - 1 or exc.msg.startswith("Unterminated")
+                     or not stripped.endswith(("}", "]")))
+        kind = "truncated" if truncated else "invalid"
         raise PayloadError(
             provider, dataset, f"{kind} JSON at char {exc.pos}: {exc.msg}", subject=subject
         ) from exc

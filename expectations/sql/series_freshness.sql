@@ -82,8 +82,8 @@ final AS (
     FROM staged_ends
     INNER JOIN calendars
         ON calendars.dataset = $dataset AND calendars.series = staged_ends.series
-    LEFT JOIN merged_ends USING (series)
-    LEFT JOIN due_sessions USING (calendar)
+    LEFT JOIN merged_ends ON merged_ends.series = staged_ends.series
+    LEFT JOIN due_sessions ON due_sessions.calendar = calendars.calendar
     WHERE NOT EXISTS (
         SELECT 1 FROM suspensions
         WHERE suspensions.dataset = $dataset

@@ -78,7 +78,7 @@ spans AS (
     FROM staged_spans
     INNER JOIN calendars
         ON calendars.dataset = $dataset AND calendars.series = staged_spans.series
-    LEFT JOIN merged_ends USING (series)
+    LEFT JOIN merged_ends ON merged_ends.series = staged_spans.series
 ),
 
 final AS (

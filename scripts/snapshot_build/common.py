@@ -121,11 +121,12 @@ def blank_repair(blank: list[str], source: str) -> list[Repair]:
 
 def check_sessions(days: list[date], calendar: str, label: str) -> None:
     """A series must cover exactly the exchange's sessions; anything else is a build error."""
-    expected = set(sessions(calendar))
-    missing = sorted(expected - set(days))
-    extra = sorted(set(days) - expected)
-    if missing or extra:
-        raise ValueError(f"{label}: missing sessions {missing[:5]}, extra dates {extra[:5]}")
+    expected = sessions(calendar)
+    if tuple(days) != expected:
+        missing = sorted(set(expected) - set(days))
+        extra = sorted(set(days) - set(expected))
+        raise ValueError(f"{label}: dates are not the sessions in order (missing {missing[:5]}, "
+                         f"extra {extra[:5]}, {len(days) - len(set(days))} duplicates)")
 
 
 def is_blank(row: dict[str, str], columns: list[str]) -> bool:
@@ -144,6 +145,13 @@ def sessions(calendar: str) -> tuple[date, ...]:
     """Exchange sessions inside the window."""
     cal = xcals.get_calendar(calendar, start="2024-01-02", end="2026-12-31")
     return tuple(day.date() for day in cal.sessions_in_range(WINDOW_START, WINDOW_END))
+
+
+@cache
+def early_closes(calendar: str) -> frozenset[date]:
+    """Half-day sessions inside the window."""
+    cal = xcals.get_calendar(calendar, start="2024-01-02", end="2026-12-31")
+    return frozenset(day.date() for day in cal.early_closes if in_window(day.date()))
 
 
 def latest_on_or_before(days: list[date], target: date) -> date:

@@ -10,6 +10,7 @@ from snapshot_build.common import (
     Repair,
     blank_repair,
     check_sessions,
+    early_closes,
     in_window,
     iso,
     load_seed,
@@ -66,7 +67,8 @@ def stitch_a_share(
 ) -> tuple[list[KBar], float, list[Repair], str]:
     """akshare qfq rows before 2025-03-03 rebased onto the Yahoo rows from that day on."""
     code = symbol[:6]
-    akshare = {parse_day(r["date"]): r for r in read_table(shared.joinpath(*AKSHARE, f"{code}.csv"))}
+    akshare_rows = read_table(shared.joinpath(*AKSHARE, f"{code}.csv"))
+    akshare = {parse_day(r["date"]): r for r in akshare_rows}
     yahoo_rows = read_table(shared.joinpath(*YAHOO_CN, f"{code}.csv"), "Date")
     yahoo = {parse_day(r["Date"]): r for r in yahoo_rows}
     a0, y0 = akshare[STITCH_DAY], yahoo[STITCH_DAY]
@@ -85,9 +87,9 @@ def stitch_a_share(
     bars += [KBar(day, float(yahoo[day]["Open"]), float(yahoo[day]["Close"]),
                   float(yahoo[day]["High"]), float(yahoo[day]["Low"]),
                   str(round(float(yahoo[day]["Volume"]) / 100)), MISSING) for day in kept]
-    expected = [day for day in sessions("XSHG") if day not in halted_days(symbol)]
-    if [bar.day for bar in bars] != expected:
-        raise ValueError(f"{symbol}: stitched dates differ from XSHG sessions minus halts")
+    if sorted([bar.day for bar in bars] + filler) != list(sessions("XSHG")):
+        raise ValueError(f"{symbol}: stitched dates plus halt filler differ from XSHG sessions")
+    unlisted = [iso(day) for day in filler if day not in halted_days(symbol)]
     volume_note = "" if abs(volume_factor - 1) < 1e-6 else (
         " (Yahoo's volumes before a later bonus-share ex-date are split-adjusted, akshare's are "
         "not; rescaling keeps the series on Yahoo's basis with no jump at the seam)")
@@ -104,9 +106,11 @@ def stitch_a_share(
                tuple(iso(day) for day in kept)),
     ]
     if filler:
+        seed_note = (f"; {', '.join(unlisted)} not in warehouse/seeds/suspensions.csv"
+                     if unlisted else "; the halt is in warehouse/seeds/suspensions.csv")
         repairs.append(Repair(
-            "drop_halt_filler", "Yahoo filler rows during the trading halt (volume 0, O=H=L=C "
-            "= last close) removed; Eastmoney omits suspended days",
+            "drop_halt_filler", "Yahoo filler rows during a trading halt (volume 0, O=H=L=C "
+            f"= last close) removed, as Eastmoney omits suspended days{seed_note}",
             tuple(iso(day) for day in filler)))
     detail = (
         f"Daily bars stitched from two public dumps: searturky/StockTradebyZ @ 7b6aacdcff "
@@ -158,8 +162,18 @@ def real_chart(shared: Path, sec: dict[str, str]) -> tuple[list[Bar], float | No
     rows = read_table(shared / "real" / folder / f"{ticker}.csv")
     date_key = next(iter(rows[0]))
     cut = window_rows(rows, date_key, ["Open", "High", "Low", "Close", "Volume"])
-    bars = [Bar(parse_day(r[date_key]), float(r["Open"]), float(r["High"]), float(r["Low"]),
-                float(r["Close"]), float(r["Volume"])) for r in cut.rows]
+    half_days = early_closes(sec["calendar"])
+    bars: list[Bar] = []
+    placeholders: list[str] = []
+    for row in cut.rows:
+        day = parse_day(row[date_key])
+        flat = len({row[k] for k in ("Open", "High", "Low", "Close")}) == 1
+        if float(row["Volume"]) == 0 and flat and day in half_days:
+            placeholders.append(iso(day))
+            bars.append(Bar(day, None, None, None, float(row["Close"]), None))
+        else:
+            bars.append(Bar(day, float(row["Open"]), float(row["High"]), float(row["Low"]),
+                            float(row["Close"]), float(row["Volume"])))
     days = [bar.day for bar in bars]
     if ticker in LISTING_CHECK:
         listed, first_open, first_close = LISTING_CHECK[ticker]
@@ -173,7 +187,15 @@ def real_chart(shared: Path, sec: dict[str, str]) -> tuple[list[Bar], float | No
     if any(bar.volume == 0 for bar in bars):
         raise ValueError(f"{ticker}: zero-volume bar inside the window needs a repair rule")
     previous = float(cut.before["Close"]) if cut.before else None
-    return bars, previous, blank_repair(cut.blank, f"{ticker}.csv")
+    repairs = blank_repair(cut.blank, f"{ticker}.csv")
+    if placeholders:
+        repairs.append(Repair(
+            "null_half_day_placeholders",
+            "on HKEX half-day sessions the source has open=high=low=close and volume 0 (a "
+            "Yahoo placeholder); the close is the half-day's own (on most of these days it "
+            "differs from the previous close) and is kept, open/high/low/volume are unknown "
+            "and written as null", tuple(placeholders)))
+    return bars, previous, repairs
 
 
 def build_real_charts(shared: Path, landing: Landing) -> None:

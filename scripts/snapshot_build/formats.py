@@ -34,7 +34,8 @@ class KBar:
     """One Eastmoney kline row before formatting.
 
     ``volume`` and ``amount`` are already text in the provider's unit (or ``-``); ``published``
-    holds amplitude, pct change, change and turnover when the source has the provider's own.
+    holds amplitude, pct change, change and turnover when the source has the provider's own
+    (re-padded to the provider's fixed decimals, values unchanged).
     """
 
     day: date
@@ -68,7 +69,8 @@ def kline_lines(bars: list[KBar], digits: int, pre_close: float | None) -> list[
     for bar in bars:
         o, c, h, lo = (round(v, digits) for v in (bar.open, bar.close, bar.high, bar.low))
         if bar.published is not None:
-            amplitude, pct, change, turnover = bar.published
+            amplitude, pct, turnover = (fixed(float(bar.published[i]), 2) for i in (0, 1, 3))
+            change = fixed(float(bar.published[2]), digits)
         elif previous is None:
             amplitude = pct = change = turnover = MISSING
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 
@@ -47,7 +47,7 @@ YAHOO_LISTINGS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexBuild:
     """An index series ready to be written as an Eastmoney kline."""
 
@@ -55,7 +55,7 @@ class IndexBuild:
     pre_close: float | None
     digits: int
     detail: str
-    repairs: list[Repair] = field(default_factory=list)
+    repairs: list[Repair]
 
 
 def price_digits(rows: list[dict[str, str]], columns: tuple[str, ...]) -> int:
@@ -152,7 +152,8 @@ def csiall(shared: Path) -> IndexBuild:
 
 def hstech_proxy(shared: Path) -> IndexBuild:
     """The 513130.SH ETF (Eastmoney/akshare columns), extended to the window end."""
-    cols = ["open", "close", "high", "low", "volume", "成交额", "振幅", "涨跌幅", "涨跌额", "换手率"]
+    cols = ["open", "close", "high", "low", "volume",
+            "成交额", "振幅", "涨跌幅", "涨跌额", "换手率"]
     path = shared.joinpath(*INDEX_DIR, "hstech_proxy_513130_etf_daily.csv")
     cut = window_rows(read_table(path, "date"), "date", cols)
     bars = [KBar(parse_day(r["date"]), float(r["open"]), float(r["close"]), float(r["high"]),

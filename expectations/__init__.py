@@ -1,0 +1,1 @@
+"""Great Expectations quality gate over the staging tables (see `expectations.gate`)."""

@@ -1,0 +1,61 @@
+"""The vocabulary suites are written in: a check query, the rules validated on its frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
+Severity = Literal["fail", "warn"]
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation of a suite, with the gate's id, severity and wording for it.
+
+    `description` states what must hold, as a clause ("close must be above zero"); `show` names
+    the value columns that explain a failure, copied into the sample next to the key columns.
+    """
+
+    rule: str
+    expectation: Expectation
+    description: str
+    severity: Severity = "fail"
+    show: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check query and the rules validated against the frame it returns.
+
+    `suite` names the GX suite: the staging table for its row-level check, `<table>.<aspect>` for
+    checks at another grain (missing sessions, freshness). `keys` identify an offending row.
+    """
+
+    table: str
+    suite: str
+    sql: str
+    params: dict[str, object]
+    keys: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    series_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SuiteInputs:
+    """What suites are parameterised with: the run's as-of date and the seeded identifiers."""
+
+    as_of: date
+    symbols: tuple[str, ...]
+    index_codes: tuple[str, ...]
+
+
+def read_sql(name: str) -> str:
+    """The text of one query file under `expectations/sql`."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")

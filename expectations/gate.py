@@ -1,0 +1,136 @@
+"""The quality gate every staged run passes before anything is merged or published."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from expectations.checks import SuiteInputs, read_sql
+from expectations.runner import history_views, run_check
+from expectations.suites import all_checks
+
+SUMMARY_SAMPLE_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A rule that did not hold, with up to five offending rows to go and look at."""
+
+    table: str
+    rule: str
+    severity: str
+    message: str
+    unexpected_count: int
+    sample: list[dict]
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The verdict of one gate run; `passed` is False when any fail-severity rule broke."""
+
+    run_id: str
+    as_of: date
+    passed: bool
+    checks_run: int
+    failures: list[Failure]
+    results_path: Path
+
+    def summary(self) -> str:
+        """Human-readable verdict: each broken rule, its row count and sample keys."""
+        verdict = "PASSED" if self.passed else "FAILED"
+        blocking = sum(failure.severity == "fail" for failure in self.failures)
+        lines = [
+            f"Quality gate {self.run_id} as of {self.as_of.isoformat()}: {verdict} "
+            f"({self.checks_run} checks, {blocking} failing, "
+            f"{len(self.failures) - blocking} warning)"
+        ]
+        for failure in self.failures:
+            lines.append(f"  [{failure.severity}] {failure.rule}: {failure.message}")
+            for row in failure.sample[:SUMMARY_SAMPLE_ROWS]:
+                lines.append("      " + " ".join(f"{key}={value}" for key, value in row.items()))
+        lines.append(f"  results: {self.results_path}")
+        return "\n".join(lines)
+
+
+def run_gate(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, as_of: date, results_dir: Path
+) -> GateResult:
+    """Validate every staging table against its suite and write the results as JSON.
+
+    Writes `results_dir/<run_id>.json` and `results_dir/latest.json`, each atomically. The
+    connection is only read from; the temp views the checks need are dropped before returning.
+    """
+    if Path(run_id).name != run_id:
+        raise ValueError(f"run_id must be usable as a file name: {run_id!r}")
+    started = time.perf_counter()
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas("staging")
+        .add_dataframe_asset("check_frame")
+        .add_batch_definition_whole_dataframe("whole_frame")
+    )
+    inputs = SuiteInputs(
+        as_of=as_of,
+        symbols=_column(con, "seeded_symbols.sql"),
+        index_codes=_column(con, "seeded_indices.sql"),
+    )
+    with history_views(con):
+        outcomes = [
+            outcome
+            for check in all_checks(inputs)
+            for outcome in run_check(con, check, batch_definition)
+        ]
+    failures = [
+        Failure(o.table, o.rule, o.severity, o.message, o.unexpected_count, o.sample)
+        for o in outcomes
+        if not o.success
+    ]
+    passed = not any(failure.severity == "fail" for failure in failures)
+    results_path = results_dir / f"{run_id}.json"
+    _write_results(
+        results_dir,
+        results_path,
+        {
+            "run_id": run_id,
+            "as_of": as_of.isoformat(),
+            "passed": passed,
+            "checks_run": len(outcomes),
+            "failures": len(failures),
+            "seconds": round(time.perf_counter() - started, 3),
+            "results": [asdict(outcome) for outcome in outcomes],
+        },
+    )
+    return GateResult(run_id, as_of, passed, len(outcomes), failures, results_path)
+
+
+def _column(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, ...]:
+    return tuple(row[0] for row in con.execute(read_sql(sql)).fetchall())
+
+
+def _write_results(results_dir: Path, results_path: Path, payload: dict) -> None:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    for target in (results_path, results_dir / "latest.json"):
+        # Readers polling latest.json must never see a half-written file.
+        handle, temp_name = tempfile.mkstemp(dir=results_dir, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as temp_file:
+                temp_file.write(text)
+            # mkstemp creates owner-only files; results are for whoever reviews the run.
+            os.chmod(temp_name, 0o644)
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise

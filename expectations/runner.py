@@ -1,0 +1,169 @@
+"""Run check queries on DuckDB and validate their frames with Great Expectations."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+
+from expectations.checks import Check, Rule, Severity, read_sql
+
+if TYPE_CHECKING:
+    from great_expectations.core.batch_definition import BatchDefinition
+
+SAMPLE_SIZE = 5
+
+# SUMMARY returns the first few unexpected row indices without materialising every unexpected
+# value, which keeps a badly broken feed as fast to judge as a clean one.
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+
+# Prior history the close, rate and balance chains continue from; core may hold none of it yet.
+HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "index_bars": ("index_code", "trade_date", "close"),
+    "security_bars": ("symbol", "trade_date", "close"),
+    "fx_rates": ("pair", "trade_date", "rate"),
+    "margin": ("exchange", "trade_date", "financing_balance"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The judged result of one rule: what the results file records for every expectation."""
+
+    table: str
+    suite: str
+    rule: str
+    severity: Severity
+    success: bool
+    element_count: int | None
+    unexpected_count: int
+    message: str
+    sample: list[dict[str, Any]]
+
+
+@contextmanager
+def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Expose `core.<table>` (or an empty stand-in) as the temp view `gate_history_<table>`.
+
+    Registered relations are temporary views: they work on a read-only connection and leave
+    nothing behind in the writer's warehouse.
+    """
+    names = []
+    try:
+        for table, columns in HISTORY_COLUMNS.items():
+            params = {"schema": "core", "table": table}
+            # fetchall, not fetchone: DuckDB refuses new work while a result is half-read.
+            [(present,)] = con.execute(read_sql("table_exists.sql"), params).fetchall()
+            if present:
+                relation = con.table(f"core.{table}").select(*columns)
+            else:
+                relation = con.table(f"staging.{table}").select(*columns).limit(0)
+            name = f"gate_history_{table}"
+            con.register(name, relation)
+            names.append(name)
+        yield
+    finally:
+        for name in names:
+            con.unregister(name)
+
+
+def run_check(
+    con: duckdb.DuckDBPyConnection, check: Check, batch_definition: BatchDefinition
+) -> list[Outcome]:
+    """Run one check query and judge every rule of its suite against the frame."""
+    import great_expectations as gx
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
+    frame = con.execute(read_sql(check.sql), check.params).df()
+    if check.series_key is not None:
+        frame = frame.rename(columns={"series": check.series_key})
+    suite = gx.ExpectationSuite(name=check.suite)
+    for rule in check.rules:
+        rule.expectation.meta = {"rule": rule.rule}
+        rule.expectation.severity = (
+            FailureSeverity.WARNING if rule.severity == "warn" else FailureSeverity.CRITICAL
+        )
+        suite.add_expectation(rule.expectation)
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    validation = batch.validate(suite, result_format=RESULT_FORMAT)
+    # GX reports results in its own metric order, not suite order: match them back by rule id.
+    by_rule = {
+        result.expectation_config.meta["rule"]: result
+        for result in validation.results
+        if result.expectation_config is not None
+    }
+    return [_judge(check, rule, by_rule[rule.rule], frame) for rule in check.rules]
+
+
+def _judge(check: Check, rule: Rule, result: Any, frame: pd.DataFrame) -> Outcome:
+    details: dict[str, Any] = result.result or {}
+    unexpected = int(details.get("unexpected_count") or 0)
+    indices = details.get("partial_unexpected_index_list") or []
+    sample = [_sample_row(frame, index, check, rule) for index in indices[:SAMPLE_SIZE]]
+    error = _exception_message(result.exception_info or {})
+    if error is not None:
+        # A rule that cannot be evaluated must stop the publish, whatever its severity.
+        message = f"{check.table}: rule {rule.rule} could not be evaluated ({error})."
+        return Outcome(check.table, check.suite, rule.rule, "fail", False, None, 0, message, sample)
+    success = bool(result.success)
+    if success:
+        message = f"{check.table}: {rule.description} (holds)."
+    elif "observed_value" in details:
+        message = f"{check.table}: {rule.description} (observed {details['observed_value']})."
+    else:
+        rows = "row breaks" if unexpected == 1 else "rows break"
+        message = f"{check.table}: {unexpected} {rows} {rule.rule}: {rule.description}."
+    return Outcome(
+        check.table,
+        check.suite,
+        rule.rule,
+        rule.severity,
+        success,
+        details.get("element_count", len(frame)),
+        unexpected,
+        message,
+        sample,
+    )
+
+
+def _exception_message(info: dict[str, Any]) -> str | None:
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    # A failed metric reports its exception one level down, keyed by the metric's id.
+    for nested in info.values():
+        if isinstance(nested, dict) and nested.get("raised_exception"):
+            return str(nested.get("exception_message"))
+    return None
+
+
+def _sample_row(frame: pd.DataFrame, index: Any, check: Check, rule: Rule) -> dict[str, Any]:
+    wanted = [*check.keys, "source_file", *rule.show]
+    columns = [column for column in dict.fromkeys(wanted) if column in frame.columns]
+    return {column: _plain(frame.at[index, column]) for column in columns}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: ISO dates, None for missing, infinities spelled out.
+
+    pandas has already turned SQL NULL and NaN into the same NaN, so both read as None here; the
+    finite_numbers rule's `nonfinite_columns` is what names a real NaN.
+    """
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float) and math.isinf(value):
+        return str(value)
+    return value

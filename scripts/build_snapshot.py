@@ -1,0 +1,61 @@
+"""Build the bundled offline snapshot (a raw landing zone) from the public datasets.
+
+Usage::
+
+    python scripts/build_snapshot.py --shared ../shared/data --out snapshot
+
+Every body is written in its provider's own response format next to a ``.meta.json``, and
+``manifest.json`` indexes them; ``snapshot/README.md`` is the contract. The build is
+deterministic: seeded generators, no wall-clock values, so two runs give identical bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from snapshot_build.equities import build_a_shares, build_real_charts
+from snapshot_build.fundamentals import build_fundamentals
+from snapshot_build.fx import build_fx
+from snapshot_build.indices import build_indices
+from snapshot_build.landing import Landing
+from snapshot_build.reports import build_ipos, build_margin
+from snapshot_build.synthetic import build_synthetic
+
+SIZE_LIMIT = 5 * 1024 * 1024
+
+
+def build(shared: Path, out: Path) -> Landing:
+    """Write every snapshot file under ``out`` and return the landing with its entries."""
+    if not (shared / "PROVENANCE.md").is_file():
+        raise SystemExit(f"{shared} does not look like ../shared/data (no PROVENANCE.md)")
+    landing = Landing(out)
+    landing.reset()
+    build_indices(shared, landing)
+    build_fx(shared, landing)
+    closes = build_a_shares(shared, landing)
+    build_real_charts(shared, landing)
+    closes.update(build_synthetic(shared, landing))
+    build_fundamentals(landing, closes)
+    build_ipos(shared, landing)
+    build_margin(shared, landing)
+    landing.write_manifest()
+    return landing
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, required=True,
+                        help="the public data folder (../shared/data)")
+    parser.add_argument("--out", type=Path, required=True, help="the snapshot folder to write")
+    args = parser.parse_args()
+    landing = build(args.shared, args.out)
+    total = sum(path.stat().st_size for path in args.out.rglob("*") if path.is_file())
+    print(f"{len(landing.entries)} bodies, {total} bytes under {args.out}")
+    if total >= SIZE_LIMIT:
+        raise SystemExit(f"snapshot is {total} bytes, over the {SIZE_LIMIT} byte budget")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""Synthetic A-share fundamentals: daily valuation and monthly analyst EPS consensus."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+
+from snapshot_build.common import WINDOW_END, iso, load_seed, rng_for, seed_of, sessions
+from snapshot_build.formats import datacenter_body, datacenter_request, em_datetime, window_filter
+from snapshot_build.landing import Landing
+
+REPORT_DAYS = (date(2025, 4, 30), date(2025, 8, 29), date(2025, 10, 30))
+FORECAST_YEARS = (2025, 2026, 2027)
+CAMBRICON = "688256.SH"
+CAMBRICON_FORWARD_PE = 120.0
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """How a company's trailing EPS starts and moves at each quarterly report.
+
+    ``start`` is a P/E on the first session for a profitable company, or the EPS itself (yuan,
+    negative) for a loss-maker; ``step`` is the mean quarterly growth rate, or for a loss-maker
+    the mean yuan-per-share improvement per quarter.
+    """
+
+    loss_making: bool
+    start: float
+    step: float
+
+
+PROFILES = {
+    # Cambricon: lost money in 2024, profitable from Q1 2025, TTM profit rising fast.
+    "688256.SH": Earnings(True, -0.5, 1.8),
+    "002230.SZ": Earnings(False, 75, 0.03), "688041.SH": Earnings(False, 210, 0.09),
+    "300308.SZ": Earnings(False, 30, 0.30), "688981.SH": Earnings(False, 80, 0.07),
+    "603019.SH": Earnings(False, 60, 0.04), "000977.SZ": Earnings(False, 38, 0.05),
+    "300502.SZ": Earnings(False, 35, 0.50), "688008.SH": Earnings(False, 75, 0.20),
+    "603501.SH": Earnings(False, 48, 0.06), "002371.SZ": Earnings(False, 42, 0.07),
+    "688111.SH": Earnings(False, 70, 0.03), "300033.SZ": Earnings(False, 65, 0.08),
+    "601138.SH": Earnings(False, 22, 0.08), "002415.SZ": Earnings(False, 24, 0.02),
+    "688521.SH": Earnings(True, -1.2, 0.12), "603893.SH": Earnings(False, 65, 0.15),
+    "300496.SZ": Earnings(False, 75, 0.05), "601360.SH": Earnings(True, -0.05, 0.005),
+    "000938.SZ": Earnings(False, 40, 0.03),
+}
+
+
+def daily_closes(closes: list[tuple[date, float]]) -> list[tuple[date, float]]:
+    """One close per XSHG session; a halted day repeats the last traded close."""
+    traded = dict(closes)
+    filled: list[tuple[date, float]] = []
+    for day in sessions("XSHG"):
+        if day in traded:
+            filled.append((day, traded[day]))
+        elif filled:
+            filled.append((day, filled[-1][1]))
+        else:
+            raise ValueError(f"no close on the first session {day}")
+    return filled
+
+
+def ttm_path(symbol: str, first_close: float) -> list[float]:
+    """EPS_TTM before the first report and after each of ``REPORT_DAYS``."""
+    profile = PROFILES[symbol]
+    rng = rng_for("valuation", symbol)
+    eps = [profile.start if profile.loss_making else first_close / profile.start]
+    for _ in REPORT_DAYS:
+        if profile.loss_making:
+            eps.append(eps[-1] + float(rng.normal(profile.step, 0.1 * profile.step)))
+        else:
+            eps.append(eps[-1] * (1 + float(rng.normal(profile.step, 0.04))))
+    return eps
+
+
+def ttm_on(day: date, path: list[float]) -> float:
+    """The EPS_TTM in force on ``day`` (a report counts from its publication date)."""
+    return path[bisect_right(REPORT_DAYS, day)]
+
+
+def valuation_rows(sec: dict[str, str], closes: list[tuple[date, float]],
+                   path: list[float]) -> list[dict[str, object]]:
+    """RPT_VALUEANALYSIS_DET rows for one security."""
+    shares = int(sec["shares_outstanding"])
+    rows: list[dict[str, object]] = []
+    for day, close in closes:
+        eps = ttm_on(day, path)
+        rows.append({
+            "SECUCODE": sec["symbol"], "SECURITY_CODE": sec["symbol"][:6],
+            "SECURITY_NAME_ABBR": sec["name_local"], "TRADE_DATE": em_datetime(day),
+            "CLOSE_PRICE": round(close, 2), "TOTAL_SHARES": shares,
+            "TOTAL_MARKET_CAP": round(close * shares, 2),
+            "PE_TTM": round(close / eps, 2) if eps > 0 else None,
+        })
+    return rows
+
+
+def fiscal_years(symbol: str, path: list[float], last_close: float) -> dict[int, float]:
+    """The consensus each fiscal year converges to by the last report date.
+
+    FY2025 adds one more quarter of the TTM trend; later years keep most of the annualised
+    trend. Cambricon's FY2026 is pinned to the ~120x forward P/E widely reported for it.
+    """
+    profile = PROFILES[symbol]
+    last = path[-1]
+    if profile.loss_making:
+        fy = {2025: last + profile.step, 2026: last + 4 * profile.step}
+        fy[2027] = fy[2026] + 3 * profile.step
+    else:
+        annual = min(max((1 + profile.step) ** 4 - 1, -0.1), 0.9) * 0.8
+        fy = {2025: last * (1 + profile.step), 2026: last * (1 + profile.step) * (1 + annual)}
+        fy[2027] = fy[2026] * (1 + 0.75 * annual)
+    if symbol == CAMBRICON:
+        growth = fy[2027] / fy[2026]
+        fy[2026] = last_close / CAMBRICON_FORWARD_PE
+        fy[2027] = fy[2026] * growth
+    return fy
+
+
+def first_sessions_of_months() -> list[date]:
+    """The first XSHG session of each month in the window."""
+    firsts: dict[tuple[int, int], date] = {}
+    for day in sessions("XSHG"):
+        firsts.setdefault((day.year, day.month), day)
+    return sorted(firsts.values())
+
+
+def forecast_rows(secs: list[dict[str, str]], targets: dict[str, dict[int, float]]
+                  ) -> list[dict[str, object]]:
+    """Monthly consensus: a seeded early bias per fiscal year that fades to the target."""
+    report_days = first_sessions_of_months()
+    last = len(report_days) - 1
+    paths: dict[tuple[str, int], list[float]] = {}
+    for sec in secs:
+        rng = rng_for("eps_forecast", sec["symbol"])
+        for year in FORECAST_YEARS:
+            bias = float(rng.normal(0, 0.12))
+            noise = [float(rng.normal(0, 0.015)) for _ in report_days]
+            target = targets[sec["symbol"]][year]
+            paths[sec["symbol"], year] = [
+                target * (1 + bias * (1 - k / last) + (noise[k] if k < last else 0.0))
+                for k in range(len(report_days))]
+    rows: list[dict[str, object]] = []
+    for k, day in enumerate(report_days):
+        for sec in secs:
+            for year in FORECAST_YEARS:
+                rows.append({
+                    "SECUCODE": sec["symbol"], "SECURITY_CODE": sec["symbol"][:6],
+                    "SECURITY_NAME_ABBR": sec["name_local"], "REPORT_DATE": em_datetime(day),
+                    "PREDICT_YEAR": year, "EPS": round(paths[sec["symbol"], year][k], 4),
+                })
+    return rows
+
+
+def describe_path(symbol: str, path: list[float]) -> str:
+    """The EPS_TTM steps, for origin_detail."""
+    profile = PROFILES[symbol]
+    start = (f"{path[0]:.4f} yuan (loss-making)" if profile.loss_making
+             else f"first close / P/E {profile.start:g} = {path[0]:.4f} yuan")
+    steps = ", ".join(f"{iso(day)} {eps:.4f}" for day, eps in zip(REPORT_DAYS, path[1:],
+                                                                   strict=True))
+    return (f"EPS_TTM starts at {start} and steps at the quarterly reports: {steps} (seed "
+            f"{seed_of('valuation', symbol)} = crc32('valuation|{symbol}'))")
+
+
+def build_fundamentals(landing: Landing, closes: dict[str, list[tuple[date, float]]]) -> None:
+    """Write one valuation file per A-share and the consensus file for all of them."""
+    secs = [sec for sec in load_seed("securities.csv") if sec["currency"] == "CNY"]
+    targets: dict[str, dict[int, float]] = {}
+    for sec in secs:
+        symbol = sec["symbol"]
+        filled = daily_closes(closes[symbol])
+        path = ttm_path(symbol, filled[0][1])
+        targets[symbol] = fiscal_years(symbol, path, filled[-1][1])
+        rows = valuation_rows(sec, filled, path)
+        prices = ("real prices (reconstructed kline)" if sec["data_origin"] == "reconstructed"
+                  else "synthetic prices")
+        shares_source = ("the tszlam/trading 2024-06 security-master snapshot"
+                         if sec["data_origin"] == "reconstructed" else "the seed")
+        code = symbol[:6]
+        landing.write(
+            f"eastmoney/datacenter/RPT_VALUEANALYSIS_DET/{code}.json",
+            datacenter_body("RPT_VALUEANALYSIS_DET", rows), provider="eastmoney",
+            dataset="valuation", subject=symbol,
+            request=datacenter_request("RPT_VALUEANALYSIS_DET",
+                                       f'(SECURITY_CODE="{code}")' + window_filter("TRADE_DATE"),
+                                       "TRADE_DATE", "1", len(rows)),
+            origin="synthetic",
+            origin_detail=(
+                f"SYNTHETIC valuation (no stock-level valuation history was found). CLOSE_PRICE "
+                f"= the close of eastmoney/kline/{sec['provider_code']}.json ({prices}, "
+                f"forward-adjusted; a halted session repeats the last close); TOTAL_SHARES = "
+                f"{sec['shares_outstanding']} from warehouse/seeds/securities.csv ({shares_source}"
+                f"), held constant; TOTAL_MARKET_CAP = CLOSE_PRICE x TOTAL_SHARES; PE_TTM = "
+                f"CLOSE_PRICE / EPS_TTM, null while EPS_TTM <= 0; "
+                f"{describe_path(symbol, path)}. PB_MRQ is not provided."),
+        )
+    rows = forecast_rows(secs, targets)
+    codes = ",".join(f'"{sec["symbol"]}"' for sec in secs)
+    cambricon_close = dict(closes[CAMBRICON])[WINDOW_END]
+    landing.write(
+        "eastmoney/datacenter/RPT_WEB_RESPREDICT/CN.json",
+        datacenter_body("RPT_WEB_RESPREDICT", rows), provider="eastmoney",
+        dataset="eps_forecast", subject="CN",
+        request=datacenter_request("RPT_WEB_RESPREDICT",
+                                   f"(SECUCODE in ({codes}))" + window_filter("REPORT_DATE"),
+                                   "REPORT_DATE,SECURITY_CODE,PREDICT_YEAR", "1,1,1", len(rows)),
+        origin="synthetic",
+        origin_detail=(
+            "SYNTHETIC analyst consensus for every A-share in the seeds, as of the first XSHG "
+            "session of each month, fiscal years 2025-2027, EPS in yuan per share. Each year "
+            "converges to a target derived from the valuation files' EPS_TTM path (FY2025 = "
+            "last TTM plus one more quarter of its trend; FY2026/27 keep most of the annualised "
+            "trend) from a seeded early bias of N(0, 12%) that fades linearly, plus N(0, 1.5%) "
+            "monthly noise (seed crc32('eps_forecast|<symbol>')). Cambricon (688256.SH) is "
+            f"calibrated to the ~120x forward P/E widely reported for it: close "
+            f"{cambricon_close:.2f} on {iso(WINDOW_END)} / FY2026 EPS in the latest report = "
+            f"{CAMBRICON_FORWARD_PE:g}."),
+    )

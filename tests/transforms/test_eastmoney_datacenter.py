@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from transforms import eastmoney_datacenter as dc
+from transforms.errors import PayloadError
+
+
+def _report(rows: list[dict[str, object]]) -> bytes:
+    return json.dumps({"version": "x", "result": {"pages": 1, "data": rows, "count": len(rows)},
+                       "success": True, "message": "ok", "code": 0}, ensure_ascii=False).encode()
+
+
+def test_margin_total_converts_yi_to_yuan() -> None:
+    body = _report([{"STATISTICS_DATE": "2026-01-30 00:00:00", "FIN_BALANCE": 26845.12,
+                     "LOAN_BALANCE": 180.5, "FIN_BUY_AMT": 2200.0, "AVG_GUARANTEE_RATIO": 280.1,
+                     "NEW_FIELD": "ignored"}])
+    row = dc.margin_total(body, "ALL").row(0, named=True)
+    assert row == {"exchange": "TOTAL", "trade_date": date(2026, 1, 30),
+                   "financing_balance": pytest.approx(26845.12e8),
+                   "lending_balance": pytest.approx(180.5e8),
+                   "financing_buy": pytest.approx(2200.0e8)}
+
+
+def test_margin_by_exchange_maps_market_codes() -> None:
+    body = _report([{"DIM_DATE": "2026-01-30 00:00:00", "SCDM": "007", "RZYE": 1.4e12,
+                     "RQYE": 9e9, "RZMRE": 1.1e11},
+                    {"DIM_DATE": "2026-01-30 00:00:00", "SCDM": "001", "RZYE": 1.3e12,
+                     "RQYE": 8e9, "RZMRE": 1.0e11}])
+    assert dc.margin_by_exchange(body, "SSE_SZSE")["exchange"].to_list() == ["SSE", "SZSE"]
+
+
+def test_ipo_listings_units_and_symbols() -> None:
+    body = _report([{"SECURITY_CODE": "688785", "SECURITY_NAME_ABBR": "恒运昌",
+                     "TRADE_MARKET": "上交所科创板", "LISTING_DATE": "2026-01-28 00:00:00",
+                     "ISSUE_PRICE": 92.18, "LD_OPEN_PRICE": 300.0, "LD_CLOSE_PRICE": 371.3,
+                     "TOTAL_RAISE_FUNDS": 156700.0}])
+    row = dc.ipo_listings(body, "CN").row(0, named=True)
+    assert row["symbol"] == "688785.SH" and row["board"] == "STAR"
+    assert row["funds_raised"] == pytest.approx(156700.0 * 1e4)
+    assert row["first_day_close"] == 371.3
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        (b'{"version":"x","result":null,"success":false,"message":"no data","code":9201}',
+         "code", "provider error"),
+        (_report([]), "result.data", "no rows"),
+        (_report([{"DIM_DATE": "2026-01-30", "SCDM": "007", "RZYE_RENAMED": 1, "RQYE": 1,
+                   "RZMRE": 1}]), "RZYE", "lacks the column"),
+        (_report([{"DIM_DATE": "2026-01-30", "SCDM": "007", "RZYE": "12,3", "RQYE": 1,
+                   "RZMRE": 1}]), "financing_balance", "non-numeric"),
+        (_report([{"DIM_DATE": "2026-01-30", "SCDM": "999", "RZYE": 1, "RQYE": 1,
+                   "RZMRE": 1}]), "SCDM", "unknown market"),
+    ],
+)
+def test_report_contract_errors(body: bytes, field: str, words: str) -> None:
+    with pytest.raises(PayloadError) as caught:
+        dc.margin_by_exchange(body, "SSE_SZSE")
+    assert caught.value.field == field
+    assert words in str(caught.value)
