@@ -29,6 +29,10 @@ class Rule:
     severity: Severity = "fail"
     show: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # GX returns results out of suite order; the rule id in meta is how they are matched back.
+        self.expectation.meta = {"rule": self.rule}
+
 
 @dataclass(frozen=True)
 class Check:
@@ -36,6 +40,7 @@ class Check:
 
     `suite` names the GX suite: the staging table for its row-level check, `<table>.<aspect>` for
     checks at another grain (missing sessions, freshness). `keys` identify an offending row.
+    Queries shared across tables return a generic `series` column, renamed to `series_key`.
     """
 
     table: str

@@ -52,9 +52,9 @@ class GateResult:
             f"{len(self.failures) - blocking} warning)"
         ]
         for failure in self.failures:
-            lines.append(f"  [{failure.severity}] {failure.rule}: {failure.message}")
+            lines.append(f"  [{failure.severity}] {failure.message}")
             for row in failure.sample[:SUMMARY_SAMPLE_ROWS]:
-                lines.append("      " + " ".join(f"{key}={value}" for key, value in row.items()))
+                lines.append("      " + " ".join(f"{k}={_short(v)}" for k, v in row.items()))
         lines.append(f"  results: {self.results_path}")
         return "\n".join(lines)
 
@@ -72,10 +72,19 @@ def run_gate(
     started = time.perf_counter()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    # In memory only: no data-docs site, no progress bars on a scheduled run's log.
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False),
+        analytics_enabled=False,
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
     batch_definition = (
         context.data_sources.add_pandas("staging")
         .add_dataframe_asset("check_frame")
@@ -113,6 +122,10 @@ def run_gate(
         },
     )
     return GateResult(run_id, as_of, passed, len(outcomes), failures, results_path)
+
+
+def _short(value: object) -> object:
+    return f"{value:.6g}" if isinstance(value, float) else value
 
 
 def _column(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, ...]:

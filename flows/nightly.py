@@ -63,17 +63,18 @@ def stage(
 ) -> tuple[date, pipeline.StageReport]:
     """Parse landed bodies into staging tables; resolve the as-of date and trading sessions."""
     zone = LandingZone(landing_root)
-    frames, report = pipeline.parse_landed(zone, specs, explicit_as_of)
+    frames, report = pipeline.parse_landed(zone, specs)
     as_of = explicit_as_of or report.last_date
     if as_of is None:
         raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")
+    frames = pipeline.scheduled_listings_only(frames, as_of)
     if explicit_as_of is not None:
         frames, report.dropped_after_as_of = pipeline.clip_to_as_of(frames, explicit_as_of)
     with db.connect(pipeline.warehouse_path(settings)) as con:
         load.set_run_context(con, run_id=run_id, as_of=as_of, source=settings.source)
-        starts = [f["trade_date"].min() for f in frames.values()
-                  if "trade_date" in f.columns and f.height]
-        first = min([settings.history_start, *starts])  # type: ignore[type-var]
+        starts: list[date] = [f["trade_date"].min() for f in frames.values()  # type: ignore[misc]
+                              if "trade_date" in f.columns and f.height]
+        first = min([settings.history_start, *starts])
         seeds.load_sessions(con, first, as_of)
         for table, frame in frames.items():
             report.rows[table] = load.stage(con, table, frame)

@@ -72,7 +72,7 @@ def land_live(settings: Settings, zone: LandingZone, specs: list[RequestSpec]) -
 
 
 def parse_landed(
-    zone: LandingZone, specs: Iterable[RequestSpec], as_of: date | None
+    zone: LandingZone, specs: Iterable[RequestSpec]
 ) -> tuple[dict[str, pl.DataFrame], StageReport]:
     """Parse every landed body into per-table frames; a bad body is reported, never staged."""
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGING_TABLES}
@@ -90,16 +90,19 @@ def parse_landed(
         parts[table].append(frame.with_columns(pl.lit(spec.path).alias("source_file")))
     frames: dict[str, pl.DataFrame] = {}
     for table, pieces in parts.items():
-        schema = {**STAGING_SCHEMAS[table], "source_file": pl.String}
-        frame = pl.concat(pieces, how="vertical") if pieces else empty(pl.Schema(schema))
-        if table == "ipo_listings" and as_of is not None:
-            # The yearly IPO reports list scheduled listings too; a debut exists once it happened.
-            frame = frame.filter(pl.col("listing_date") <= as_of)
-        frames[table] = frame
+        schema = pl.Schema({**STAGING_SCHEMAS[table], "source_file": pl.String()})
+        frames[table] = pl.concat(pieces, how="vertical") if pieces else empty(schema)
     bars = frames["index_bars"]
     if bars.height:
         report.last_date = bars["trade_date"].max()  # type: ignore[assignment]
     return frames, report
+
+
+def scheduled_listings_only(frames: dict[str, pl.DataFrame], as_of: date) -> dict[str,
+                                                                                 pl.DataFrame]:
+    """The yearly IPO reports also list scheduled listings; a debut exists once it happened."""
+    return {**frames, "ipo_listings": frames["ipo_listings"].filter(
+        pl.col("listing_date") <= as_of)}
 
 
 def clip_to_as_of(frames: dict[str, pl.DataFrame], as_of: date) -> tuple[dict[str, pl.DataFrame],
@@ -193,10 +196,10 @@ def ledger_finish(
 
 def ledger_frame(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pl.DataFrame:
     """The most recent runs, for ``ops_last_runs`` in the published file."""
-    return con.execute(
+    return con.sql(
         "SELECT run_id, started_at, finished_at, as_of_date, source, status, "
         "CAST(row_counts AS VARCHAR) AS row_counts, gate_passed, gate_failures, published_at, "
-        "message FROM ops.run_log ORDER BY started_at DESC LIMIT ?", [limit],
+        "message FROM ops.run_log ORDER BY started_at DESC LIMIT ?", params=[limit],
     ).pl()
 
 

@@ -36,17 +36,19 @@ def print_summary(console: Console, result: RunResult) -> None:
             "ORDER BY pe_forward DESC NULLS LAST LIMIT 5"
         ).fetchall()
         ipos = con.execute(
-            "SELECT count(*), median(first_day_return), count(*) FILTER (WHERE is_ai) "
+            "SELECT count(*), median(first_day_return), count(*) FILTER (WHERE is_ai), "
+            "count(first_day_return) "
             "FROM mart_ipo_debuts WHERE listing_date > (SELECT max(as_of_date) - INTERVAL 90 DAY "
             "FROM publish_info)"
-        ).fetchone()
+        ).fetchall()[0]
         margin = con.execute(
             "SELECT financing_balance_cny, change_20d_pct FROM mart_margin_financing "
             "WHERE exchange = 'TOTAL' ORDER BY trade_date DESC LIMIT 1"
-        ).fetchone()
+        ).fetchall()[0]
         origins = con.execute(
-            "SELECT origin, string_agg(subject, ', ' ORDER BY subject), count(*) "
-            "FROM data_origins WHERE origin <> 'recorded' GROUP BY origin ORDER BY origin"
+            "SELECT origin, dataset, string_agg(subject, ', ' ORDER BY subject), count(*) "
+            "FROM data_origins WHERE origin <> 'recorded' GROUP BY origin, dataset "
+            "ORDER BY origin, dataset"
         ).fetchall()
     finally:
         con.close()
@@ -66,12 +68,15 @@ def print_summary(console: Console, result: RunResult) -> None:
             f"{name} ({symbol}) P/E ttm {pe or float('nan'):.0f}x, forward "
             f"{fwd or float('nan'):.0f}x" for symbol, name, pe, fwd in stretched))
     if ipos and ipos[0]:
-        console.print(f"IPO debuts in the last 90 days: {ipos[0]} ({ipos[2]} AI), median "
-                      f"first-day return {_pct(ipos[1])}")
+        console.print(f"IPO debuts in the last 90 days: {ipos[0]} ({ipos[2]} AI); median "
+                      f"first-day return {_pct(ipos[1])} over the {ipos[3]} with first-day "
+                      "prices")
     if margin:
         console.print(f"margin financing (market total): ¥{margin[0] / 1e12:,.3f}tn, "
                       f"20-day change {_pct(margin[1])}")
-    for origin, subjects, count in origins:
-        console.print(f"[yellow]{count} {origin} series (not genuine provider responses): "
-                      f"{subjects}[/yellow]")
+    if origins:
+        console.print("[yellow]Not genuine provider responses (see data_origins in the marts "
+                      "file):[/yellow]")
+    for origin, dataset, subjects, count in origins:
+        console.print(f"[yellow]  {origin} {dataset} ({count}): {subjects}[/yellow]")
     console.print(f"published: {result.published}")

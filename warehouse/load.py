@@ -39,7 +39,7 @@ def merge_core(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     try:
         for table in STAGING_TABLES:
             run_sql_file(con, f"core/{table}.sql")
-            row = con.execute(f"SELECT count(*) FROM core.{table}").fetchone()
+            row = con.execute(f"SELECT count(*) FROM core.{table}").fetchall()[0]
             counts[table] = int(row[0]) if row else 0
         con.execute("COMMIT")
     except Exception:

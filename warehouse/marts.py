@@ -24,7 +24,7 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     try:
         for mart in MARTS:
             run_sql_file(con, f"marts/{mart}.sql")
-            row = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()
+            row = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchall()[0]
             counts[mart] = int(row[0]) if row else 0
         con.execute("COMMIT")
     except Exception:

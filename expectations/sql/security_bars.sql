@@ -77,6 +77,12 @@ final AS (
         chained.source_file,
         least(chained.open, chained.close) AS body_low,
         greatest(chained.open, chained.close) AS body_high,
+        -- GX row conditions compare strings and numbers, not booleans: hence a label.
+        CASE
+            WHEN chained.open IS NULL AND chained.high IS NULL AND chained.low IS NULL
+                AND chained.volume IS NULL THEN 'close_only'
+            ELSE 'ohlc'
+        END AS bar_kind,
         seeded.seed_currency,
         CASE WHEN seeded.calendar IS NOT NULL THEN on_day.session_no IS NOT NULL END AS is_session,
         chained.prev_close,

@@ -144,9 +144,24 @@ def at_least(
 
 
 def bar_rules(*, volume_rule: Rule) -> list[Rule]:
-    """OHLC sanity shared by index and security bars; high/low may be missing (Yahoo indices)."""
+    """OHLC sanity shared by index and security bars.
+
+    High and low may be missing (Yahoo index series). Yahoo also publishes close-only bars (no
+    open, high, low or volume) for Hong Kong half-day sessions; only those may lack an open.
+    """
+    from great_expectations import expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    open_present = Rule(
+        "open_not_null",
+        gxe.ExpectColumnValuesToNotBeNull(
+            column="open", row_condition=Column("bar_kind") == "ohlc"
+        ),
+        "open must not be null unless the bar is close-only (a Yahoo half-day session)",
+        show=("open", "high", "low", "volume"),
+    )
     return [
-        not_null("open"),
+        open_present,
         not_null("close"),
         positive("open"),
         positive("close"),

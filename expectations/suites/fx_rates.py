@@ -24,6 +24,7 @@ MAX_STALE_DAYS = 5
 def checks(inputs: SuiteInputs) -> list[Check]:
     """Row rules on the staged rates, plus freshness per pair."""
     from great_expectations import expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
 
     bands = [
         Rule(
@@ -32,8 +33,7 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 column="rate",
                 min_value=low,
                 max_value=high,
-                row_condition=f'pair == "{pair}"',
-                condition_parser="pandas",
+                row_condition=Column("pair") == pair,
             ),
             f"{pair} must lie between {low} and {high} (FX off by a factor)",
             show=("rate",),

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import duckdb
 import exchange_calendars as xcals
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import REPO
+
 AS_OF = date(2026, 1, 30)
 WINDOW = (date(2026, 1, 5), AS_OF)
 SESSION_SPAN = ("2025-11-03", "2026-02-27")
@@ -87,7 +87,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None
 
 
 def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ref and staging tables from the repo's SQL and fill them with clean data."""
+    """Create every table from the repo's DDL (core stays empty); fill ref and staging cleanly."""
     con.execute((REPO / "warehouse/ddl/schemas.sql").read_text())
     for path in sorted((REPO / "warehouse/ddl").glob("*.sql")):
         con.execute(path.read_text())
@@ -96,14 +96,20 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     for seed in SEEDS:
         path = str(REPO / f"warehouse/seeds/{seed}.csv")
         con.execute(
-            f"INSERT INTO ref.{seed} SELECT * FROM read_csv($path, header = true, all_varchar = true)",
+            f"INSERT INTO ref.{seed} SELECT * FROM read_csv($path, all_varchar = true)",
             {"path": path},
         )
     for calendar in ("XSHG", "XHKG", "XNYS"):
-        insert(con, "ref.sessions", [{"calendar": calendar, "session_date": d} for d in sessions(calendar)])
+        insert(
+            con,
+            "ref.sessions",
+            [{"calendar": calendar, "session_date": d} for d in sessions(calendar)],
+        )
 
     for code, calendar, base in INDICES:
-        source = f"eastmoney/kline/{code}.json" if calendar == "XSHG" else f"yahoo/chart/{code}.json"
+        source = (
+            f"eastmoney/kline/{code}.json" if calendar == "XSHG" else f"yahoo/chart/{code}.json"
+        )
         rows = bars({"index_code": code}, calendar, base, source, hl=code != "HSI")
         insert(con, "staging.index_bars", rows)
     for symbol, calendar, currency, base, shares in SECURITIES:
@@ -129,7 +135,9 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     fx = []
     for step, day in enumerate(weekdays()):
         fx.append({"pair": "USDCNY", "trade_date": day, "rate": wiggle(6.98, step)})
-        fx.append({"pair": "USDHKD", "trade_date": day, "rate": round(7.79 + 0.001 * math.sin(step), 4)})
+        fx.append(
+            {"pair": "USDHKD", "trade_date": day, "rate": round(7.79 + 0.001 * math.sin(step), 4)}
+        )
     insert(con, "staging.fx_rates", [{**r, "source_file": "fx/usd.json"} for r in fx])
 
     margin = []
@@ -152,23 +160,51 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         con,
         "staging.eps_forecast",
         [
-            {"symbol": s, "report_date": date(2026, 1, 20), "fiscal_year": y, "eps": e,
-             "source_file": "eastmoney/datacenter/RPT_WEB_RESPREDICT/page1.json"}
-            for s, y, e in [("688256.SH", 2025, 4.31), ("688256.SH", 2026, 7.95), ("603019.SH", 2025, 1.62)]
+            {
+                "symbol": s,
+                "report_date": date(2026, 1, 20),
+                "fiscal_year": y,
+                "eps": e,
+                "source_file": "eastmoney/datacenter/RPT_WEB_RESPREDICT/page1.json",
+            }
+            for s, y, e in [
+                ("688256.SH", 2025, 4.31),
+                ("688256.SH", 2026, 7.95),
+                ("603019.SH", 2025, 1.62),
+            ]
         ],
     )
     insert(
         con,
         "staging.ipo_listings",
         [
-            {"symbol": "688795.SH", "name": "Moore Threads", "exchange": "SSE", "board": "STAR",
-             "listing_date": date(2025, 12, 5), "prospectus_date": date(2025, 11, 24),
-             "offer_price": 114.28, "first_day_open": 650.0, "first_day_close": 600.5,
-             "funds_raised": 8.0e9, "currency": "CNY",
-             "source_file": "eastmoney/datacenter/RPTA_APP_IPOAPPLY/2025.json"},
-            {"symbol": "02513.HK", "name": "Knowledge Atlas", "exchange": "HKEX", "board": "MAIN",
-             "listing_date": date(2026, 1, 8), "prospectus_date": date(2025, 12, 30),
-             "offer_price": 116.2, "first_day_open": 120.0, "first_day_close": 131.5,
-             "funds_raised": 4.3e9, "currency": "HKD", "source_file": "hkex/nlr/NLR2026_Eng.xlsx"},
+            {
+                "symbol": "688795.SH",
+                "name": "Moore Threads",
+                "exchange": "SSE",
+                "board": "STAR",
+                "listing_date": date(2025, 12, 5),
+                "prospectus_date": date(2025, 11, 24),
+                "offer_price": 114.28,
+                "first_day_open": 650.0,
+                "first_day_close": 600.5,
+                "funds_raised": 8.0e9,
+                "currency": "CNY",
+                "source_file": "eastmoney/datacenter/RPTA_APP_IPOAPPLY/2025.json",
+            },
+            {
+                "symbol": "02513.HK",
+                "name": "Knowledge Atlas",
+                "exchange": "HKEX",
+                "board": "MAIN",
+                "listing_date": date(2026, 1, 8),
+                "prospectus_date": date(2025, 12, 30),
+                "offer_price": 116.2,
+                "first_day_open": 120.0,
+                "first_day_close": 131.5,
+                "funds_raised": 4.3e9,
+                "currency": "HKD",
+                "source_file": "hkex/nlr/NLR2026_Eng.xlsx",
+            },
         ],
     )

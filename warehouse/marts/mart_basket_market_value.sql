@@ -58,7 +58,8 @@ basket_days AS (
     SELECT
         basket,
         as_of_date,
-        sum(market_cap_local / local_per_usd) AS market_cap_usd,
+        -- Exact decimal addition: a parallel DOUBLE sum differs in the last bits between runs.
+        sum(CAST(market_cap_local / local_per_usd AS DECIMAL(38, 2)))::DOUBLE AS market_cap_usd,
         count(close) AS members_priced,
         count(*) AS members_total
     FROM converted

@@ -1,0 +1,252 @@
+"""The quality gate passes a clean staged run and names the row behind every kind of bad data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+
+from expectations import suites
+from expectations.checks import Check, Rule, SuiteInputs
+from expectations.gate import GateResult, run_gate
+from tests.expectations.bad_data import CASES, Case, at, update
+from tests.expectations.gate_fixture import AS_OF, build_warehouse
+
+SUITE_MODULES = {module.__name__.rsplit(".", 1)[1]: module for module in suites.SUITES}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clean warehouse, built once: copying it is a third of the cost of building it."""
+    path = tmp_path_factory.mktemp("template") / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        build_warehouse(con)
+    return path
+
+
+@pytest.fixture
+def warehouse(template: Path) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory warehouse holding a clean staged run."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{template}' AS template (READ_ONLY)")
+    con.execute("COPY FROM DATABASE template TO memory")
+    con.execute("DETACH template")
+    return con
+
+
+def gate(con: duckdb.DuckDBPyConnection, results_dir: Path, run_id: str = "test") -> GateResult:
+    """Run the gate for the fixture's as-of date."""
+    return run_gate(con, run_id=run_id, as_of=AS_OF, results_dir=results_dir)
+
+
+def only_suites(monkeypatch: pytest.MonkeyPatch, *tables: str) -> None:
+    """Run just these tables' suites, for speed: the clean-run test proves the others hold."""
+    monkeypatch.setattr(suites, "SUITES", tuple(SUITE_MODULES[table] for table in tables))
+
+
+def test_clean_run_passes_and_records_every_expectation(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    result = gate(warehouse, tmp_path, run_id="clean-run")
+
+    assert result.passed, result.summary()
+    assert result.failures == []
+    assert result.results_path == tmp_path / "clean-run.json"
+    recorded = json.loads(result.results_path.read_text())
+    assert (tmp_path / "latest.json").read_text() == result.results_path.read_text()
+    assert recorded["passed"] is True
+    assert len(recorded["results"]) == recorded["checks_run"] == result.checks_run
+    assert {r["table"] for r in recorded["results"]} == set(SUITE_MODULES)
+    assert all(r["success"] for r in recorded["results"])
+    leftover = warehouse.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal")
+    assert leftover.fetchall() == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_bad_data_fails_and_names_the_row(
+    case: Case,
+    warehouse: duckdb.DuckDBPyConnection,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for statement in case.sql:
+        warehouse.execute(statement)
+    only_suites(monkeypatch, case.table)
+
+    result = gate(warehouse, tmp_path)
+
+    assert not result.passed
+    found = [f for f in result.failures if (f.table, f.rule) == (case.table, case.rule)]
+    assert found, result.summary()
+    failure = found[0]
+    assert failure.severity == "fail"
+    assert case.table in failure.message
+    if case.row:
+        assert any(case.row.items() <= row.items() for row in failure.sample), failure.sample
+        assert all(row["source_file"] for row in failure.sample)
+
+
+def test_summary_names_table_rule_count_and_keys(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse.execute(
+        update("security_bars", at("symbol", "603019.SH", "2026-01-21"), "volume = 0")
+    )
+    only_suites(monkeypatch, "security_bars")
+
+    summary = gate(warehouse, tmp_path).summary()
+
+    assert "FAILED" in summary
+    assert "[fail] security_bars: 1 row breaks volume_positive: volume must be" in summary
+    assert "symbol=603019.SH trade_date=2026-01-21" in summary
+    assert "source_file=eastmoney/kline/603019.SH.json" in summary
+
+
+def test_suspended_security_gap_and_staleness_are_not_failures(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Halted mid-window for a week, and again from 2026-01-26 past the as-of date.
+    warehouse.execute(
+        "INSERT INTO ref.suspensions VALUES"
+        " ('603019.SH', DATE '2026-01-12', DATE '2026-01-16', 'merger halt'),"
+        " ('603019.SH', DATE '2026-01-26', DATE '2026-02-13', 'restructuring halt')"
+    )
+    warehouse.execute(
+        "DELETE FROM staging.security_bars WHERE symbol = '603019.SH' AND"
+        " (trade_date BETWEEN '2026-01-12' AND '2026-01-16' OR trade_date >= '2026-01-26')"
+    )
+    only_suites(monkeypatch, "security_bars")
+
+    result = gate(warehouse, tmp_path)
+
+    assert result.passed, result.summary()
+    assert result.failures == []
+
+
+def test_close_only_half_day_bar_is_accepted(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Yahoo's shape for a Hong Kong half-day session (e.g. 2025-12-24): a close and nothing else.
+    warehouse.execute(
+        update(
+            "security_bars",
+            at("symbol", "00700.HK", "2026-01-26"),
+            "open = NULL, high = NULL, low = NULL, volume = NULL, amount = NULL",
+        )
+    )
+    only_suites(monkeypatch, "security_bars")
+
+    result = gate(warehouse, tmp_path)
+
+    assert result.passed, result.summary()
+    assert result.failures == []
+
+
+def test_new_listing_trades_without_limit_for_five_sessions(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # VeriSilicon's first-ever bar is 2026-01-16; +80% on its 5th session after, +80% on its 6th.
+    closes = [
+        ("2026-01-16", 40.0), ("2026-01-19", 72.0), ("2026-01-20", 75.0), ("2026-01-21", 76.0),
+        ("2026-01-22", 78.0), ("2026-01-23", 140.4), ("2026-01-26", 252.7), ("2026-01-27", 255.0),
+        ("2026-01-28", 256.0), ("2026-01-29", 257.0), ("2026-01-30", 258.0),
+    ]  # fmt: skip
+    for day, close in closes:
+        warehouse.execute(
+            "INSERT INTO staging.security_bars VALUES ('688521.SH', $day, $close, $close,"
+            " $close, $close, 1e6, 1e6 * $close, 'CNY', 'eastmoney/kline/688521.SH.json')",
+            {"day": date.fromisoformat(day), "close": close},
+        )
+    only_suites(monkeypatch, "security_bars")
+
+    result = gate(warehouse, tmp_path)
+
+    [failure] = result.failures
+    assert failure.rule == "price_within_board_limit"
+    assert [row["trade_date"] for row in failure.sample] == ["2026-01-26"]
+
+
+def test_warn_failure_does_not_flip_passed(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse.execute(
+        update("valuation", at("symbol", "688256.SH", "2026-01-08"), "pe_ttm = -310.5")
+    )
+    only_suites(monkeypatch, "valuation")
+
+    result = gate(warehouse, tmp_path)
+
+    assert result.passed
+    [failure] = result.failures
+    assert (failure.table, failure.rule, failure.severity) == (
+        "valuation",
+        "pe_ttm_positive",
+        "warn",
+    )
+    assert failure.sample[0]["pe_ttm"] == -310.5
+    assert "PASSED" in result.summary()
+    assert "[warn] valuation: 1 row breaks pe_ttm_positive" in result.summary()
+
+
+def test_rule_that_cannot_be_evaluated_blocks_whatever_its_severity(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from great_expectations import expectations as gxe
+
+    def checks(inputs: SuiteInputs) -> list[Check]:
+        drifted = gxe.ExpectColumnValuesToNotBeNull(column="eps_consensus")
+        rule = Rule("eps_consensus_not_null", drifted, "a renamed column", severity="warn")
+        return [Check("eps_forecast", "eps_forecast", "eps_forecast.sql", {}, ("symbol",), (rule,))]
+
+    monkeypatch.setattr(suites, "SUITES", (SimpleNamespace(checks=checks),))
+
+    result = gate(warehouse, tmp_path)
+
+    assert not result.passed
+    [failure] = result.failures
+    assert failure.severity == "fail"
+    assert "could not be evaluated" in failure.message and "eps_consensus" in failure.message
+
+
+def test_core_history_chains_prev_close_and_the_seam(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Merged history runs 2025-12-22..30 at half the staged price, and 2025-12-31 never loaded.
+    warehouse.execute(
+        "INSERT INTO core.security_bars SELECT symbol, trade_date - 14, open / 2, high / 2,"
+        " low / 2, close / 2, volume, amount, currency, 'run-0' FROM staging.security_bars"
+        " WHERE symbol = '603019.SH' AND trade_date <= '2026-01-13'"
+    )
+    # History overlapping the staged days is superseded by them, not counted twice.
+    warehouse.execute(
+        "INSERT INTO core.margin SELECT * EXCLUDE (source_file), 'run-0' FROM staging.margin"
+    )
+    only_suites(monkeypatch, "security_bars", "margin")
+
+    result = gate(warehouse, tmp_path)
+
+    failures = {f.rule: f for f in result.failures}
+    assert set(failures) == {"no_missing_sessions", "price_within_board_limit"}, result.summary()
+    assert failures["no_missing_sessions"].sample == [
+        {
+            "symbol": "603019.SH",
+            "trade_date": "2025-12-31",
+            "source_file": "eastmoney/kline/603019.SH.json",
+        }
+    ]
+    assert failures["price_within_board_limit"].sample[0]["trade_date"] == "2026-01-05"
+
+
+def test_gate_runs_read_only_on_a_warehouse_without_core(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as writer:
+        build_warehouse(writer)
+        for table in SUITE_MODULES:
+            writer.execute(f"DROP TABLE core.{table}")
+    with duckdb.connect(str(path), read_only=True) as reader:
+        result = gate(reader, tmp_path / "results")
+    assert result.passed, result.summary()
