@@ -69,18 +69,21 @@ def star50(shared: Path) -> IndexBuild:
     cut = window_rows(read_table(shared.joinpath(*INDEX_DIR, "star50_000688_daily.csv"), "date"),
                       "date", cols)
     bars = [KBar(parse_day(r["date"]), float(r["open"]), float(r["close"]), float(r["high"]),
-                 float(r["low"]), whole(r["volume"]), MISSING) for r in cut.rows]
+                 float(r["low"]), round(float(r["volume"]) / 100), MISSING) for r in cut.rows]
     return IndexBuild(
         bars, float(cut.before["close"]) if cut.before else None,
         price_digits(cut.rows, ("open", "high", "low", "close")),
         "SSE STAR 50 (000688) daily OHLC from daqingguaizi/kcb50-strategy @ d1ab52bae3 "
-        "data/000688.csv, prices unchanged at the source's 3 decimals. Volume is written as "
-        "given: the source does not state its unit (PROVENANCE: early rows look like shares, "
-        "2026 rows are multiples of 100); in-window magnitudes (0.35e9-2.2e9 per day, continuous "
-        "across the switch to round hundreds in 2025-05) fit shares, not Eastmoney's lots, so "
-        "treat volume as indicative. Amount and turnover are not in the source ('-'); amplitude, "
-        "pct change and change are derived from the prices.",
-        blank_repair(cut.blank, "star50_000688_daily.csv"),
+        "data/000688.csv, prices unchanged at the source's 3 decimals. The source does not state "
+        "its volume unit (PROVENANCE: early rows look like shares, 2026 rows are multiples of "
+        "100); in-window magnitudes (0.35e9-2.2e9 per day, continuous across the switch to round "
+        "hundreds in 2025-05) fit shares, so volume is converted to Eastmoney's lots (see "
+        "repairs); treat it as indicative. Amount and turnover are not in the source ('-'); "
+        "amplitude, pct change and change are derived from the prices.",
+        [*blank_repair(cut.blank, "star50_000688_daily.csv"),
+         Repair("unit_volume_shares_to_lots",
+                "source volume is in shares; divided by 100 and rounded to whole lots",
+                tuple(r["date"] for r in cut.rows))],
     )
 
 
