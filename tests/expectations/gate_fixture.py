@@ -94,10 +94,9 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     for path in sorted((REPO / "warehouse/staging").glob("*.sql")):
         con.execute(path.read_text())
     for seed in SEEDS:
-        path = str(REPO / f"warehouse/seeds/{seed}.csv")
         con.execute(
             f"INSERT INTO ref.{seed} SELECT * FROM read_csv($path, all_varchar = true)",
-            {"path": path},
+            {"path": str(REPO / f"warehouse/seeds/{seed}.csv")},
         )
     for calendar in ("XSHG", "XHKG", "XNYS"):
         insert(

@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -28,7 +29,7 @@ def _close_on_or_before(frame: pl.DataFrame, day: date) -> float:
     return float(frame.filter(pl.col("date") <= day)["close"][-1])
 
 
-def _mart_row(published: RunResult, index_code: str, day: date) -> dict[str, object]:
+def _mart_row(published: RunResult, index_code: str, day: date) -> dict[str, Any]:
     assert published.published is not None
     with duckdb.connect(str(published.published), read_only=True) as con:
         row = con.sql(
