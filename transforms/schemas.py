@@ -108,3 +108,15 @@ def empty(schema: pl.Schema) -> pl.DataFrame:
 def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """Select and cast exactly the schema's columns, in order."""
     return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
+
+QUOTE_SNAPSHOTS = pl.Schema(
+    {
+        "symbol": pl.String,
+        "quote_time": pl.Datetime("us", "UTC"),
+        "price": pl.Float64,
+        "prev_close": pl.Float64,
+        "pe_ttm": pl.Float64,
+        "market_cap": pl.Float64,
+        "currency": pl.String,
+    }
+)
