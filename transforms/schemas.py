@@ -111,12 +111,12 @@ def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
 
 QUOTE_SNAPSHOTS = pl.Schema(
     {
-        "symbol": pl.String,
+        "symbol": pl.String(),
         "quote_time": pl.Datetime("us", "UTC"),
-        "price": pl.Float64,
-        "prev_close": pl.Float64,
-        "pe_ttm": pl.Float64,
-        "market_cap": pl.Float64,
-        "currency": pl.String,
+        "price": pl.Float64(),
+        "prev_close": pl.Float64(),
+        "pe_ttm": pl.Float64(),
+        "market_cap": pl.Float64(),
+        "currency": pl.String(),
     }
 )
