@@ -36,7 +36,11 @@ chain AS (
 chained AS (
     SELECT
         *,
-        lag(close) OVER (PARTITION BY index_code ORDER BY trade_date) AS prev_close
+        lag(close) OVER (PARTITION BY index_code ORDER BY trade_date) AS prev_close,
+        -- Turnover per share traded is an average price; it drifts, it never jumps 1000x
+        -- unless the amount or volume unit changed (yuan vs thousands, shares vs lots).
+        (amount / nullif(volume, 0)) / lag(amount / nullif(volume, 0))
+            OVER (PARTITION BY index_code ORDER BY trade_date) AS turnover_price_ratio
     FROM chain
 ),
 
@@ -49,6 +53,8 @@ final AS (
         chained.low,
         chained.close,
         chained.volume,
+        chained.amount,
+        chained.turnover_price_ratio,
         chained.source_file,
         least(chained.open, chained.close) AS body_low,
         greatest(chained.open, chained.close) AS body_high,

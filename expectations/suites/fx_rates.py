@@ -9,6 +9,7 @@ from expectations.suites.common import (
     key_rules,
     no_future_date,
     not_empty,
+    not_null,
 )
 
 TABLE = "fx_rates"
@@ -51,6 +52,7 @@ def checks(inputs: SuiteInputs) -> list[Check]:
             *key_rules(KEYS),
             no_future_date("trade_date", inputs.as_of),
             finite_numbers(),
+            not_null("rate"),
             in_set("pair", RATE_BANDS, "pair_known", f"pair must be one of {sorted(RATE_BANDS)}"),
             *bands,
             Rule(

@@ -20,6 +20,8 @@ KEYS = ("index_code", "trade_date")
 # No index in the seeds has ever moved this far in a day; a bigger move is a broken feed.
 INDEX_MOVE_LIMIT = 0.25
 TOLERANCE = 0.005
+# Day-over-day change of turnover per share traded; real series stay within 0.5x..2x.
+TURNOVER_PRICE_BAND = (0.2, 5.0)
 
 
 def checks(inputs: SuiteInputs) -> list[Check]:
@@ -65,6 +67,17 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 f"the close-to-close move must stay within {INDEX_MOVE_LIMIT} "
                 f"(+{TOLERANCE} tolerance)",
                 show=("close", "prev_close", "abs_move"),
+            ),
+            Rule(
+                "amount_unit_stable",
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="turnover_price_ratio",
+                    min_value=TURNOVER_PRICE_BAND[0],
+                    max_value=TURNOVER_PRICE_BAND[1],
+                ),
+                "turnover per share traded must not jump between days (a unit change in "
+                "amount or volume)",
+                show=("volume", "amount", "turnover_price_ratio"),
             ),
         ),
     )
