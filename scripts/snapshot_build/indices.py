@@ -69,7 +69,8 @@ def star50(shared: Path) -> IndexBuild:
     cut = window_rows(read_table(shared.joinpath(*INDEX_DIR, "star50_000688_daily.csv"), "date"),
                       "date", cols)
     bars = [KBar(parse_day(r["date"]), float(r["open"]), float(r["close"]), float(r["high"]),
-                 float(r["low"]), round(float(r["volume"]) / 100), MISSING) for r in cut.rows]
+                 float(r["low"]), str(round(float(r["volume"]) / 100)), MISSING)
+            for r in cut.rows]
     return IndexBuild(
         bars, float(cut.before["close"]) if cut.before else None,
         price_digits(cut.rows, ("open", "high", "low", "close")),
