@@ -1,0 +1,13 @@
+-- Daily closes of every index with its display name, for the rebased performance chart.
+WITH source AS (
+    SELECT index_code, as_of_date, close FROM mart_index_performance
+),
+
+final AS (
+    SELECT s.index_code, i.name, i.is_proxy, s.as_of_date, s.close
+    FROM source AS s
+    INNER JOIN ref_indices AS i USING (index_code)
+    ORDER BY s.index_code, s.as_of_date
+)
+
+SELECT * FROM final
