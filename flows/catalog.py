@@ -1,21 +1,41 @@
 """What to fetch: every provider request of a run, derived from the reference seeds.
 
 A request's landing path is a function of the request alone, so a live run and a snapshot replay
-find the same body at the same relative path.
+find the same body at the same relative path. A live run narrows each request to the tail of its
+series (incremental windows) but never drops one, so every run lands the same set of paths and any
+landing directory replays through the same catalog.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+import duckdb
 import polars as pl
 
-from warehouse.seeds import read_seed
+from warehouse.seeds import SEEDS_DIR, read_seed
 
 KLINE_FIELDS1 = "f1,f2,f3,f4,f5,f6"
 KLINE_FIELDS2 = "f51,f52,f53,f54,f55,f56,f57,f58,f59,f60,f61"
 FX_TICKERS = {"USDCNY": "CNY=X", "USDHKD": "HKD=X"}
+REPORT_PAGE_SIZE = "500"
+# Core table → (series column, date column): where a series' last stored date is read from.
+STORED_SERIES: dict[str, tuple[str, str]] = {
+    "index_bars": ("index_code", "trade_date"),
+    "security_bars": ("symbol", "trade_date"),
+    "fx_rates": ("pair", "trade_date"),
+    "valuation": ("symbol", "trade_date"),
+    "eps_forecast": ("symbol", "report_date"),
+    "margin": ("exchange", "trade_date"),
+    "ipo_listings": ("exchange", "listing_date"),
+}
+# IPO reports cover a market, not one exchange: the last listing of either exchange counts.
+IPO_MARKETS = {"SSE": "CN", "SZSE": "CN", "HKEX": "HK"}
+
+SeriesKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,44 @@ class RequestSpec:
     def key(self) -> str:
         """Human-readable identity used in logs and error messages."""
         return f"{self.provider}/{self.dataset}/{self.subject}"
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Where each series starts: its last stored date minus an overlap, or the history start."""
+
+    start: date
+    end: date
+    last_stored: Mapping[SeriesKey, date] = field(default_factory=dict)
+    overlap_days: int = 0
+
+    def since(self, series: Iterable[SeriesKey]) -> date:
+        """Start date for a request covering ``series``; any series never stored backfills all."""
+        lasts = [self.last_stored.get(key) for key in series]
+        if not lasts or any(last is None for last in lasts):
+            return self.start
+        oldest = min(last for last in lasts if last is not None)
+        return min(self.end, max(self.start, oldest - timedelta(days=self.overlap_days)))
+
+
+def page_of(spec: RequestSpec, number: int) -> RequestSpec:
+    """Page ``number`` (2 and up) of a paged report request; its body lands beside page 1's."""
+    stem, _, suffix = spec.path.rpartition(".")
+    return replace(spec, path=f"{stem}.p{number}.{suffix}",
+                   params={**spec.params, "pageNumber": str(number)})
+
+
+def last_stored_dates(con: duckdb.DuckDBPyConnection) -> dict[SeriesKey, date]:
+    """The last date each series reached in the core tables (empty for a new warehouse)."""
+    stored: dict[SeriesKey, date] = {}
+    for table, (series, day) in STORED_SERIES.items():
+        rows = con.table(f"core.{table}").aggregate(f"{series}, max({day})", series).fetchall()
+        for name, last in rows:
+            if table == "ipo_listings":
+                name = IPO_MARKETS.get(name, name)
+                last = max(last, stored.get((table, name), last))
+            stored[(table, name)] = last
+    return stored
 
 
 def _epoch(day: date) -> str:
@@ -61,52 +119,74 @@ def _chart(dataset: str, subject: str, ticker: str, start: date, end: date) -> R
 
 
 def _report(
-    dataset: str, report: str, subject: str, key: str, filter_: str, sort: str
+    dataset: str, report: str, subject: str, key: str, condition: str, date_column: str,
+    start: date, end: date, sort: tuple[str, str] | None = None,
 ) -> RequestSpec:
+    columns, orders = sort or (date_column, "1")
+    window = f"({date_column}>='{start.isoformat()}')({date_column}<='{end.isoformat()}')"
     return RequestSpec(
         provider="eastmoney", host="eastmoney_datacenter", dataset=dataset, subject=subject,
         code=report, path=f"eastmoney/datacenter/{report}/{key}.json",
         endpoint="/api/data/v1/get",
-        params={"reportName": report, "columns": "ALL", "filter": filter_, "pageNumber": "1",
-                "pageSize": "500", "sortColumns": sort, "sortTypes": "1"},
+        params={"reportName": report, "columns": "ALL", "filter": condition + window,
+                "pageNumber": "1", "pageSize": REPORT_PAGE_SIZE, "sortColumns": columns,
+                "sortTypes": orders},
     )
 
 
-def build_catalog(start: date, end: date) -> list[RequestSpec]:
-    """All requests for the window [start, end], in a stable order."""
+def build_catalog(
+    start: date,
+    end: date,
+    last_stored: Mapping[SeriesKey, date] | None = None,
+    overlap_days: int = 0,
+    seeds_dir: Path = SEEDS_DIR,
+) -> list[RequestSpec]:
+    """All requests for the window [start, end], in a stable order.
+
+    With ``last_stored`` (from :func:`last_stored_dates`) each request starts ``overlap_days``
+    before the last date its series reached instead of at ``start``.
+    """
+    windows = Windows(start, end, last_stored or {}, overlap_days)
     specs: list[RequestSpec] = []
-    for row in read_seed("indices").iter_rows(named=True):
+    for row in read_seed("indices", seeds_dir).iter_rows(named=True):
+        since = windows.since([("index_bars", row["index_code"])])
         if row["provider"] == "eastmoney":
             specs.append(_kline("index_kline", row["index_code"], row["provider_code"], "0",
-                                start, end))
+                                since, end))
         else:
             specs.append(_chart("index_chart", row["index_code"], row["provider_code"],
-                                start, end))
-    securities = read_seed("securities")
+                                since, end))
+    securities = read_seed("securities", seeds_dir)
     for row in securities.iter_rows(named=True):
+        since = windows.since([("security_bars", row["symbol"])])
         if row["provider"] == "eastmoney":
             specs.append(_kline("stock_kline", row["symbol"], row["provider_code"], "1",
-                                start, end))
+                                since, end))
         else:
-            specs.append(_chart("stock_chart", row["symbol"], row["provider_code"], start, end))
+            specs.append(_chart("stock_chart", row["symbol"], row["provider_code"], since, end))
     for pair, ticker in FX_TICKERS.items():
-        specs.append(_chart("fx_chart", pair, ticker, start, end))
-    window = f"(TRADE_DATE>='{start.isoformat()}')(TRADE_DATE<='{end.isoformat()}')"
-    a_shares = securities.filter(pl.col("board").is_in(["STAR", "CHINEXT", "MAIN"]))
-    for symbol in a_shares["symbol"]:
+        specs.append(_chart("fx_chart", pair, ticker, windows.since([("fx_rates", pair)]), end))
+    a_shares = securities.filter(pl.col("board").is_in(["STAR", "CHINEXT", "MAIN"]))["symbol"]
+    for symbol in a_shares:
         code = symbol.split(".")[0]
         specs.append(_report("valuation", "RPT_VALUEANALYSIS_DET", symbol, code,
-                             f'(SECURITY_CODE="{code}"){window}', "TRADE_DATE"))
+                             f'(SECURITY_CODE="{code}")', "TRADE_DATE",
+                             windows.since([("valuation", symbol)]), end))
+    secucodes = ",".join(f'"{symbol}"' for symbol in a_shares)
     specs.append(_report("eps_forecast", "RPT_WEB_RESPREDICT", "CN", "CN",
-                         f"(REPORT_DATE>='{start.isoformat()}')", "REPORT_DATE"))
-    specs.append(_report("ipo_cn", "RPTA_APP_IPOAPPLY", "CN", "CN",
-                         f"(LISTING_DATE>='{start.isoformat()}')", "LISTING_DATE"))
-    specs.append(_report("margin_total", "RPTA_WEB_MARGIN_DAILYTRADE", "ALL", "ALL",
-                         f"(STATISTICS_DATE>='{start.isoformat()}')", "STATISTICS_DATE"))
+                         f"(SECUCODE in ({secucodes}))", "REPORT_DATE",
+                         windows.since([("eps_forecast", s) for s in a_shares]), end,
+                         ("REPORT_DATE,SECURITY_CODE,PREDICT_YEAR", "1,1,1")))
+    specs.append(_report("ipo_cn", "RPTA_APP_IPOAPPLY", "CN", "CN", "", "LISTING_DATE",
+                         windows.since([("ipo_listings", "CN")]), end))
+    specs.append(_report("margin_total", "RPTA_WEB_MARGIN_DAILYTRADE", "ALL", "ALL", "",
+                         "STATISTICS_DATE", windows.since([("margin", "TOTAL")]), end))
     specs.append(_report("margin_exchange", "RPTA_RZRQ_LSDB", "SSE_SZSE", "SSE_SZSE",
-                         f"(DIM_DATE>='{start.isoformat()}')", "DIM_DATE"))
+                         '(SCDM in ("007","001"))', "DIM_DATE",
+                         windows.since([("margin", "SSE"), ("margin", "SZSE")]), end,
+                         ("DIM_DATE,SCDM", "1,-1")))
     # HKEX publishes one New Listing Report per year; the current and previous year cover every
-    # debut a one-year lookback needs.
+    # debut a one-year lookback needs. They are small static files, fetched whole every run.
     for year in range(max(start.year, end.year - 1), end.year + 1):
         specs.append(RequestSpec(
             provider="hkex", host="hkex", dataset="ipo_hk", subject=str(year),

@@ -3,20 +3,109 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
+from typing import Any
 
-HEADERS = {"Referer": "https://quote.eastmoney.com/", "Accept": "application/json"}
+from flows.catalog import RequestSpec
+from flows.sources.base import Provider
+from flows.sources.errors import ExtractionError
+
+KLINE_HEADERS = {"Referer": "https://quote.eastmoney.com/", "Accept": "application/json"}
+REPORT_HEADERS = {"Referer": "https://data.eastmoney.com/", "Accept": "application/json"}
+PRICE_FIELDS = ("open", "close", "high", "low")
+PRICE = re.compile(r"-?\d+(?:\.(\d+))?")
 
 
-def looks_throttled(dataset: str, body: bytes) -> bool:
-    """Eastmoney answers a throttled request with HTTP 200, ``rc`` 0 and no rows."""
+def _json(body: bytes) -> Any:
     try:
-        doc = json.loads(body)
+        return json.loads(body)
     except ValueError:
-        return False
-    if not isinstance(doc, dict):
-        return False
-    if dataset.endswith("kline"):
-        data = doc.get("data")
-        return doc.get("rc") == 0 and (data is None or data.get("klines") == [])
-    result = doc.get("result")
-    return doc.get("success") is True and (result is None or result.get("data") == [])
+        return None
+
+
+class Eastmoney(Provider):
+    """Kline answers throttling with ``rc`` 0 and no rows; reports come in pages."""
+
+    def headers(self, spec: RequestSpec) -> Mapping[str, str]:
+        """Both hosts check the Referer of a browser page of their own site."""
+        return KLINE_HEADERS if spec.host == "eastmoney_kline" else REPORT_HEADERS
+
+    def looks_throttled(self, spec: RequestSpec, body: bytes) -> bool:
+        """A throttled request gets HTTP 200, ``rc`` 0 and ``data`` null or no klines.
+
+        The datacenter equivalent is ``success`` with a null result or no rows; a genuinely
+        empty report says ``success: false`` with its own code, which the parser reports.
+        """
+        doc = _json(body)
+        if not isinstance(doc, dict):
+            return False
+        if spec.host == "eastmoney_kline":
+            data = doc.get("data")
+            return doc.get("rc") == 0 and (data is None or (
+                isinstance(data, dict) and data.get("klines") == []))
+        result = doc.get("result")
+        return doc.get("success") is True and (result is None or (
+            isinstance(result, dict) and result.get("data") == []))
+
+    def page_count(self, spec: RequestSpec, body: bytes) -> int:
+        """``result.pages`` of a report's first page; anything unreadable is one page."""
+        if spec.host != "eastmoney_datacenter":
+            return 1
+        doc = _json(body)
+        result = doc.get("result") if isinstance(doc, dict) else None
+        pages = result.get("pages") if isinstance(result, dict) else None
+        return pages if isinstance(pages, int) and not isinstance(pages, bool) and pages > 1 else 1
+
+    def merge_pages(self, spec: RequestSpec, bodies: list[bytes]) -> bytes:
+        """Page 1's envelope with every page's rows, checked against its declared ``count``."""
+        docs = [_json(body) for body in bodies]
+        rows: list[Any] = []
+        for number, doc in enumerate(docs, start=1):
+            result = doc.get("result") if isinstance(doc, dict) else None
+            data = result.get("data") if isinstance(result, dict) else None
+            if not isinstance(data, list):
+                raise ExtractionError(spec.key, f"page {number} of {len(docs)} is not a report "
+                                      "page with rows", field="result.data")
+            rows.extend(data)
+        merged = docs[0]
+        count = merged["result"].get("count")
+        if isinstance(count, int) and count != len(rows):
+            raise ExtractionError(
+                spec.key, f"{len(docs)} pages hold {len(rows)} rows but page 1 declared "
+                f"{count}: the report changed while it was paged", field="result.count")
+        merged["result"]["data"] = rows
+        return json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def check_contract(self, spec: RequestSpec, body: bytes) -> None:
+        """Kline prices carry exactly ``data.decimal`` decimals; anything else is a scale change.
+
+        Eastmoney declares the price precision of a series in ``data.decimal``. A body whose
+        strings disagree (integers in hundredths, a precision switch mid-series) would parse into
+        plausible but wrong prices, so it is refused before any parser sees it. Bodies the parser
+        rejects anyway (not JSON, no rows) are left to its more precise message.
+        """
+        if spec.host != "eastmoney_kline":
+            return
+        doc = _json(body)
+        data = doc.get("data") if isinstance(doc, dict) else None
+        klines = data.get("klines") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(klines, list) or not klines:
+            return
+        decimal = data.get("decimal")
+        if not isinstance(decimal, int) or isinstance(decimal, bool):
+            raise ExtractionError(spec.key, f"price precision missing or not an integer "
+                                  f"({decimal!r})", field="data.decimal")
+        for line in klines:
+            if not isinstance(line, str):
+                return
+            cells = line.split(",")
+            for name, value in zip(PRICE_FIELDS, cells[1:5], strict=False):
+                match = PRICE.fullmatch(value.strip())
+                if match is None:
+                    continue
+                places = len(match.group(1) or "")
+                if places != decimal:
+                    raise ExtractionError(
+                        spec.key, f"declares {decimal} decimals but {name} on {cells[0]} is "
+                        f"{value!r} ({places}): the price scale changed", field="data.decimal")

@@ -6,12 +6,17 @@ from __future__ import annotations
 class ExtractionError(RuntimeError):
     """A payload could not be obtained or does not match its contract.
 
-    ``kept`` is where the offending body was landed, if any, so nothing is lost.
+    ``kept`` is where the offending body was landed, if any, so nothing is lost; ``field`` names
+    the part of the payload that broke its contract, when one did.
     """
 
-    def __init__(self, key: str, message: str, kept: str | None = None) -> None:
+    def __init__(
+        self, key: str, message: str, kept: str | None = None, *, field: str | None = None
+    ) -> None:
         self.key = key
         self.detail = message
         self.kept = kept
+        self.field = field
+        where = f"{key} field '{field}'" if field else key
         suffix = f" (body kept at {kept})" if kept else ""
-        super().__init__(f"{key}: {message}{suffix}")
+        super().__init__(f"{where}: {message}{suffix}")

@@ -1,10 +1,18 @@
-"""HKEX New Listing Report workbooks."""
+"""HKEX New Listing Report workbooks: static files, so HTML is an error, not a throttle."""
 
 from __future__ import annotations
 
-HEADERS = {"Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+from collections.abc import Mapping
+
+from flows.catalog import RequestSpec
+from flows.sources.base import Provider
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def looks_throttled(dataset: str, body: bytes) -> bool:
-    """HKEX serves static files; an HTML answer is a contract error, not throttling."""
-    return False
+class Hkex(Provider):
+    """One workbook per year."""
+
+    def headers(self, spec: RequestSpec) -> Mapping[str, str]:
+        """Ask for the workbook itself."""
+        return {"Accept": XLSX}

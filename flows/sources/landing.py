@@ -5,18 +5,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flows.catalog import RequestSpec
+from flows.catalog import RequestSpec, page_of
 from flows.sources.errors import ExtractionError
+from flows.sources.providers import PROVIDERS
 
 META_SUFFIX = ".meta.json"
+INDEX_NAME = "manifest.json"
+ERRORS_DIR = "errors"
 
 
 class LandingZone:
-    """A directory laid out as ``<provider>/<dataset path>``; the bundled snapshot is one."""
+    """A directory laid out as ``<provider>/<dataset path>``; the bundled snapshot is one.
+
+    Final answers that are not HTTP 200 land under ``errors/`` with the same relative path, so
+    the body is kept for an operator while the request's own path stays free for a refetch.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -25,11 +32,37 @@ class LandingZone:
         """Absolute path of the body for ``spec``."""
         return self.root / spec.path
 
+    def pages(self, spec: RequestSpec) -> list[RequestSpec]:
+        """Every page landed for ``spec`` as its manifest declares them, page 1 first."""
+        count = int(self.meta(spec).get("pages", 1))
+        return [spec, *(page_of(spec, number) for number in range(2, count + 1))]
+
+    def complete(self, spec: RequestSpec) -> bool:
+        """Whether ``spec`` and every page it declared are landed."""
+        return self.body_path(spec).is_file() and all(
+            self.body_path(page).is_file() for page in self.pages(spec))
+
     def land(self, spec: RequestSpec, body: bytes, meta: Mapping[str, Any]) -> Path:
         """Write ``body`` and its manifest atomically; a landed body is never overwritten."""
         path = self.body_path(spec)
         if path.exists():
             raise ExtractionError(spec.key, f"refusing to overwrite landed body {path}")
+        self._write(path, spec, body, meta)
+        return path
+
+    def land_error(self, spec: RequestSpec, body: bytes, meta: Mapping[str, Any]) -> Path:
+        """Keep a body that is not an answer (an error page) under ``errors/``, never replacing
+        an earlier one: a second failure of the same request gets a numbered sibling."""
+        path = self.root / ERRORS_DIR / spec.path
+        number = 1
+        while path.exists():
+            number += 1
+            stem, _, suffix = spec.path.rpartition(".")
+            path = self.root / ERRORS_DIR / f"{stem}.{number}.{suffix}"
+        self._write(path, spec, body, meta)
+        return path
+
+    def _write(self, path: Path, spec: RequestSpec, body: bytes, meta: Mapping[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {
             "provider": spec.provider,
@@ -40,18 +73,27 @@ class LandingZone:
             **meta,
         }
         _atomic_write(path, body)
-        _atomic_write(path.with_name(path.name + META_SUFFIX),
-                      json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False).encode())
-        return path
+        _atomic_write(path.with_name(path.name + META_SUFFIX), _pretty(record))
 
     def read(self, spec: RequestSpec) -> bytes:
-        """The landed body for ``spec``, verified against its manifest's sha256."""
+        """The landed body for ``spec``: every page verified against its manifest's sha256,
+        pages merged into one document, the provider's envelope contract checked."""
+        provider = PROVIDERS[spec.provider]
+        bodies = [self._verified(page) for page in self.pages(spec)]
+        try:
+            body = bodies[0] if len(bodies) == 1 else provider.merge_pages(spec, bodies)
+            provider.check_contract(spec, body)
+        except ExtractionError as exc:
+            raise ExtractionError(spec.key, exc.detail, str(self.body_path(spec)),
+                                  field=exc.field) from None
+        return body
+
+    def _verified(self, spec: RequestSpec) -> bytes:
         path = self.body_path(spec)
         if not path.is_file():
             raise ExtractionError(spec.key, f"no landed body at {path}")
         body = path.read_bytes()
-        meta = self.meta(spec)
-        expected = meta.get("sha256")
+        expected = self.meta(spec).get("sha256")
         if expected and hashlib.sha256(body).hexdigest() != expected:
             raise ExtractionError(
                 spec.key, f"{path} does not match the sha256 in its manifest: the landing zone "
@@ -67,6 +109,28 @@ class LandingZone:
             return {}
         loaded: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
         return loaded
+
+    def write_index(self, specs: Iterable[RequestSpec]) -> Path:
+        """``manifest.json``: every landed body with its origin, sorted by path (the bundled
+        snapshot's index format), so the zone documents itself without its manifests."""
+        entries = []
+        for spec in specs:
+            for page in self.pages(spec):
+                meta = self.meta(page)
+                if meta:
+                    entries.append({
+                        "path": page.path, "provider": spec.provider, "dataset": spec.dataset,
+                        "subject": spec.subject, "origin": meta.get("origin", "unknown"),
+                        "origin_detail": meta.get("origin_detail", ""),
+                    })
+        index = self.root / INDEX_NAME
+        self.root.mkdir(parents=True, exist_ok=True)
+        _atomic_write(index, _pretty(sorted(entries, key=lambda entry: entry["path"])))
+        return index
+
+
+def _pretty(doc: Any) -> bytes:
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -1,10 +1,16 @@
-"""Yahoo Finance v8 chart endpoint."""
+"""Yahoo Finance v8 chart endpoint: throttling is HTTP 429, which the client already retries."""
 
 from __future__ import annotations
 
-HEADERS = {"Accept": "application/json"}
+from collections.abc import Mapping
+
+from flows.catalog import RequestSpec
+from flows.sources.base import Provider
 
 
-def looks_throttled(dataset: str, body: bytes) -> bool:
-    """Yahoo signals throttling with HTTP 429, which the client already retries."""
-    return False
+class Yahoo(Provider):
+    """One chart per request, the whole window in one answer."""
+
+    def headers(self, spec: RequestSpec) -> Mapping[str, str]:
+        """JSON only; Yahoo serves an HTML consent page to clients that accept anything."""
+        return {"Accept": "application/json"}

@@ -1,0 +1,98 @@
+"""The landing zone keeps bodies immutable, keeps error pages aside and checks envelopes on read."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flows.catalog import build_catalog, page_of
+from flows.sources.errors import ExtractionError
+from flows.sources.landing import LandingZone
+from flows.sources.providers import PROVIDERS
+from tests.conftest import SNAPSHOT
+
+CATALOG = build_catalog(date(2024, 12, 2), date(2026, 1, 30))
+STAR50 = next(spec for spec in CATALOG if spec.subject == "STAR50")
+MARGIN_SPLIT = next(spec for spec in CATALOG if spec.dataset == "margin_exchange")
+EASTMONEY = PROVIDERS["eastmoney"]
+
+
+def _star50() -> bytes:
+    return (SNAPSHOT / STAR50.path).read_bytes()
+
+
+def test_a_landed_body_is_immutable(tmp_path: Path) -> None:
+    zone = LandingZone(tmp_path)
+    path = zone.land(STAR50, _star50(), {"origin": "recorded"})
+    assert zone.read(STAR50) == _star50()
+    with pytest.raises(ExtractionError, match="refusing to overwrite"):
+        zone.land(STAR50, b"{}", {})
+    path.write_bytes(_star50().replace(b"1509.402", b"1609.402"))
+    with pytest.raises(ExtractionError, match="does not match the sha256 in its manifest"):
+        zone.read(STAR50)
+
+
+def test_error_pages_are_kept_aside_and_never_replaced(tmp_path: Path) -> None:
+    zone = LandingZone(tmp_path)
+    first = zone.land_error(STAR50, b"<html>502</html>", {"http_status": 502})
+    second = zone.land_error(STAR50, b"<html>503</html>", {"http_status": 503})
+    assert first == tmp_path / "errors" / "eastmoney/kline/1.000688.json"
+    assert second == tmp_path / "errors" / "eastmoney/kline/1.000688.2.json"
+    assert second.read_bytes() == b"<html>503</html>"
+    assert not zone.complete(STAR50)
+
+
+def _pages(rows: list[dict[str, object]], size: int, count: int) -> list[bytes]:
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+    return [json.dumps({"result": {"pages": len(chunks), "data": chunk, "count": count},
+                        "success": True, "code": 0}).encode() for chunk in chunks]
+
+
+def test_pages_read_back_as_one_report(tmp_path: Path) -> None:
+    rows = json.loads((SNAPSHOT / MARGIN_SPLIT.path).read_bytes())["result"]["data"]
+    zone = LandingZone(tmp_path)
+    pages = _pages(rows, 250, len(rows))
+    assert EASTMONEY.page_count(MARGIN_SPLIT, pages[0]) == 3
+    zone.land(MARGIN_SPLIT, pages[0], {"pages": 3})
+    for number, page in enumerate(pages[1:], start=2):
+        zone.land(page_of(MARGIN_SPLIT, number), page, {})
+    assert zone.complete(MARGIN_SPLIT)
+    assert json.loads(zone.read(MARGIN_SPLIT))["result"]["data"] == rows
+
+
+def test_pages_that_disagree_with_the_declared_count_are_refused() -> None:
+    rows: list[dict[str, object]] = [{"DIM_DATE": f"2026-01-{day:02d}"} for day in range(1, 11)]
+    with pytest.raises(ExtractionError, match="10 rows but page 1 declared 11") as caught:
+        EASTMONEY.merge_pages(MARGIN_SPLIT, _pages(rows, 4, 11))
+    assert caught.value.field == "result.count"
+
+
+def test_prices_scaled_to_integers_break_the_declared_precision(tmp_path: Path) -> None:
+    doc = json.loads(_star50())
+    lines = doc["data"]["klines"]
+    fields = lines[-1].split(",")
+    fields[1:5] = [str(round(float(v) * 1000)) for v in fields[1:5]]
+    lines[-1] = ",".join(fields)
+    bad = json.dumps(doc, ensure_ascii=False).encode()
+    zone = LandingZone(tmp_path)
+    zone.land(STAR50, bad, {})
+    with pytest.raises(ExtractionError) as caught:
+        zone.read(STAR50)
+    assert str(caught.value) == (
+        f"eastmoney/index_kline/STAR50 field 'data.decimal': declares 3 decimals but open on "
+        f"2026-01-30 is '{fields[1]}' (0): the price scale changed (body kept at "
+        f"{zone.body_path(STAR50)})")
+
+
+def test_throttled_shapes_are_recognised() -> None:
+    report = next(spec for spec in CATALOG if spec.dataset == "valuation")
+    assert EASTMONEY.looks_throttled(STAR50, b'{"rc":0,"data":null}')
+    assert EASTMONEY.looks_throttled(STAR50, b'{"rc":0,"data":{"klines":[]}}')
+    assert not EASTMONEY.looks_throttled(STAR50, _star50())
+    assert EASTMONEY.looks_throttled(report, b'{"success":true,"result":null}')
+    assert not EASTMONEY.looks_throttled(
+        report, '{"success":false,"result":null,"code":9201,"message":"返回数据为空"}'.encode())
+    assert not EASTMONEY.looks_throttled(STAR50, b"<html>busy</html>")
