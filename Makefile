@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/cntech run --source snapshot
+	$(BIN)/cntech docs
+	$(BIN)/cntech report
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

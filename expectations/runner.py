@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -28,6 +28,9 @@ SAMPLE_FORMAT: dict[str, Any] = {
     "partial_unexpected_count": SAMPLE_SIZE,
 }
 
+# Stored days before the first staged day that the chains see: a restated range continues from
+# the day before it (a series' last stored day comes from gate_series_tails, however old).
+HISTORY_LOOKBACK = timedelta(days=31)
 # Prior history the close, rate and balance chains continue from; core may hold none of it yet.
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
     "index_bars": ("index_code", "trade_date", "close"),
@@ -54,28 +57,56 @@ class Outcome:
 
 @contextmanager
 def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Expose `core.<table>` (or an empty stand-in) as the temp view `gate_history_<table>`.
+    """Expose the history the checks continue from as temp views, bounded by what is staged.
 
-    Registered relations are temporary views: they work on a read-only connection and leave
-    nothing behind in the writer's warehouse.
+    `gate_history_<table>` holds the `core.<table>` rows from `HISTORY_LOOKBACK` before the
+    first staged day to the last one, so a check costs what is staged, not what is stored;
+    `gate_series_tails` gives every series' first day and its last stored day and value, the
+    seam a new day continues from however long ago it was. Tables core does not hold yet read as
+    empty. Registered relations are temporary views: they work on a read-only connection and
+    leave nothing behind in the writer's warehouse.
     """
     names = []
     try:
         for table, columns in HISTORY_COLUMNS.items():
-            params = {"schema": "core", "table": table}
-            # fetchall, not fetchone: DuckDB refuses new work while a result is half-read.
-            [(present,)] = con.execute(read_sql("table_exists.sql"), params).fetchall()
-            if present:
+            staged = con.table(f"staging.{table}")
+            if _exists(con, "core", table):
+                [(first, last)] = staged.aggregate("min(trade_date), max(trade_date)").fetchall()
                 relation = con.table(f"core.{table}").select(*columns)
+                if first is None:
+                    relation = relation.limit(0)
+                else:
+                    day = duckdb.ColumnExpression("trade_date")
+                    relation = relation.filter(
+                        (day >= duckdb.ConstantExpression(first - HISTORY_LOOKBACK))
+                        & (day <= duckdb.ConstantExpression(last))
+                    )
             else:
-                relation = con.table(f"staging.{table}").select(*columns).limit(0)
-            name = f"gate_history_{table}"
-            con.register(name, relation)
-            names.append(name)
+                relation = staged.select(*columns).limit(0)
+            names.append(f"gate_history_{table}")
+            con.register(names[-1], relation)
+        names.append("gate_series_tails")
+        con.register(names[-1], _tails(con))
         yield
     finally:
         for name in names:
             con.unregister(name)
+
+
+def _tails(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """The merges' `core.series_tails`; derived from core when a warehouse predates it."""
+    if _exists(con, "core", "series_tails") and con.table("core.series_tails").limit(1).fetchall():
+        return con.table("core.series_tails")
+    if all(_exists(con, "core", table) for table in HISTORY_COLUMNS):
+        return con.sql(read_sql("series_tails_from_core.sql"))
+    return con.sql(read_sql("series_tails_empty.sql"))
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    params = {"schema": schema, "table": table}
+    # fetchall, not fetchone: DuckDB refuses new work while a result is half-read.
+    [(present,)] = con.execute(read_sql("table_exists.sql"), params).fetchall()
+    return bool(present)
 
 
 def run_check(

@@ -1,4 +1,4 @@
-"""The ``cntech`` command: run the pipeline, query the published marts."""
+"""The ``cntech`` command: run the pipeline, query and report on the published marts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -30,6 +30,23 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+class Runner(StrEnum):
+    threads = "threads"
+    dask = "dask"
+
+
+class Grain(StrEnum):
+    month = "month"
+    year = "year"
+
+
+TaskRunnerOption = Annotated[Runner | None, typer.Option(help="Where the parse step fans out: "
+                             "threads here or a Dask cluster (default: CNTECH_TASK_RUNNER, "
+                             "threads).")]
+DaskAddressOption = Annotated[str | None, typer.Option(help="Scheduler of an existing Dask "
+                              "cluster, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")]
 
 
 def _quiet_runtime(verbose: bool) -> None:
@@ -64,6 +81,11 @@ def run(
                         "bundled snapshot).")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the warehouse and published "
                         "marts live (default ./data).")] = None,
+    wait: Annotated[float | None, typer.Option("--wait", min=0, metavar="SECONDS", help="If "
+                    "another run is writing to the data dir, wait this long for it instead of "
+                    "exiting (default: CNTECH_LOCK_WAIT_SECONDS, 0).")] = None,
+    task_runner: TaskRunnerOption = None,
+    dask_address: DaskAddressOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Run the nightly pipeline once and publish the marts if every gate passes."""
@@ -74,7 +96,7 @@ def run(
     _quiet_runtime(verbose)
     from flows.nightly import ExtractionFailed, GateFailed, nightly
     from flows.summary import print_summary
-    from warehouse.lock import LockedError
+    from warehouse.lock import LockedError, UnsafePathError
     from warehouse.seeds import CalendarRangeError
 
     try:
@@ -82,21 +104,84 @@ def run(
             source=source.value, as_of=as_of_date,
             snapshot=str(snapshot) if snapshot else None,
             data_dir=str(data_dir) if data_dir else None,
+            lock_wait_seconds=wait,
+            task_runner=task_runner.value if task_runner else None,
+            dask_address=dask_address,
         )
     except GateFailed as exc:
         err.print("[bold red]Quality gate failed: nothing was merged or published; the last "
                   "published marts are untouched.[/bold red]")
-        err.print(str(exc))
+        err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(EXIT_GATE) from None
     except ExtractionFailed as exc:
         err.print("[bold red]Extraction failed: these payloads could not be used (their raw "
                   "bodies are kept in the landing zone); nothing was published.[/bold red]")
-        err.print(str(exc))
+        err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(EXIT_EXTRACTION) from None
-    except (LockedError, CalendarRangeError) as exc:
-        err.print(f"[bold red]{exc}[/bold red]")
+    except (LockedError, CalendarRangeError, UnsafePathError) as exc:
+        err.print(str(exc), style="bold red", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
     print_summary(console, result)
+
+
+@app.command()
+def backfill(
+    start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
+                     help="First day to load.")],
+    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
+                   help="Last day to load.")],
+    partition: Annotated[Grain, typer.Option(help="Stage, gate and merge the history one month "
+                         "or one year at a time.")] = Grain.month,
+    snapshot: Annotated[Path | None, typer.Option(help="Landing zone holding the history "
+                        "(default: the bundled snapshot).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Where the warehouse and published "
+                        "marts live (default ./data).")] = None,
+    task_runner: TaskRunnerOption = None,
+    dask_address: DaskAddressOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Load a landing zone's history partition by partition, then publish the marts once.
+
+    Each partition is gated before it is merged. Partitions merged by an earlier backfill of the
+    same landing zone are skipped, so rerunning after an interruption resumes where it stopped.
+    """
+    if snapshot is not None and not snapshot.is_dir():
+        err.print(f"[red]--snapshot {snapshot} is not a directory[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    if end < start:
+        err.print(f"[red]--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    _quiet_runtime(verbose)
+    from flows.backfill import backfill as backfill_flow
+    from flows.nightly import ExtractionFailed, GateFailed
+    from warehouse.lock import LockedError, UnsafePathError
+    from warehouse.seeds import CalendarRangeError
+
+    try:
+        result = backfill_flow(
+            start=start.date(), end=end.date(), partition=partition.value,
+            snapshot=str(snapshot) if snapshot else None,
+            data_dir=str(data_dir) if data_dir else None,
+            task_runner=task_runner.value if task_runner else None, dask_address=dask_address,
+        )
+    except GateFailed as exc:
+        err.print("[bold red]Quality gate failed: the partition below was not merged and nothing "
+                  "was published; rerun the same command to resume after fixing it.[/bold red]")
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(EXIT_GATE) from None
+    except ExtractionFailed as exc:
+        err.print("[bold red]Extraction failed: these payloads could not be used; nothing was "
+                  "merged.[/bold red]")
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(EXIT_EXTRACTION) from None
+    except (LockedError, CalendarRangeError, UnsafePathError) as exc:
+        err.print(str(exc), style="bold red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    rows = sum(result.rows.values())
+    console.print(f"backfill {result.start}..{result.end}: {len(result.merged)} partitions "
+                  f"merged ({rows:,} rows), {len(result.skipped)} already merged; marts as of "
+                  f"{result.as_of} published to {result.published}", markup=False,
+                  highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -114,6 +199,147 @@ def sql(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
     console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _reader_data_dir(data_dir: Path | None) -> Path:
+    from flows.settings import Settings
+
+    return (Settings(data_dir=data_dir) if data_dir else Settings()).resolved_data_dir()
+
+
+def _reader_failed(exc: Exception, verbose: bool) -> NoReturn:
+    """One paragraph for an expected failure; ``--verbose`` adds the underlying error."""
+    err.print(str(exc), style="bold red", markup=False)
+    if verbose and exc.__cause__ is not None:
+        err.print(f"cause: {exc.__cause__!r}", markup=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+ReaderDataDir = Annotated[Path | None, typer.Option(help="Directory the marts were published to "
+                          "(default: CNTECH_DATA_DIR or ./data).")]
+
+
+@app.command()
+def report(
+    out: Annotated[Path | None, typer.Option(help="Where to write the HTML file (default "
+                   "<data-dir>/report.html).")] = None,
+    data_dir: ReaderDataDir = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Write one self-contained HTML report (charts, freshness, gate, data dictionary)."""
+    from flows.report import build_report
+    from flows.reporting.marts import MartsUnavailable
+
+    try:
+        result = build_report(_reader_data_dir(data_dir), out)
+    except MartsUnavailable as exc:
+        _reader_failed(exc, verbose)
+    if verbose:
+        console.print(f"{result.bytes / 1e6:.1f} MB in {result.seconds:.1f} s ("
+                      + ", ".join(f"{k} {v:.2f} s" for k, v in result.steps.items()) + ")")
+    console.print(f"report: {result.path}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def docs(
+    data_dir: ReaderDataDir = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Write the data dictionary (Markdown) and the Data Docs of the last quality-gate run."""
+    _quiet_runtime(verbose)
+    from flows.docs import write_docs
+    from flows.reporting.marts import MartsUnavailable
+
+    try:
+        result = write_docs(_reader_data_dir(data_dir))
+    except MartsUnavailable as exc:
+        _reader_failed(exc, verbose)
+    for note in result.notes:
+        err.print(note, style="yellow", markup=False)
+    console.print(f"data dictionary: {result.dictionary}", markup=False, highlight=False,
+                  soft_wrap=True)
+    if result.gate_docs is not None:
+        console.print(f"gate data docs: {result.gate_docs}", markup=False, highlight=False,
+                      soft_wrap=True)
+
+
+@app.command()
+def status(
+    data_dir: ReaderDataDir = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD: judge freshness at "
+                     "the end of this day (Asia/Shanghai) instead of now.")] = None,
+    grace: Annotated[int, typer.Option("--grace-sessions", min=0, help="Sessions a series may "
+                     "lag before it counts as stale.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document, for monitoring.")]
+        = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Last runs, gate verdict and freshness per series; exit 1 when stale or the gate failed."""
+    from flows.reporting.marts import MartsUnavailable
+    from flows.status import (
+        EXIT_UNHEALTHY,
+        CalendarOutOfRange,
+        collect_status,
+        print_status,
+        status_json,
+    )
+
+    as_of_date = _parse_date(as_of)
+    try:
+        result = collect_status(_reader_data_dir(data_dir), as_of=as_of_date, grace=grace)
+    except (MartsUnavailable, CalendarOutOfRange) as exc:
+        _reader_failed(exc, verbose)
+    if as_json:
+        console.print(status_json(result), markup=False, highlight=False, soft_wrap=True)
+    else:
+        print_status(console, result, verbose=verbose)
+    if not result.healthy:
+        raise typer.Exit(EXIT_UNHEALTHY)
+
+
+snapshot_app = typer.Typer(no_args_is_help=True,
+                           help="Record a landing zone like the bundled snapshot, live.")
+app.add_typer(snapshot_app, name="snapshot")
+Day = Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
+
+
+@snapshot_app.command("record")
+def snapshot_record(
+    start: Day,
+    end: Day,
+    out: Annotated[Path | None, typer.Option(help="A new or empty directory (default "
+                   "<data-dir>/recorded/<start>_<end>).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory holding the default "
+                        "--out (default: CNTECH_DATA_DIR or ./data).")] = None,
+) -> None:
+    """Fetch every catalog request from --start to --end live (origin recorded).
+
+    Rate limits, retries and base URLs come from the CNTECH_* settings, as for a live run.
+    """
+    from pydantic import ValidationError
+
+    from flows.record import RecordRefused, record_snapshot
+    from flows.settings import Settings
+
+    try:
+        settings = Settings(data_dir=data_dir) if data_dir else Settings()
+    except ValidationError as exc:
+        err.print(f"Invalid CNTECH_* setting: {exc}", style="bold red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    first, last = start.date(), end.date()
+    target = out or settings.resolved_data_dir() / "recorded" / f"{first}_{last}"
+    try:
+        result = record_snapshot(settings, first, last, target)
+    except RecordRefused as exc:
+        err.print(str(exc), style="bold red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    console.print(f"recorded {result.landed} of {result.requests} requests into {result.out}",
+                  markup=False, highlight=False, soft_wrap=True)
+    if result.errors:
+        err.print("Recording incomplete: these requests have no usable body (whatever arrived "
+                  "is kept in the directory).", style="bold red")
+        err.print("\n".join(result.errors), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_EXTRACTION)
 
 
 if __name__ == "__main__":

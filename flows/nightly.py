@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 
 from expectations.gate import run_gate
-from flows import pipeline
-from flows.catalog import RequestSpec, build_catalog
+from flows import pipeline, runners
+from flows.catalog import build_catalog, last_stored_dates
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
-from warehouse import db, load, marts, publish, seeds
-from warehouse.lock import WriterLock
+from warehouse import db, export, load, marts, publish, seeds
+from warehouse.lock import WriterLock, confined
 
 
 class GateFailed(RuntimeError):
@@ -46,24 +50,36 @@ def prepare(settings: Settings, run_id: str) -> None:
     """Create warehouse tables, reload the reference seeds and open the run's ledger row."""
     with db.connect(pipeline.warehouse_path(settings)) as con:
         db.apply_ddl(con)
-        seeds.load_seeds(con)
-        pipeline.ledger_start(con, run_id, settings.source)
+        seeds.load_seeds(con, settings.seeds_dir)
+        data_dir = settings.resolved_data_dir()
+        # Under the writer lock, publish temp files and parsed chunks belong to runs that died.
+        publish.remove_stale_temp_files(data_dir)
+        shutil.rmtree(data_dir / "parsed", ignore_errors=True)
+        pipeline.ledger_start(con, run_id, settings.source,
+                              published_run_id=publish.published_run_id(data_dir))
 
 
 @task(retries=2, retry_delay_seconds=[2, 5])
-def extract_live(settings: Settings, landing_root: Path, specs: list[RequestSpec]) -> list[str]:
-    """Fetch and land every request body (already-landed bodies are kept, not refetched)."""
+def extract_live(settings: Settings, landing_root: Path, window_end: date) -> list[str]:
+    """Fetch each series from its last stored date (less an overlap) and land every body.
+
+    A series the warehouse has never stored backfills from ``history_start``; bodies already
+    landed by an earlier attempt are kept, not refetched.
+    """
+    with db.connect(pipeline.warehouse_path(settings)) as con:
+        stored = last_stored_dates(con)
+    specs = build_catalog(settings.history_start, window_end, stored,
+                          settings.incremental_overlap_days, seeds_dir=settings.seeds_dir)
     return pipeline.land_live(settings, LandingZone(landing_root), specs)
 
 
 @task
 def stage(
-    settings: Settings, run_id: str, landing_root: Path, specs: list[RequestSpec],
+    settings: Settings, run_id: str, parsed: list[pipeline.ParsedChunk],
     explicit_as_of: date | None,
 ) -> tuple[date, pipeline.StageReport]:
-    """Parse landed bodies into staging tables; resolve the as-of date and trading sessions."""
-    zone = LandingZone(landing_root)
-    frames, report = pipeline.parse_landed(zone, specs)
+    """Load parsed bodies into staging tables; resolve the as-of date and trading sessions."""
+    frames, report = pipeline.read_parsed(parsed)
     as_of = explicit_as_of or report.last_date
     if as_of is None:
         raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")
@@ -74,10 +90,13 @@ def stage(
         load.set_run_context(con, run_id=run_id, as_of=as_of, source=settings.source)
         starts: list[date] = [f["trade_date"].min() for f in frames.values()  # type: ignore[misc]
                               if "trade_date" in f.columns and f.height]
-        first = min([settings.history_start, *starts])
+        load.ensure_tails(con)
+        # Sessions reach back to the oldest stored bar: marts span the whole history.
+        first = min([settings.history_start, *starts, *load.stored_start(con)])
         seeds.load_sessions(con, first, as_of)
         for table, frame in frames.items():
             report.rows[table] = load.stage(con, table, frame)
+        pipeline.ledger_staged(con, run_id, as_of=as_of, rows=report.rows)
     return as_of, report
 
 
@@ -93,34 +112,55 @@ def gate(settings: Settings, run_id: str, as_of: date) -> tuple[bool, int, str, 
 
 @task
 def merge_and_build(settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
-    """Upsert staging into core on natural keys, then rebuild the marts."""
+    """Upsert staging into core on natural keys, export the touched months, rebuild the marts."""
     with db.connect(pipeline.warehouse_path(settings)) as con:
         core_rows = load.merge_core(con)
+        export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
         mart_rows = marts.build_marts(con)
     return core_rows, mart_rows
 
 
 @task
 def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.DataFrame,
-                  checks_run: int) -> Path:
+                  checks_run: int, gate_verdict: str) -> Path:
     """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically."""
+    published_at = datetime.now(UTC)
+    outcome: dict[str, object] = {
+        "status": "published", "as_of": as_of, "gate_passed": True, "gate_failures": 0,
+        "published_at": published_at, "message": gate_verdict,
+    }
     with db.connect(pipeline.warehouse_path(settings)) as con:
-        pipeline.ledger_finish(con, run_id, status="published", as_of=as_of, gate_passed=True,
-                               gate_failures=0, published=True)
         info = pl.DataFrame({
             "run_id": [run_id], "as_of_date": [as_of], "source": [settings.source],
-            "published_at": [datetime.now(UTC)], "gate_checks_run": [checks_run],
+            "published_at": [published_at], "gate_checks_run": [checks_run],
         })
-        return publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
+        path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
             "publish_info": info,
             "data_origins": origins,
-            "ops_last_runs": pipeline.ledger_frame(con),
+            "ops_last_runs": pipeline.ledger_preview(con, run_id, **outcome),
         })
+        pipeline.ledger_finish(con, run_id, **outcome)  # type: ignore[arg-type]
+    return path
 
 
 def _finish(settings: Settings, run_id: str, **kwargs: object) -> None:
     with db.connect(pipeline.warehouse_path(settings)) as con:
         pipeline.ledger_finish(con, run_id, **kwargs)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _ledger_guard(settings: Settings, run_id: str) -> Iterator[None]:
+    """Close the run's ledger row as ``failed`` when an unexpected error ends the run."""
+    try:
+        yield
+    except (GateFailed, ExtractionFailed):
+        raise
+    except Exception as exc:
+        # The original error matters more than a ledger row the warehouse cannot take.
+        with suppress(duckdb.Error, OSError):
+            _finish(settings, run_id, status="failed",
+                    message=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
 
 
 @flow(name="nightly", log_prints=True)
@@ -129,6 +169,9 @@ def nightly(
     as_of: date | None = None,
     snapshot: str | None = None,
     data_dir: str | None = None,
+    lock_wait_seconds: float | None = None,
+    task_runner: str | None = None,
+    dask_address: str | None = None,
 ) -> RunResult:
     """Extract every dataset, gate it, merge it and publish the marts for one as-of date.
 
@@ -143,24 +186,42 @@ def nightly(
         overrides["snapshot_dir"] = Path(snapshot)
     if data_dir is not None:
         overrides["data_dir"] = Path(data_dir)
+    if lock_wait_seconds is not None:
+        overrides["lock_wait_seconds"] = lock_wait_seconds
+    if task_runner is not None:
+        overrides["task_runner"] = task_runner
+    if dask_address is not None:
+        overrides["dask_address"] = dask_address
     settings = Settings(**overrides)  # type: ignore[arg-type]
     logger = get_run_logger()
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     data_dir_path = settings.resolved_data_dir()
-    with WriterLock(data_dir_path, settings.lock_wait_seconds):
+    with (WriterLock(data_dir_path, settings.lock_wait_seconds) as lock,
+          _ledger_guard(settings, run_id)):
+        if lock.stale_holder:
+            logger.warning("took over the writer lock left by a run that died (%s)",
+                           lock.stale_holder)
         prepare(settings, run_id)
         if settings.source == "live":
             window_end = settings.as_of or pipeline.default_live_as_of()
         else:
             window_end = settings.as_of or pipeline.snapshot_window_end(settings.snapshot_dir)
-        specs = build_catalog(settings.history_start, window_end)
+        specs = build_catalog(settings.history_start, window_end, seeds_dir=settings.seeds_dir)
         if settings.source == "live":
-            landing_root = data_dir_path / "landing" / run_id
-            errors = extract_live(settings, landing_root, specs)
+            landing_root = confined(data_dir_path, "landing", run_id)
+            errors = extract_live(settings, landing_root, window_end)
+            # A request that failed to land is already in ``errors``: parsing it would report
+            # it a second time.
+            specs = [spec for spec in specs if LandingZone(landing_root).complete(spec)]
         else:
             landing_root = settings.snapshot_dir.expanduser().resolve()
             errors = []
-        as_of_date, report = stage(settings, run_id, landing_root, specs, settings.as_of)
+        parsed_dir = confined(data_dir_path, "parsed", run_id)
+        try:
+            parsed = runners.fan_out_parse(settings, landing_root, specs, parsed_dir)
+            as_of_date, report = stage(settings, run_id, parsed, settings.as_of)
+        finally:
+            shutil.rmtree(parsed_dir, ignore_errors=True)
         errors = [*errors, *report.errors]
         origins = pipeline.origins_frame(LandingZone(landing_root), specs)
         if errors:
@@ -173,7 +234,8 @@ def nightly(
                     gate_passed=False, gate_failures=failures, message=summary[:2000])
             raise GateFailed(summary)
         _, mart_rows = merge_and_build(settings)
-        published = publish_marts(settings, run_id, as_of_date, origins, checks_run)
+        published = publish_marts(settings, run_id, as_of_date, origins, checks_run,
+                                  summary.splitlines()[0])
         logger.info("published %s for %s", published, as_of_date)
     return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,
                      published=published, rows=report.rows, mart_rows=mart_rows,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ import polars as pl
 from flows.catalog import RequestSpec
 from flows.settings import Settings
 from flows.sources.errors import ExtractionError
-from flows.sources.http import HttpClient
+from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from transforms.dispatch import parse
 from transforms.errors import PayloadError
@@ -28,6 +27,8 @@ DATED_COLUMNS = {
     "index_bars": "trade_date", "security_bars": "trade_date", "fx_rates": "trade_date",
     "valuation": "trade_date", "eps_forecast": "report_date", "margin": "trade_date",
 }
+PARTITION_COLUMNS = {**DATED_COLUMNS, "ipo_listings": "listing_date"}
+PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}
 
 
 @dataclass
@@ -46,29 +47,12 @@ def warehouse_path(settings: Settings) -> Path:
 
 
 def land_live(settings: Settings, zone: LandingZone, specs: list[RequestSpec]) -> list[str]:
-    """Fetch every spec not yet landed, with bounded concurrency; returns error messages."""
-    client = HttpClient(settings)
-    pending = [s for s in specs if not zone.body_path(s).exists()]
+    """Fetch and land every spec not yet landed, politely and with bounded concurrency.
 
-    def one(spec: RequestSpec) -> str | None:
-        try:
-            fetched = client.fetch(spec)
-        except ExtractionError as exc:
-            return str(exc)
-        zone.land(spec, fetched.body, {
-            "request": {"url": fetched.url, "params": spec.params},
-            "http_status": fetched.status, "headers": fetched.headers,
-            "attempts": fetched.attempts, "recorded_at": fetched.fetched_at,
-            "origin": "recorded", "origin_detail": "fetched live by cntech", "repairs": [],
-        })
-        return None
-
-    try:
-        with ThreadPoolExecutor(max_workers=settings.max_concurrency) as pool:
-            results = list(pool.map(one, pending))
-    finally:
-        client.close()
-    return [r for r in results if r]
+    Returns one message per request left without a usable body (its error page is kept under
+    ``errors/`` in the zone); see :func:`flows.sources.extract.land_all`.
+    """
+    return land_all(settings, zone, specs)
 
 
 def parse_landed(
@@ -117,6 +101,70 @@ def clip_to_as_of(frames: dict[str, pl.DataFrame], as_of: date) -> tuple[dict[st
     return clipped, dropped
 
 
+@dataclass(frozen=True)
+class ParsedChunk:
+    """What parsing one chunk of bodies wrote: Parquet files per staging table, and failures."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    last_date: date | None = None
+
+
+def parse_chunk(
+    landing_root: Path, specs: Iterable[RequestSpec], out_dir: Path, name: str,
+    grain: str | None = None,
+) -> ParsedChunk:
+    """Parse bodies into ``out_dir/<table>/<name>.parquet``; memory is bounded by the chunk.
+
+    With ``grain`` (``month`` or ``year``) each table is cut by its date column into Hive-style
+    ``<table>/part=<label>/<name>.parquet`` files, so a backfill stages one partition at a time.
+    Rows without a date cannot belong to any partition and are dropped, as a replay's as-of
+    filter drops them.
+    """
+    frames, report = parse_landed(LandingZone(landing_root), specs)
+    files: dict[str, list[str]] = {}
+    rows: dict[str, int] = {}
+    for table, frame in frames.items():
+        if not frame.height:
+            continue
+        rows[table] = frame.height
+        if grain is None:
+            files[table] = [_write_parquet(frame, out_dir / table / f"{name}.parquet")]
+            continue
+        column = PARTITION_COLUMNS[table]
+        labelled = frame.filter(pl.col(column).is_not_null()).with_columns(
+            pl.col(column).dt.strftime(PARTITION_FORMATS[grain]).alias("part"))
+        files[table] = [
+            _write_parquet(group.drop("part"),
+                           out_dir / table / f"part={label}" / f"{name}.parquet")
+            for (label,), group in labelled.group_by("part", maintain_order=True)
+        ]
+    return ParsedChunk(files, rows, report.errors, report.last_date)
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.write_parquet(tmp)
+    tmp.replace(path)
+    return str(path)
+
+
+def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame], StageReport]:
+    """Per-table frames and the stage report of parsed chunks (a nightly's new data only)."""
+    chunks = list(chunks)
+    report = StageReport(errors=[e for c in chunks for e in c.errors])
+    dates = [c.last_date for c in chunks if c.last_date is not None]
+    report.last_date = max(dates) if dates else None
+    frames = {}
+    for table in STAGING_TABLES:
+        paths = [path for chunk in chunks for path in chunk.files.get(table, [])]
+        schema = pl.Schema({**STAGING_SCHEMAS[table], "source_file": pl.String()})
+        frames[table] = pl.read_parquet(paths, schema=schema) if paths else empty(schema)
+    return frames, report
+
+
 def origins_frame(zone: LandingZone, specs: Iterable[RequestSpec]) -> pl.DataFrame:
     """Provenance of every body this run read: which series are real, rebuilt or generated."""
     rows = []
@@ -158,11 +206,43 @@ def default_live_as_of() -> date:
     return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
-def ledger_start(con: duckdb.DuckDBPyConnection, run_id: str, source: str) -> None:
-    """Open the run's row in ``ops.run_log``."""
+def ledger_start(
+    con: duckdb.DuckDBPyConnection, run_id: str, source: str, *, published_run_id: str | None
+) -> None:
+    """Open the run's row in ``ops.run_log``, first closing the rows of runs that died.
+
+    Runs start under the writer lock, so a row still ``running`` belongs to a run that was killed
+    or crashed. It is ``published`` if the live marts file carries its run id (it died after the
+    swap, before recording it) and ``abandoned`` otherwise: nothing it staged was published.
+    """
+    con.execute(
+        """
+        UPDATE ops.run_log SET
+            status = CASE WHEN run_id = $published THEN 'published' ELSE 'abandoned' END,
+            finished_at = coalesce(finished_at, now()),
+            published_at = CASE WHEN run_id = $published THEN coalesce(published_at, now())
+                           ELSE published_at END,
+            message = CASE WHEN run_id = $published
+                THEN 'died after publishing; status recovered by run ' || $run_id
+                ELSE 'stopped before finishing (killed or crashed); found by run ' || $run_id
+            END
+        WHERE status = 'running'
+        """,
+        {"published": published_run_id, "run_id": run_id},
+    )
     con.execute(
         "INSERT INTO ops.run_log (run_id, started_at, source, status) VALUES (?, now(), ?, ?)",
         [run_id, source, "running"],
+    )
+
+
+def ledger_staged(
+    con: duckdb.DuckDBPyConnection, run_id: str, *, as_of: date, rows: dict[str, int]
+) -> None:
+    """Record the run's as-of date and staged row counts per dataset while it is running."""
+    con.execute(
+        "UPDATE ops.run_log SET as_of_date = ?, row_counts = ? WHERE run_id = ?",
+        [as_of, json.dumps(rows), run_id],
     )
 
 
@@ -175,7 +255,7 @@ def ledger_finish(
     rows: dict[str, int] | None = None,
     gate_passed: bool | None = None,
     gate_failures: int | None = None,
-    published: bool = False,
+    published_at: datetime | None = None,
     message: str | None = None,
 ) -> None:
     """Close the run's row with its outcome."""
@@ -185,12 +265,12 @@ def ledger_finish(
             finished_at = now(), status = ?, as_of_date = coalesce(?, as_of_date),
             row_counts = coalesce(?, row_counts), gate_passed = coalesce(?, gate_passed),
             gate_failures = coalesce(?, gate_failures),
-            published_at = CASE WHEN ? THEN now() ELSE published_at END,
+            published_at = coalesce(?, published_at),
             message = coalesce(?, message)
         WHERE run_id = ?
         """,
         [status, as_of, json.dumps(rows) if rows is not None else None, gate_passed,
-         gate_failures, published, message, run_id],
+         gate_failures, published_at, message, run_id],
     )
 
 
@@ -201,6 +281,23 @@ def ledger_frame(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pl.DataFram
         "CAST(row_counts AS VARCHAR) AS row_counts, gate_passed, gate_failures, published_at, "
         "message FROM ops.run_log ORDER BY started_at DESC LIMIT ?", params=[limit],
     ).pl()
+
+
+def ledger_preview(
+    con: duckdb.DuckDBPyConnection, run_id: str, **outcome: Any
+) -> pl.DataFrame:
+    """``ledger_frame`` as it will read once ``ledger_finish(run_id, **outcome)`` is recorded.
+
+    The published file must list its own run as published, but the warehouse only records that
+    after the swap: a run killed in between is then found ``running`` and recovered, never
+    claimed as published when its file never landed.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ledger_finish(con, run_id, **outcome)
+        return ledger_frame(con)
+    finally:
+        con.execute("ROLLBACK")
 
 
 def details(obj: Any) -> str:

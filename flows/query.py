@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,16 @@ import duckdb
 from warehouse.publish import published_path
 
 ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+# EXPLAIN ANALYZE executes its statement, so what follows EXPLAIN must itself be a SELECT.
+EXPLAIN_PREFIX = re.compile(r"\s*EXPLAIN(\s+ANALY[SZ]E)?\s+", re.IGNORECASE)
+# Read-only, no file system or network, no extensions, and no SET that could undo any of it.
+READER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "access_mode": "READ_ONLY",
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
 
 
 class QueryRefused(ValueError):
@@ -28,10 +39,8 @@ def run_query(data_dir: Path, query: str, fmt: str) -> str:
         raise QueryRefused(f"cannot parse the query: {exc}") from exc
     if len(statements) != 1:
         raise QueryRefused("give exactly one statement")
-    if statements[0].type not in ALLOWED:
-        raise QueryRefused(f"only SELECT queries are allowed, not {statements[0].type.name}")
-    con = duckdb.connect(str(path), read_only=True,
-                         config={"enable_external_access": False})
+    _check_read_only(statements[0])
+    con = duckdb.connect(str(path), read_only=True, config=READER_CONFIG)
     try:
         result = con.execute(query)
         columns = [d[0] for d in result.description or []]
@@ -41,6 +50,16 @@ def run_query(data_dir: Path, query: str, fmt: str) -> str:
     finally:
         con.close()
     return _render(columns, rows, fmt)
+
+
+def _check_read_only(statement: duckdb.Statement) -> None:
+    if statement.type not in ALLOWED:
+        raise QueryRefused(f"only SELECT queries are allowed, not {statement.type.name}")
+    if statement.type == duckdb.StatementType.EXPLAIN:
+        prefix = EXPLAIN_PREFIX.match(statement.query)
+        inner = duckdb.extract_statements(statement.query[prefix.end():]) if prefix else []
+        if len(inner) != 1 or inner[0].type != duckdb.StatementType.SELECT:
+            raise QueryRefused("EXPLAIN is allowed only for a SELECT")
 
 
 def _render(columns: list[str], rows: list[tuple[object, ...]], fmt: str) -> str:

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, PositiveFloat, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_SNAPSHOT = REPO_ROOT / "snapshot"
+PROVIDER_HOSTS = ("eastmoney_kline", "eastmoney_datacenter", "yahoo", "hkex")
 
 
 class Settings(BaseSettings):
@@ -24,6 +25,18 @@ class Settings(BaseSettings):
     as_of: date | None = None
     history_start: date = date(2024, 12, 2)
     lock_wait_seconds: float = 0.0
+    # Reference seeds the catalog and ref.* tables come from; benchmarks point it at generated ones.
+    seeds_dir: Path = REPO_ROOT / "warehouse" / "seeds"
+
+    # How the parse step fans out; the DuckDB writer always stays in the flow's own process.
+    task_runner: Literal["threads", "dask"] = "threads"
+    dask_address: str | None = None
+    # Parse workers: threads, or the worker processes of a local Dask cluster (no address).
+    parse_workers: int = Field(default=2, ge=1)
+    dask_processes: bool = True
+    parse_chunk_size: int = Field(default=250, ge=1)
+    # DuckDB's buffer pool for the writer during a backfill (e.g. "1GB"); unset: 80% of RAM.
+    duckdb_memory_limit: str | None = None
 
     eastmoney_kline_base_url: str = "https://push2his.eastmoney.com"
     eastmoney_datacenter_base_url: str = "https://datacenter-web.eastmoney.com"
@@ -31,11 +44,27 @@ class Settings(BaseSettings):
     hkex_base_url: str = "https://www2.hkexnews.hk"
 
     requests_per_second: float = Field(default=4.0, gt=0)
+    # Overrides per provider host, JSON in the environment: CNTECH_HOST_RATE_LIMITS='{"yahoo": 1}'.
+    host_rate_limits: dict[str, PositiveFloat] = Field(default_factory=dict)
+    rate_jitter: float = Field(default=0.1, ge=0, le=1)
     max_concurrency: int = Field(default=4, ge=1)
     connect_timeout: float = Field(default=5.0, gt=0)
     read_timeout: float = Field(default=20.0, gt=0)
     max_attempts: int = Field(default=4, ge=1)
+    backoff_base_seconds: float = Field(default=1.0, ge=0)
+    backoff_max_seconds: float = Field(default=30.0, ge=0)
+    retry_after_max_seconds: float = Field(default=120.0, ge=0)
+    # Days re-fetched before a series' last stored date, so late provider corrections land.
+    incremental_overlap_days: int = Field(default=10, ge=0)
     user_agent: str = "cntech/0.1 (+https://github.com/cntech)"
+
+    @field_validator("host_rate_limits")
+    @classmethod
+    def _known_hosts(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(PROVIDER_HOSTS))
+        if unknown:
+            raise ValueError(f"unknown provider host(s) {unknown}; known: {list(PROVIDER_HOSTS)}")
+        return value
 
     def resolved_data_dir(self) -> Path:
         """Absolute data directory; every path the pipeline writes lives under it."""
@@ -50,3 +79,7 @@ class Settings(BaseSettings):
             "hkex": self.hkex_base_url,
         }
         return urls[provider_host].rstrip("/")
+
+    def rate_limit(self, provider_host: str) -> float:
+        """Requests per second allowed to one provider host."""
+        return self.host_rate_limits.get(provider_host, self.requests_per_second)

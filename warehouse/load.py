@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import polars as pl
 
-from warehouse.db import STAGING_TABLES, run_sql_file
+from warehouse.db import STAGING_TABLES, run_sql_file, sql_text
+
+DATE_COLUMNS = ("trade_date", "report_date", "listing_date")
 
 
 def set_run_context(
@@ -32,8 +36,71 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> in
     return frame.height
 
 
-def merge_core(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Upsert every staging table into its core table on the natural key, in one transaction."""
+def stage_files(
+    con: duckdb.DuckDBPyConnection, table: str, paths: list[str], column: str, first: date,
+    last: date,
+) -> int:
+    """Replace ``staging.<table>`` with the rows of Parquet files dated ``first``..``last``.
+
+    DuckDB reads the files itself: the rows never pass through Python.
+    """
+    if table not in STAGING_TABLES:
+        raise ValueError(f"unknown staging table {table!r}")
+    if column not in DATE_COLUMNS:
+        raise ValueError(f"unknown date column {column!r}")
+    run_sql_file(con, f"staging/{table}.sql")
+    if paths:
+        con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM "
+                    f"read_parquet(?, hive_partitioning = false) WHERE {column} BETWEEN ? AND ?",
+                    [paths, first, last])
+    [(count,)] = con.execute(f"SELECT count(*) FROM staging.{table}").fetchall()
+    return int(count)
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A backfill partition of one landing zone, recorded with the merge that loads it."""
+
+    landing: str
+    start: date
+    end: date
+    label: str
+
+
+def last_index_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The newest day of any stored index series: the as-of date marts are built for."""
+    [(last,)] = con.execute(sql_text("ops/last_index_date.sql")).fetchall()
+    return last
+
+
+def stored_start(con: duckdb.DuckDBPyConnection) -> tuple[date, ...]:
+    """The oldest day any stored daily series starts on; empty for an empty warehouse."""
+    [(first,)] = con.execute(sql_text("ops/first_stored_date.sql")).fetchall()
+    return () if first is None else (first,)
+
+
+def ensure_tails(con: duckdb.DuckDBPyConnection) -> None:
+    """Build ``core.series_tails`` once for a warehouse whose history predates it."""
+    [(missing,)] = con.execute(sql_text("ops/tails_missing.sql")).fetchall()
+    if missing:
+        run_sql_file(con, "core/series_tails_rebuild.sql")
+
+
+def merged_partitions(con: duckdb.DuckDBPyConnection, landing: str) -> set[tuple[date, date]]:
+    """(start, end) of the partitions of ``landing`` already merged by a backfill."""
+    rows = con.execute(sql_text("ops/merged_partitions.sql"), {"landing": landing}).fetchall()
+    return {(start, end) for start, end in rows}
+
+
+def merge_core(
+    con: duckdb.DuckDBPyConnection, partition: Partition | None = None,
+    staged_rows: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Upsert every staging table into its core table on the natural key, in one transaction.
+
+    The series tails follow in the same transaction, and so does the record of a backfill
+    ``partition``: a partition is marked merged exactly when its rows are in core.
+    """
     counts: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
@@ -41,6 +108,13 @@ def merge_core(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             run_sql_file(con, f"core/{table}.sql")
             row = con.execute(f"SELECT count(*) FROM core.{table}").fetchall()[0]
             counts[table] = int(row[0]) if row else 0
+        run_sql_file(con, "core/series_tails.sql")
+        if partition is not None:
+            con.execute(sql_text("ops/record_partition.sql"), {
+                "landing": partition.landing, "partition_start": partition.start,
+                "partition_end": partition.end, "label": partition.label,
+                "row_counts": json.dumps(staged_rows or {}),
+            })
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

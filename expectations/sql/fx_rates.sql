@@ -4,9 +4,14 @@ WITH staged AS (
     FROM staging.fx_rates
 ),
 
+-- Stored days around the staged range, plus each series' last stored day however old it is.
 merged AS (
     SELECT pair, trade_date, rate
     FROM gate_history_fx_rates
+    UNION
+    SELECT series, last_date, last_value
+    FROM gate_series_tails
+    WHERE dataset = 'fx_rates'
 ),
 
 -- Merged days already staged again are dropped so each day appears once in the rate chain.

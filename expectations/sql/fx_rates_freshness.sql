@@ -4,11 +4,6 @@ WITH staged AS (
     FROM staging.fx_rates
 ),
 
-merged AS (
-    SELECT pair, trade_date
-    FROM gate_history_fx_rates
-),
-
 staged_ends AS (
     SELECT pair, max(trade_date) AS last_staged, arg_max(source_file, trade_date) AS source_file
     FROM staged
@@ -17,9 +12,9 @@ staged_ends AS (
 ),
 
 merged_ends AS (
-    SELECT pair, max(trade_date) AS last_merged
-    FROM merged
-    GROUP BY pair
+    SELECT series AS pair, last_date AS last_merged
+    FROM gate_series_tails
+    WHERE dataset = 'fx_rates'
 ),
 
 final AS (

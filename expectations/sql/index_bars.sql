@@ -5,9 +5,14 @@ WITH staged AS (
     FROM staging.index_bars
 ),
 
+-- Stored days around the staged range, plus each series' last stored day however old it is.
 merged AS (
     SELECT index_code, trade_date, close
     FROM gate_history_index_bars
+    UNION
+    SELECT series, last_date, last_value
+    FROM gate_series_tails
+    WHERE dataset = 'index_bars'
 ),
 
 indices AS (

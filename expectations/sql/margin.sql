@@ -5,9 +5,14 @@ WITH staged AS (
     FROM staging.margin
 ),
 
+-- Stored days around the staged range, plus each series' last stored day however old it is.
 merged AS (
     SELECT exchange, trade_date, financing_balance
     FROM gate_history_margin
+    UNION
+    SELECT series, last_date, last_value
+    FROM gate_series_tails
+    WHERE dataset = 'margin'
 ),
 
 -- Merged days already staged again are dropped so each day appears once in the balance chain.

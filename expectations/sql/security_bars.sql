@@ -5,13 +5,18 @@ WITH staged AS (
     FROM staging.security_bars
 ),
 
+-- Stored days around the staged range, plus each series' last stored day however old it is.
 merged AS (
     SELECT symbol, trade_date, close
     FROM gate_history_security_bars
+    UNION
+    SELECT series, last_date, last_value
+    FROM gate_series_tails
+    WHERE dataset = 'security_bars'
 ),
 
 securities AS (
-    SELECT symbol, calendar, board, currency
+    SELECT symbol, calendar, board, currency, shares_outstanding
     FROM ref.securities
 ),
 
@@ -25,11 +30,19 @@ sessions AS (
     FROM ref.sessions
 ),
 
+-- The day each series was first stored: a listing's first sessions trade without a limit.
+listed AS (
+    SELECT series AS symbol, first_date AS first_stored
+    FROM gate_series_tails
+    WHERE dataset = 'security_bars'
+),
+
 seeded AS (
     SELECT
         securities.symbol,
         securities.calendar,
         securities.currency AS seed_currency,
+        securities.shares_outstanding,
         coalesce(boards.daily_limit, $unlimited_move) + $tolerance AS board_ceiling
     FROM securities
     LEFT JOIN boards USING (board)
@@ -87,6 +100,7 @@ final AS (
         CASE WHEN seeded.calendar IS NOT NULL THEN on_day.session_no IS NOT NULL END AS is_session,
         chained.prev_close,
         abs(chained.close / chained.prev_close - 1) AS abs_move,
+        chained.volume / seeded.shares_outstanding AS turnover,
         -- New listings trade without a limit for their first sessions.
         CASE
             WHEN on_day.session_no - on_first.session_no <= $listing_sessions THEN NULL
@@ -102,10 +116,12 @@ final AS (
         ), '') AS nonfinite_columns
     FROM chained
     LEFT JOIN seeded USING (symbol)
+    LEFT JOIN listed USING (symbol)
     LEFT JOIN numbered_sessions AS on_day
         ON on_day.calendar = seeded.calendar AND on_day.session_date = chained.trade_date
     LEFT JOIN numbered_sessions AS on_first
-        ON on_first.calendar = seeded.calendar AND on_first.session_date = chained.first_date
+        ON on_first.calendar = seeded.calendar
+        AND on_first.session_date = least(chained.first_date, listed.first_stored)
     WHERE chained.is_staged
 )
 

@@ -12,17 +12,6 @@ WITH staged AS (
     FROM staging.margin
 ),
 
-merged AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, trade_date
-    FROM gate_history_index_bars
-    UNION ALL
-    SELECT 'security_bars', symbol, trade_date
-    FROM gate_history_security_bars
-    UNION ALL
-    SELECT 'margin', exchange, trade_date
-    FROM gate_history_margin
-),
-
 calendars AS (
     SELECT 'index_bars' AS dataset, index_code AS series, calendar
     FROM ref.indices
@@ -67,10 +56,9 @@ staged_ends AS (
 ),
 
 merged_ends AS (
-    SELECT series, max(trade_date) AS last_merged
-    FROM merged
+    SELECT series, last_date AS last_merged
+    FROM gate_series_tails
     WHERE dataset = $dataset
-    GROUP BY series
 ),
 
 final AS (

@@ -12,6 +12,7 @@ WITH staged AS (
     FROM staging.margin
 ),
 
+-- Stored days around the staged range, plus each series' last stored day however old it is.
 merged AS (
     SELECT 'index_bars' AS dataset, index_code AS series, trade_date
     FROM gate_history_index_bars
@@ -21,6 +22,9 @@ merged AS (
     UNION ALL
     SELECT 'margin', exchange, trade_date
     FROM gate_history_margin
+    UNION ALL
+    SELECT dataset, series, last_date
+    FROM gate_series_tails
 ),
 
 calendars AS (
@@ -56,10 +60,9 @@ staged_spans AS (
 ),
 
 merged_ends AS (
-    SELECT series, max(trade_date) AS last_merged
-    FROM merged
+    SELECT series, last_date AS last_merged
+    FROM gate_series_tails
     WHERE dataset = $dataset
-    GROUP BY series
 ),
 
 present AS (

@@ -26,6 +26,9 @@ TOLERANCE = 0.005
 UNLIMITED_MOVE = 0.60
 # New listings trade without a limit for this many sessions after their first bar.
 LISTING_SESSIONS = 5
+# The busiest seeded stock turns over a fifth of its shares on its wildest day; a day above all
+# of them means the volume unit slipped (shares reported where Eastmoney's lots of 100 were due).
+MAX_TURNOVER = 1.0
 
 
 def checks(inputs: SuiteInputs) -> list[Check]:
@@ -70,6 +73,13 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 [True],
                 "trade_date_is_session",
                 "trade_date must be a session of the security's calendar",
+            ),
+            Rule(
+                "turnover_plausible",
+                gxe.ExpectColumnValuesToBeBetween(column="turnover", max_value=MAX_TURNOVER),
+                f"daily volume must not exceed {MAX_TURNOVER:.0%} of the seeded shares "
+                "outstanding (volume unit change: lots vs shares)",
+                show=("volume", "turnover"),
             ),
             at_least(
                 "move_ceiling",

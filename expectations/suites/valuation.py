@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from expectations.checks import Check, Rule, SuiteInputs
-from expectations.suites.common import finite_numbers, key_rules, no_future_date, positive
+from expectations.suites.common import (
+    finite_numbers,
+    in_set,
+    key_rules,
+    no_future_date,
+    positive,
+)
 
 TABLE = "valuation"
 KEYS = ("symbol", "trade_date")
@@ -27,6 +33,12 @@ def checks(inputs: SuiteInputs) -> list[Check]:
             *key_rules(KEYS),
             no_future_date("trade_date", inputs.as_of),
             finite_numbers(),
+            in_set(
+                "symbol",
+                inputs.symbols,
+                "symbol_in_seeds",
+                "the symbol must be a seeded security (security missing from the seeds)",
+            ),
             positive("close"),
             positive("market_cap"),
             positive("total_shares"),

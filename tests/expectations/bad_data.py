@@ -276,6 +276,24 @@ CASES = [
         "parts_within_total",
         {"exchange": "TOTAL", "trade_date": "2026-01-29"},
     ),
+    Case(
+        "volume_in_shares_not_lots",
+        (
+            update(
+                "security_bars", at("symbol", "688256.SH", "2026-01-22"), "volume = volume * 100"
+            ),
+        ),
+        "security_bars",
+        "turnover_plausible",
+        {"symbol": "688256.SH", "trade_date": "2026-01-22"},
+    ),
+    Case(
+        "valuation_symbol_missing_from_seeds",
+        (update("valuation", at("symbol", "603019.SH", "2026-01-28"), "symbol = '603999.SH'"),),
+        "valuation",
+        "symbol_in_seeds",
+        {"symbol": "603999.SH", "trade_date": "2026-01-28"},
+    ),
     *(
         Case(f"empty_{table}", (f"DELETE FROM staging.{table}",), table, "not_empty")
         for table in ("index_bars", "security_bars", "fx_rates", "margin")

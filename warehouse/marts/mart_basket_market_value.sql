@@ -7,14 +7,18 @@ members AS (
     FROM ref.baskets AS b
     JOIN ref.securities AS s USING (symbol)
 ),
+-- Only basket members' rows: the full-market history is far larger than the baskets.
 bars AS (
     SELECT sb.symbol, sb.trade_date, sb.close
     FROM core.security_bars AS sb
     CROSS JOIN context
     WHERE sb.trade_date <= context.as_of_date
+      AND sb.symbol IN (SELECT symbol FROM members)
 ),
 valuations AS (
-    SELECT symbol, trade_date, market_cap FROM core.valuation
+    SELECT symbol, trade_date, market_cap
+    FROM core.valuation
+    WHERE symbol IN (SELECT symbol FROM members)
 ),
 fx AS (
     SELECT pair, trade_date, rate FROM core.fx_rates

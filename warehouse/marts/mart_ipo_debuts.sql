@@ -9,11 +9,13 @@ source AS (
     -- Listings by introduction or transfer have no offer price and are not debuts.
     WHERE l.listing_date <= context.as_of_date AND l.offer_price IS NOT NULL
 ),
+-- Only listed IPOs' rows: most of the market's history belongs to older listings.
 bars AS (
     SELECT sb.symbol, sb.trade_date, sb.open, sb.close
     FROM core.security_bars AS sb
     CROSS JOIN context
     WHERE sb.trade_date <= context.as_of_date
+      AND sb.symbol IN (SELECT symbol FROM source)
 ),
 latest AS (
     SELECT symbol, arg_max(close, trade_date) AS last_close, max(trade_date) AS last_date

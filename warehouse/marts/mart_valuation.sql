@@ -2,19 +2,23 @@ CREATE OR REPLACE TABLE marts.mart_valuation AS
 WITH context AS (
     SELECT as_of_date FROM ops.run_context
 ),
+membership AS (
+    SELECT b.basket, s.symbol, s.name, s.board, s.currency
+    FROM ref.baskets AS b
+    JOIN ref.securities AS s USING (symbol)
+),
+-- Only basket members' rows: the full-market history is far larger than the baskets.
 source AS (
     SELECT v.symbol, v.trade_date, v.close, v.pe_ttm, v.market_cap
     FROM core.valuation AS v
     CROSS JOIN context
     WHERE v.trade_date <= context.as_of_date
+      AND v.symbol IN (SELECT symbol FROM membership)
 ),
 forecasts AS (
-    SELECT symbol, report_date, fiscal_year, eps FROM core.eps_forecast
-),
-membership AS (
-    SELECT b.basket, s.symbol, s.name, s.board, s.currency
-    FROM ref.baskets AS b
-    JOIN ref.securities AS s USING (symbol)
+    SELECT symbol, report_date, fiscal_year, eps
+    FROM core.eps_forecast
+    WHERE symbol IN (SELECT symbol FROM membership)
 ),
 renamed AS (
     SELECT

@@ -1,0 +1,1 @@
+"""Scale data generator and benchmark scripts (``python -m benchmarks.run``)."""

@@ -1,0 +1,205 @@
+"""Run the three benchmarks side by side on this machine and print their tables.
+
+    python -m benchmarks.run --securities 8000 --years 10
+
+1. Backfill of the generated Y-year landing zone against two floors measured in the same run:
+   (a) DuckDB alone parsing and loading the same bodies (read_json + string splitting) and
+   (b) DuckDB loading the same bar rows from one Parquet file.
+2. A nightly run for one new day after a Y-year history and after a one-year history.
+3. Parsing the same Eastmoney kline bodies with akshare's ``stock_zh_a_hist`` (HTTP served
+   locally by ``responses``) and with cntech's extract + transform.
+
+Every measured step runs in its own process (``benchmarks.steps``); results are also written to
+``<work>/results.json``. Generated data is reused when the parameters match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import DEFAULT_END, generate
+from benchmarks.universe import window_start
+
+TARGET_BACKFILL_RATIO = 2.0
+TARGET_RSS_MB = 2048
+TARGET_NIGHTLY_RATIO = 1.3
+TARGET_GATE_SHARE = 0.20
+TARGET_PEER_RATIO = 10.0
+
+
+def step(name: str, **arguments: object) -> dict[str, Any]:
+    """Run one step in a fresh interpreter and return its measurements."""
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", "DO_NOT_TRACK": "1",
+           "GX_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    print(f"  {name} {json.dumps(arguments, default=str)}", file=sys.stderr, flush=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.steps", name, json.dumps(arguments, default=str)],
+        capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"step {name} failed:\n{done.stderr[-4000:]}")
+    measured: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"    {measured['wall_s']:.1f} s, {measured['rows']:,} rows, "
+          f"peak {measured['peak_rss_mb']:.0f} MB", file=sys.stderr, flush=True)
+    return measured
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import duckdb
+    import polars
+    import prefect
+
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory / 2**20, 1),
+            "python": platform.python_version(), "duckdb": duckdb.__version__,
+            "polars": polars.__version__, "prefect": prefect.__version__,
+            "load_average": os.getloadavg(),
+            "date": datetime.now(UTC).isoformat(timespec="minutes")}
+
+
+def rate(measured: dict[str, Any]) -> float:
+    """Rows per second of a step."""
+    return float(measured["rows"]) / max(float(measured["wall_s"]), 1e-9)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Generate (or reuse) the data, then measure every step; returns all figures."""
+    work = args.work / f"{args.securities}x{args.years}"
+    start = window_start(args.end, args.years)
+    one_year = max(start, window_start(args.end, 1))
+    began = time.perf_counter()
+    made = generate(work / "landing", args.securities, start, args.end, days=2,
+                    workers=args.workers)
+    results: dict[str, Any] = {
+        "command": " ".join([Path(sys.executable).name, "-m", "benchmarks.run", *sys.argv[1:]]),
+        "machine": machine(), "securities": args.securities, "years": args.years,
+        "window": [str(start), str(args.end)], "partition": args.partition,
+        "generate_s": round(time.perf_counter() - began, 1), "files": made.files,
+    }
+    zone, seeds = str(made.history), str(made.seeds)
+    window = {"zone": zone, "seeds": seeds, "start": str(start), "end": str(args.end)}
+    results["floor_a"] = step("floor_json", **window, db=str(work / "floor_a.duckdb"))
+    step("export_parquet", db=str(work / "floor_a.duckdb"), parquet=str(work / "bars.parquet"))
+    results["floor_b"] = step("floor_parquet", parquet=str(work / "bars.parquet"),
+                              db=str(work / "floor_b.duckdb"))
+    histories = {"full": (work / "data-full", start), "one_year": (work / "data-1y", one_year)}
+    for key, (data_dir, first) in histories.items():
+        shutil.rmtree(data_dir, ignore_errors=True)
+        results[f"backfill_{key}"] = step(
+            "backfill", zone=zone, seeds=seeds, data_dir=str(data_dir), start=str(first),
+            end=str(args.end), partition=args.partition)
+    results["nightly"] = []
+    for day in made.new_days:
+        for key, (data_dir, first) in histories.items():
+            measured = step("nightly", zone=str(made.day_zone(day)), seeds=seeds,
+                            data_dir=str(data_dir), history_start=str(first))
+            results["nightly"].append({"history": key, "day": str(day), **measured})
+    peer = {**window, "files": args.peer_files}
+    results["akshare"] = step("peer_akshare", **peer)
+    results["cntech_parse"] = step("peer_cntech", **peer)
+    results["machine"]["load_average_end"] = os.getloadavg()
+    (work / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    return results
+
+
+def tables(results: dict[str, Any]) -> str:
+    """The three benchmark tables in Markdown, with each target and whether it was met."""
+    full, floor_a, floor_b = results["backfill_full"], results["floor_a"], results["floor_b"]
+    ratio_a = rate(floor_a) / rate(full)
+    lines = [
+        f"## Backfill: {results['securities']:,} securities x {results['years']} years "
+        f"({results['window'][0]} .. {results['window'][1]}, by {results['partition']})", "",
+        "| step | wall s | rows | rows/s | peak RSS MB | cntech time / step time |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, measured in (("cntech backfill (parse, stage, gate, merge, marts, publish)",
+                             full),
+                            ("floor (a): DuckDB read_json + string split", floor_a),
+                            ("floor (b): DuckDB from one Parquet file (bars only)", floor_b)):
+        lines.append(f"| {label} | {measured['wall_s']:.1f} | {measured['rows']:,} | "
+                     f"{rate(measured):,.0f} | {measured['peak_rss_mb']:,.0f} | "
+                     f"{rate(measured) / rate(full):.2f} |")
+    lines += ["", "Backfill time by task (summed over partitions; parse tasks run in parallel):",
+              "", "| task | seconds |", "|---|---:|"]
+    for name, seconds in sorted(full["tasks"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"| {name} | {seconds:.1f} |")
+    lines += ["", f"Target: cntech ≤ {TARGET_BACKFILL_RATIO:g}x floor (a): "
+              f"{'met' if ratio_a <= TARGET_BACKFILL_RATIO else 'MISSED'} ({ratio_a:.2f}x); "
+              f"peak RSS ≤ {TARGET_RSS_MB} MB: "
+              f"{'met' if full['peak_rss_mb'] <= TARGET_RSS_MB else 'MISSED'} "
+              f"({full['peak_rss_mb']:,.0f} MB).", ""]
+    lines += _nightly_table(results)
+    akshare, cntech = results["akshare"], results["cntech_parse"]
+    peer = rate(cntech) / rate(akshare)
+    lines += [
+        "## Parsing the same Eastmoney kline bodies", "",
+        "| parser | files | rows | seconds | rows/s |", "|---|---:|---:|---:|---:|",
+        f"| akshare stock_zh_a_hist (HTTP via responses) | {akshare['files']} | "
+        f"{akshare['rows']:,} | {akshare['wall_s']:.2f} | {rate(akshare):,.0f} |",
+        f"| cntech landing read (sha256) + transforms parser | {cntech['files']} | "
+        f"{cntech['rows']:,} | {cntech['wall_s']:.2f} | {rate(cntech):,.0f} |", "",
+        f"Target: ≥ {TARGET_PEER_RATIO:g}x akshare: "
+        f"{'met' if peer >= TARGET_PEER_RATIO else 'MISSED'} ({peer:.1f}x).",
+    ]
+    return "\n".join(lines)
+
+
+def _nightly_table(results: dict[str, Any]) -> list[str]:
+    lines = ["## Nightly run for one new day", "",
+             "| history | day | wall s | stage s | gate s | merge + marts s | publish s | "
+             "gate share |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    walls: dict[str, list[float]] = {}
+    shares = []
+    for run_ in results["nightly"]:
+        tasks = run_["tasks"]
+        share = tasks.get("gate", 0.0) / run_["wall_s"]
+        shares.append(share)
+        walls.setdefault(run_["history"], []).append(run_["wall_s"])
+        lines.append(
+            f"| {run_['history']} | {run_['day']} | {run_['wall_s']:.1f} | "
+            f"{tasks.get('stage', 0.0) + tasks.get('parse_chunk', 0.0):.1f} | "
+            f"{tasks.get('gate', 0.0):.1f} | {tasks.get('merge_and_build', 0.0):.1f} | "
+            f"{tasks.get('publish_marts', 0.0):.1f} | {share:.0%} |")
+    ratio = (sum(walls["full"]) / len(walls["full"])) / (
+        sum(walls["one_year"]) / len(walls["one_year"]))
+    lines += ["", f"Target: full-history / one-year-history wall ≤ {TARGET_NIGHTLY_RATIO:g}: "
+              f"{'met' if ratio <= TARGET_NIGHTLY_RATIO else 'MISSED'} ({ratio:.2f}); gate "
+              f"share ≤ {TARGET_GATE_SHARE:.0%}: "
+              f"{'met' if max(shares) <= TARGET_GATE_SHARE else 'MISSED'} "
+              f"(max {max(shares):.0%}).", ""]
+    return lines
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--securities", type=int, default=8000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--end", type=lambda text: datetime.strptime(text, "%Y-%m-%d").date(),
+                        default=DEFAULT_END)
+    parser.add_argument("--partition", choices=("month", "year"), default="year")
+    parser.add_argument("--peer-files", type=int, default=400,
+                        help="kline bodies akshare and cntech both parse")
+    parser.add_argument("--work", type=Path, default=Path("data/bench"))
+    parser.add_argument("--workers", type=int, default=2, help="generator processes")
+    args = parser.parse_args()
+    results = run(args)
+    print(tables(results))
+
+
+if __name__ == "__main__":
+    main()

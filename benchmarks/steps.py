@@ -1,0 +1,204 @@
+"""The measured steps, each run in a fresh process: ``python -m benchmarks.steps NAME JSON``.
+
+A step prints one JSON line: its own wall time, the rows it handled, and the peak resident set
+size of the process itself and of its children (the Prefect API server, Dask workers), read from
+``resource.getrusage`` when it ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+
+from flows.catalog import RequestSpec, build_catalog
+from warehouse.db import quote_literal
+
+SQL = Path(__file__).parent / "sql"
+BAR_DATASETS = ("index_kline", "stock_kline", "index_chart", "stock_chart")
+Step = Callable[..., dict[str, Any]]
+
+
+def _specs(zone: str, seeds: str, start: str, end: str, datasets: tuple[str, ...]) -> list[
+        RequestSpec]:
+    specs = build_catalog(date.fromisoformat(start), date.fromisoformat(end),
+                          seeds_dir=Path(seeds))
+    return [spec for spec in specs if spec.dataset in datasets]
+
+
+def floor_json(zone: str, seeds: str, start: str, end: str, db: str) -> dict[str, Any]:
+    """Floor (a): DuckDB alone reads the bar and valuation bodies and splits the kline strings."""
+    Path(db).unlink(missing_ok=True)
+    groups = {
+        "floor_klines.sql": ("index_kline", "stock_kline"),
+        "floor_charts.sql": ("index_chart", "stock_chart"),
+        "floor_valuation.sql": ("valuation",),
+    }
+    with duckdb.connect(db) as con:
+        con.execute((SQL / "floor_tables.sql").read_text(encoding="utf-8"))
+        started = time.perf_counter()
+        for name, datasets in groups.items():
+            files = [str(Path(zone) / s.path) for s in _specs(zone, seeds, start, end, datasets)]
+            con.execute((SQL / name).read_text(encoding="utf-8"), {"files": files})
+        con.execute("CHECKPOINT")
+        wall = time.perf_counter() - started
+        [(bars,)] = con.execute("SELECT count(*) FROM floor_bars").fetchall()
+        [(valuations,)] = con.execute("SELECT count(*) FROM floor_valuation").fetchall()
+    return {"wall_s": wall, "rows": bars + valuations, "bar_rows": bars,
+            "valuation_rows": valuations}
+
+
+def export_parquet(db: str, parquet: str) -> dict[str, Any]:
+    """Untimed preparation for floor (b): the floor's bar rows as one Parquet file."""
+    with duckdb.connect(db, read_only=True) as con:
+        con.execute(f"COPY floor_bars TO {quote_literal(parquet)} (FORMAT parquet)")
+    return {"wall_s": 0.0, "rows": 0}
+
+
+def floor_parquet(parquet: str, db: str) -> dict[str, Any]:
+    """Floor (b): DuckDB loads the same bar rows from one Parquet file."""
+    Path(db).unlink(missing_ok=True)
+    with duckdb.connect(db) as con:
+        con.execute((SQL / "floor_tables.sql").read_text(encoding="utf-8"))
+        started = time.perf_counter()
+        con.execute((SQL / "floor_parquet.sql").read_text(encoding="utf-8"), {"file": parquet})
+        con.execute("CHECKPOINT")
+        wall = time.perf_counter() - started
+        [(rows,)] = con.execute("SELECT count(*) FROM floor_bars").fetchall()
+    return {"wall_s": wall, "rows": rows}
+
+
+def _task_seconds(flow_run_id: Any) -> dict[str, float]:
+    """Seconds per task name (the part before the run suffix) of a flow run and its subflows."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        FlowRunFilterParentFlowRunId,
+    )
+
+    seconds: dict[str, float] = {}
+    with get_client(sync_client=True) as client:
+        children = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[flow_run_id])))
+        ids = [flow_run_id, *(child.id for child in children)]
+        offset = 0
+        while True:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)), limit=200,
+                offset=offset)
+            for run in runs:
+                name = run.name.rsplit("-", 1)[0]
+                seconds[name] = seconds.get(name, 0.0) + run.total_run_time.total_seconds()
+            if len(runs) < 200:
+                return seconds
+            offset += 200
+
+
+def _warm_prefect() -> None:
+    """Start the ephemeral Prefect API before the clock starts: runs pay that once a process."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.hello()
+
+
+def backfill(zone: str, seeds: str, data_dir: str, start: str, end: str,
+             partition: str) -> dict[str, Any]:
+    """The cntech backfill flow over the zone, as ``cntech backfill`` runs it."""
+    os.environ["CNTECH_SEEDS_DIR"] = seeds
+    _warm_prefect()
+    from flows.backfill import backfill as backfill_flow
+
+    started = time.perf_counter()
+    state = backfill_flow(date.fromisoformat(start), date.fromisoformat(end), partition,
+                          snapshot=zone, data_dir=data_dir, return_state=True)
+    wall = time.perf_counter() - started
+    result = state.result()
+    return {"wall_s": wall, "rows": sum(result.rows.values()), "table_rows": result.rows,
+            "partitions": len(result.merged),
+            "tasks": _task_seconds(state.state_details.flow_run_id)}
+
+
+def nightly(zone: str, seeds: str, data_dir: str, history_start: str) -> dict[str, Any]:
+    """One nightly run replaying a new day's landing zone into an existing warehouse."""
+    os.environ["CNTECH_SEEDS_DIR"] = seeds
+    os.environ["CNTECH_HISTORY_START"] = history_start
+    _warm_prefect()
+    from flows.nightly import nightly as nightly_flow
+
+    started = time.perf_counter()
+    state = nightly_flow(source="snapshot", snapshot=zone, data_dir=data_dir, return_state=True)
+    wall = time.perf_counter() - started
+    result = state.result()
+    return {"wall_s": wall, "rows": sum(result.rows.values()), "as_of": str(result.as_of),
+            "tasks": _task_seconds(state.state_details.flow_run_id)}
+
+
+def peer_akshare(zone: str, seeds: str, start: str, end: str, files: int) -> dict[str, Any]:
+    """akshare's ``stock_zh_a_hist`` over the same kline bodies, its HTTP served from the zone."""
+    import akshare
+    import responses
+
+    specs = _specs(zone, seeds, start, end, ("stock_kline",))[:files]
+    bodies = {spec.code: (Path(zone) / spec.path).read_bytes() for spec in specs}
+    rows = 0
+    with responses.RequestsMock() as mock:
+        mock.add_callback(
+            responses.GET, "https://push2his.eastmoney.com/api/qt/stock/kline/get",
+            callback=lambda request: (200, {"Content-Type": "application/json"},
+                                      bodies[parse_qs(urlsplit(str(request.url)).query)["secid"][0]]))
+        started = time.perf_counter()
+        for spec in specs:
+            frame = akshare.stock_zh_a_hist(symbol=spec.code.split(".")[1], period="daily",
+                                            start_date="19900101", end_date="20500101",
+                                            adjust="qfq")
+            rows += len(frame)
+        wall = time.perf_counter() - started
+    return {"wall_s": wall, "rows": rows, "files": len(specs)}
+
+
+def peer_cntech(zone: str, seeds: str, start: str, end: str, files: int) -> dict[str, Any]:
+    """cntech's extract + transform of the same bodies: verified landing read, then the parser."""
+    from flows.sources.landing import LandingZone
+    from transforms.dispatch import parse
+
+    specs = _specs(zone, seeds, start, end, ("stock_kline",))[:files]
+    landing = LandingZone(Path(zone))
+    rows = 0
+    started = time.perf_counter()
+    for spec in specs:
+        _, frame = parse(spec.dataset, landing.read(spec), spec.subject, spec.code)
+        rows += frame.height
+    wall = time.perf_counter() - started
+    return {"wall_s": wall, "rows": rows, "files": len(specs)}
+
+
+STEPS: dict[str, Step] = {
+    "floor_json": floor_json, "export_parquet": export_parquet,
+    "floor_parquet": floor_parquet, "backfill": backfill, "nightly": nightly,
+    "peer_akshare": peer_akshare, "peer_cntech": peer_cntech,
+}
+
+
+def main() -> None:
+    """Run one step and print its measurements as one JSON line."""
+    name, arguments = sys.argv[1], json.loads(sys.argv[2])
+    measured = STEPS[name](**arguments)
+    measured["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    measured["children_peak_rss_mb"] = (
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    print(json.dumps(measured, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Backfill a landing zone's history partition by partition, resumably, then publish once.
+
+Parsing fans out over the task runner and writes every body's rows to Parquet cut by month or
+year; then each partition in date order is staged straight from its Parquet files, gated and
+merged. Memory is bounded by one chunk of bodies while parsing and by one partition while
+loading, never by the history. A partition is recorded in ``ops.backfill_partitions`` in the same
+transaction as its merge, so a rerun after an interruption or a failed gate skips exactly the
+partitions already in core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from prefect import flow, get_run_logger, task
+
+from flows import pipeline, runners
+from flows.catalog import build_catalog
+from flows.nightly import ExtractionFailed, GateFailed, gate, prepare, publish_marts
+from flows.progress import progress_bar
+from flows.settings import Settings
+from flows.sources.landing import LandingZone
+from warehouse import db, export, load, marts, seeds
+from warehouse.db import STAGING_TABLES
+from warehouse.lock import WriterLock, confined
+
+GRAINS = ("month", "year")
+
+
+@dataclass
+class BackfillResult:
+    """What a backfill did, for the CLI summary."""
+
+    run_id: str
+    start: date
+    end: date
+    as_of: date | None
+    published: Path | None
+    merged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    mart_rows: dict[str, int] = field(default_factory=dict)
+
+
+def plan_partitions(landing: str, start: date, end: date, grain: str) -> list[load.Partition]:
+    """Calendar months or years covering [start, end], the outer two clipped to it."""
+    if grain not in GRAINS:
+        raise ValueError(f"partition must be one of {GRAINS}, got {grain!r}")
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    parts = []
+    first = start
+    while first <= end:
+        if grain == "year":
+            following = date(first.year + 1, 1, 1)
+        else:
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        last = min(end, following - timedelta(days=1))
+        label = f"{first:%Y}" if grain == "year" else f"{first:%Y-%m}"
+        parts.append(load.Partition(landing, first, last, label))
+        first = following
+    return parts
+
+
+def parsed_dir(settings: Settings, landing_root: Path, grain: str) -> Path:
+    """Where a zone's parsed Parquet lives until its backfill completes (one per zone, grain)."""
+    key = hashlib.sha256(f"{landing_root}|{grain}".encode()).hexdigest()[:16]
+    return confined(settings.resolved_data_dir(), "backfill", key)
+
+
+def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
+    con = db.connect(pipeline.warehouse_path(settings))
+    if settings.duckdb_memory_limit:
+        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+    return con
+
+
+@task
+def stage_partition(
+    settings: Settings, run_id: str, part: load.Partition, files: dict[str, list[str]]
+) -> dict[str, int]:
+    """Replace the staging tables with one partition's rows, read from its Parquet files."""
+    with _connect(settings) as con:
+        load.set_run_context(con, run_id=run_id, as_of=part.end, source=settings.source)
+        return {table: load.stage_files(con, table, files.get(table, []),
+                                        pipeline.PARTITION_COLUMNS[table], part.start, part.end)
+                for table in STAGING_TABLES}
+
+
+@task
+def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, int]) -> None:
+    """Upsert the staged partition into core and record it as merged, in one transaction."""
+    with _connect(settings) as con:
+        load.merge_core(con, part, rows)
+        export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
+
+
+@task
+def build(settings: Settings, run_id: str, first: date) -> tuple[date, dict[str, int]]:
+    """Rebuild every mart as of the newest stored index day."""
+    with _connect(settings) as con:
+        as_of = load.last_index_date(con)
+        if as_of is None:
+            raise ExtractionFailed("the backfill stored no index bars; nothing to publish")
+        load.set_run_context(con, run_id=run_id, as_of=as_of, source=settings.source)
+        seeds.load_sessions(con, min([first, *load.stored_start(con)]), as_of)
+        return as_of, marts.build_marts(con)
+
+
+def _pending_parts(settings: Settings, parts: list[load.Partition]) -> list[load.Partition]:
+    with _connect(settings) as con:
+        load.ensure_tails(con)
+        done = load.merged_partitions(con, parts[0].landing) if parts else set()
+    return [p for p in parts if (p.start, p.end) not in done]
+
+
+@flow(name="backfill", log_prints=True)
+def backfill(
+    start: date,
+    end: date,
+    partition: str = "month",
+    snapshot: str | None = None,
+    data_dir: str | None = None,
+    task_runner: str | None = None,
+    dask_address: str | None = None,
+) -> BackfillResult:
+    """Load a landing zone's [start, end] partition by partition, gating each, then publish.
+
+    ``snapshot`` is the landing zone (default: the bundled snapshot, or ``CNTECH_SNAPSHOT_DIR``);
+    ``partition`` is ``month`` or ``year``. Partitions merged by an earlier run of the same zone
+    are skipped, so an interrupted backfill resumes where it stopped.
+    """
+    overrides: dict[str, object] = {"history_start": start}
+    for key, value in (("snapshot_dir", snapshot), ("data_dir", data_dir),
+                       ("task_runner", task_runner), ("dask_address", dask_address)):
+        if value is not None:
+            overrides[key] = Path(value) if key.endswith("_dir") else value
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    logger = get_run_logger()
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    landing_root = settings.snapshot_dir.expanduser().resolve()
+    parts = plan_partitions(str(landing_root), start, end, partition)
+    result = BackfillResult(run_id, start, end, None, None)
+    with WriterLock(settings.resolved_data_dir(), settings.lock_wait_seconds):
+        prepare(settings, run_id)
+        specs = build_catalog(start, end, seeds_dir=settings.seeds_dir)
+        pending = _pending_parts(settings, parts)
+        result.skipped = [p.label for p in parts if p not in pending]
+        work = parsed_dir(settings, landing_root, partition)
+        if pending:
+            logger.info("parsing %d bodies of %s by %s", len(specs), landing_root, partition)
+            chunks = runners.fan_out_parse(settings, landing_root, specs, work, partition)
+            errors = [error for chunk in chunks for error in chunk.errors]
+            if errors:
+                _fail(settings, run_id, "extraction_failed", "; ".join(errors))
+                raise ExtractionFailed("\n".join(errors))
+            with _connect(settings) as con:
+                seeds.load_sessions(con, min([start, *load.stored_start(con)]), end)
+            _load_partitions(settings, run_id, pending, chunks, result)
+        as_of, result.mart_rows = build(settings, run_id, start)
+        origins = pipeline.origins_frame(LandingZone(landing_root), specs)
+        result.as_of = as_of
+        result.published = publish_marts(
+            settings, run_id, as_of, origins, 0,
+            f"backfill {start}..{end}: {len(result.merged)} partitions merged, "
+            f"{len(result.skipped)} already merged")
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _load_partitions(
+    settings: Settings, run_id: str, pending: list[load.Partition],
+    chunks: list[pipeline.ParsedChunk], result: BackfillResult,
+) -> None:
+    with progress_bar("backfill", len(pending)) as advance:
+        for part in pending:
+            advance(0, part.label)
+            folder = f"part={part.label}"
+            files = {table: [path for chunk in chunks for path in chunk.files.get(table, [])
+                             if Path(path).parent.name == folder] for table in STAGING_TABLES}
+            rows = stage_partition(settings, run_id, part, files)
+            if any(rows.values()):
+                passed, failures, summary, _ = gate(settings, run_id, part.end)
+                if not passed:
+                    _fail(settings, run_id, "gate_failed", summary, gate_failures=failures)
+                    raise GateFailed(f"partition {part.label} ({part.start}..{part.end}) was "
+                                     f"not merged; earlier partitions were.\n{summary}")
+            merge_partition(settings, part, rows)
+            result.merged.append(part.label)
+            for table, count in rows.items():
+                result.rows[table] = result.rows.get(table, 0) + count
+            advance(1, part.label)
+
+
+def _fail(settings: Settings, run_id: str, status: str, message: str, **kwargs: object) -> None:
+    with _connect(settings) as con:
+        pipeline.ledger_finish(con, run_id, status=status, message=message[:2000],
+                               **kwargs)  # type: ignore[arg-type]

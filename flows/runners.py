@@ -1,0 +1,112 @@
+"""How the parse step fans out: a thread pool in the flow's process, or a Dask cluster.
+
+Parsing is the only step that runs elsewhere. Each task parses a chunk of landed bodies and
+writes Parquet files next to the warehouse, returning their paths, never frames; the DuckDB
+writer steps stay in the flow's own process, the warehouse's single writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.futures import wait
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import unmapped
+
+from flows import pipeline
+from flows.catalog import RequestSpec
+from flows.settings import Settings
+
+CHUNK_MARKERS = "_chunks"
+
+
+def task_runner(settings: Settings) -> TaskRunner[Any]:
+    """The runner the settings ask for: threads, a Dask scheduler at an address, or a local one.
+
+    A local cluster gets ``parse_workers`` single-threaded worker processes, so parsing (mostly
+    JSON decoding, which holds the GIL) uses every core.
+    """
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        cluster: dict[str, Any] = {
+            "n_workers": settings.parse_workers, "threads_per_worker": 1,
+            "processes": settings.dask_processes, "dashboard_address": None,
+        }
+        if settings.dask_processes:
+            # Worker processes must report to this run's Prefect API; without it each would
+            # start an ephemeral API server of its own.
+            with get_client(sync_client=True) as client:
+                cluster["env"] = {"PREFECT_API_URL": str(client.api_url).rstrip("/")}
+        return DaskTaskRunner(cluster_kwargs=cluster)
+    return ThreadPoolTaskRunner(max_workers=settings.parse_workers)
+
+
+@task(cache_policy=NO_CACHE)
+def parse_chunk(
+    landing_root: str, specs: list[RequestSpec], out_dir: str, name: str, grain: str | None
+) -> pipeline.ParsedChunk:
+    """Parse one chunk of bodies to Parquet; a chunk finished by an earlier attempt is reused."""
+    marker = Path(out_dir) / CHUNK_MARKERS / f"{name}.json"
+    if marker.is_file():
+        done = json.loads(marker.read_text(encoding="utf-8"))
+        last = done.pop("last_date")
+        return pipeline.ParsedChunk(**done, last_date=date.fromisoformat(last) if last else None)
+    chunk = pipeline.parse_chunk(Path(landing_root), specs, Path(out_dir), name, grain)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    tmp = marker.with_name(f".{marker.name}.tmp")
+    tmp.write_text(json.dumps(asdict(chunk), default=str), encoding="utf-8")
+    tmp.replace(marker)
+    return chunk
+
+
+@flow(name="parse-landing")
+def parse_landing(
+    landing_root: str, chunks: list[list[RequestSpec]], names: list[str], out_dir: str,
+    grain: str | None = None,
+) -> list[pipeline.ParsedChunk]:
+    """Fan the chunks out over the flow's task runner and collect what each wrote."""
+    futures = parse_chunk.map(unmapped(landing_root), chunks, unmapped(out_dir), names,
+                              unmapped(grain))
+    wait(futures)
+    return [future.result() for future in futures]
+
+
+def chunk_names(landing_root: Path, chunks: list[list[RequestSpec]], grain: str | None) -> list[
+        str]:
+    """Names that change whenever a body in the chunk changes (size or mtime), or the grain.
+
+    A resumed backfill reuses a chunk's Parquet only if its bodies are the ones parsed before.
+    """
+    names = []
+    for number, chunk in enumerate(chunks):
+        digest = hashlib.sha256(str(grain).encode())
+        for spec in chunk:
+            path = landing_root / spec.path
+            stat = path.stat() if path.exists() else None
+            digest.update(f"{spec.path}|{stat and stat.st_size}|{stat and stat.st_mtime_ns}"
+                          .encode())
+        names.append(f"chunk-{number:05d}-{digest.hexdigest()[:12]}")
+    return names
+
+
+def fan_out_parse(
+    settings: Settings, landing_root: Path, specs: list[RequestSpec], out_dir: Path,
+    grain: str | None = None,
+) -> list[pipeline.ParsedChunk]:
+    """Parse every spec's body in chunks of ``parse_chunk_size`` on the configured runner."""
+    size = settings.parse_chunk_size
+    chunks = [specs[i:i + size] for i in range(0, len(specs), size)]
+    names = chunk_names(landing_root, chunks, grain)
+    subflow = parse_landing.with_options(task_runner=task_runner(settings))
+    return subflow(str(landing_root), chunks, names, str(out_dir), grain)

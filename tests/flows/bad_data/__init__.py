@@ -1,0 +1,1 @@
+"""The bad-data corpus: provider payloads of the bundled snapshot, each broken one way."""

@@ -1,0 +1,61 @@
+"""The parse step fanned out on a Dask cluster publishes exactly the marts of the default run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import pipeline
+from flows.nightly import RunResult, nightly
+from flows.runners import task_runner
+from flows.settings import Settings
+from warehouse.marts import MARTS
+
+
+def _digests(path: Path) -> dict[str, str]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            mart: hashlib.sha256(json.dumps(
+                con.execute(f"SELECT * FROM {mart} ORDER BY ALL").fetchall(), default=str
+            ).encode()).hexdigest()
+            for mart in MARTS
+        }
+
+
+def test_local_dask_cluster_gives_identical_marts(
+    published: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two in-process workers keep the test quick; small chunks make them share the work.
+    monkeypatch.setenv("CNTECH_DASK_PROCESSES", "false")
+    monkeypatch.setenv("CNTECH_PARSE_CHUNK_SIZE", "16")
+    threads: list[str] = []
+    real_parse = pipeline.parse_chunk
+
+    def spy(*args: object, **kwargs: object) -> pipeline.ParsedChunk:
+        threads.append(threading.current_thread().name)
+        return real_parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "parse_chunk", spy)
+
+    result = nightly(source="snapshot", data_dir=str(tmp_path / "data"), task_runner="dask")
+
+    assert published.published is not None and result.published is not None
+    assert _digests(result.published) == _digests(published.published)
+    assert result.rows == published.rows
+    assert len(threads) >= 5
+    assert all("Dask" in name for name in threads), threads
+    assert not (tmp_path / "data" / "parsed").exists() or not any(
+        (tmp_path / "data" / "parsed").iterdir())
+
+
+def test_dask_runner_follows_the_settings() -> None:
+    remote = task_runner(Settings(task_runner="dask", dask_address="tcp://10.0.0.5:8786"))
+    assert remote.address == "tcp://10.0.0.5:8786"  # type: ignore[attr-defined]
+    local = task_runner(Settings(task_runner="dask", dask_processes=False, parse_workers=3))
+    assert local.cluster_kwargs["n_workers"] == 3  # type: ignore[attr-defined]
+    assert type(task_runner(Settings())).__name__ == "ThreadPoolTaskRunner"

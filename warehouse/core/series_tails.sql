@@ -1,0 +1,48 @@
+-- The first and last stored day of every daily series, and its last value, maintained from what
+-- is staged: the gate's history checks read a series' seam with the past from here instead of
+-- scanning the history.
+INSERT OR REPLACE INTO core.series_tails BY NAME
+WITH source AS (
+    SELECT 'index_bars' AS dataset, index_code AS series, trade_date, close AS value
+    FROM staging.index_bars
+    UNION ALL
+    SELECT 'security_bars', symbol, trade_date, close
+    FROM staging.security_bars
+    UNION ALL
+    SELECT 'fx_rates', pair, trade_date, rate
+    FROM staging.fx_rates
+    UNION ALL
+    SELECT 'margin', exchange, trade_date, financing_balance
+    FROM staging.margin
+),
+context AS (
+    SELECT run_id FROM ops.run_context
+),
+staged AS (
+    SELECT
+        dataset,
+        series,
+        min(trade_date) AS first_date,
+        max(trade_date) AS last_date,
+        arg_max(value, trade_date) AS last_value
+    FROM source
+    WHERE series IS NOT NULL AND trade_date IS NOT NULL
+    GROUP BY dataset, series
+),
+final AS (
+    SELECT
+        staged.dataset,
+        staged.series,
+        least(staged.first_date, tails.first_date) AS first_date,
+        greatest(staged.last_date, tails.last_date) AS last_date,
+        CASE
+            WHEN tails.last_date IS NULL OR staged.last_date >= tails.last_date
+                THEN staged.last_value
+            ELSE tails.last_value
+        END AS last_value,
+        context.run_id AS loaded_run_id
+    FROM staged
+    LEFT JOIN core.series_tails AS tails USING (dataset, series)
+    CROSS JOIN context
+)
+SELECT * FROM final;
