@@ -25,7 +25,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy flows transforms expectations warehouse scripts
+	$(BIN)/mypy flows transforms expectations warehouse scripts benchmarks
+
+# Full-market benchmarks (about an hour at full size; akshare is installed for the peer
+# comparison only, never as a project dependency). SECURITIES=2000 YEARS=10 for a shorter run.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet akshare==1.19.5 responses==0.26.3
+	$(BIN)/python -m benchmarks.run --securities $(or $(SECURITIES),8000) --years $(or $(YEARS),10)
 
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py --shared ../shared/data --out snapshot

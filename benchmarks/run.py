@@ -35,12 +35,15 @@ TARGET_RSS_MB = 2048
 TARGET_NIGHTLY_RATIO = 1.3
 TARGET_GATE_SHARE = 0.20
 TARGET_PEER_RATIO = 10.0
+DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 def step(name: str, **arguments: object) -> dict[str, Any]:
     """Run one step in a fresh interpreter and return its measurements."""
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", "DO_NOT_TRACK": "1",
            "GX_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    # The writer's buffer pool is capped so peak memory is the pipeline's, not DuckDB's cache.
+    env.setdefault("CNTECH_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)
     print(f"  {name} {json.dumps(arguments, default=str)}", file=sys.stderr, flush=True)
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.steps", name, json.dumps(arguments, default=str)],

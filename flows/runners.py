@@ -54,29 +54,32 @@ def task_runner(settings: Settings) -> TaskRunner[Any]:
 
 @task(cache_policy=NO_CACHE)
 def parse_chunk(
-    landing_root: str, specs: list[RequestSpec], out_dir: str, name: str, grain: str | None
+    landing_root: str, chunk_file: str, out_dir: str, grain: str | None
 ) -> pipeline.ParsedChunk:
-    """Parse one chunk of bodies to Parquet; a chunk finished by an earlier attempt is reused."""
-    marker = Path(out_dir) / CHUNK_MARKERS / f"{name}.json"
+    """Parse the bodies a chunk file lists to Parquet; a chunk finished earlier is reused."""
+    listing = Path(chunk_file)
+    marker = listing.with_name(listing.name.replace(".specs.json", ".done.json"))
     if marker.is_file():
         done = json.loads(marker.read_text(encoding="utf-8"))
         last = done.pop("last_date")
         return pipeline.ParsedChunk(**done, last_date=date.fromisoformat(last) if last else None)
+    specs = [RequestSpec(**spec) for spec in json.loads(listing.read_text(encoding="utf-8"))]
+    name = listing.name.removesuffix(".specs.json")
     chunk = pipeline.parse_chunk(Path(landing_root), specs, Path(out_dir), name, grain)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    tmp = marker.with_name(f".{marker.name}.tmp")
-    tmp.write_text(json.dumps(asdict(chunk), default=str), encoding="utf-8")
-    tmp.replace(marker)
+    _write_json(marker, asdict(chunk))
     return chunk
 
 
 @flow(name="parse-landing")
 def parse_landing(
-    landing_root: str, chunks: list[list[RequestSpec]], names: list[str], out_dir: str,
-    grain: str | None = None,
+    landing_root: str, chunk_files: list[str], out_dir: str, grain: str | None = None
 ) -> list[pipeline.ParsedChunk]:
-    """Fan the chunks out over the flow's task runner and collect what each wrote."""
-    futures = parse_chunk.map(unmapped(landing_root), chunks, unmapped(out_dir), names,
+    """Fan the chunks out over the flow's task runner and collect what each wrote.
+
+    Chunks travel as the paths of the files listing their requests: flow parameters are
+    recorded by the Prefect API, and a full-market catalog is far too big for that.
+    """
+    futures = parse_chunk.map(unmapped(landing_root), chunk_files, unmapped(out_dir),
                               unmapped(grain))
     wait(futures)
     return [future.result() for future in futures]
@@ -107,6 +110,18 @@ def fan_out_parse(
     """Parse every spec's body in chunks of ``parse_chunk_size`` on the configured runner."""
     size = settings.parse_chunk_size
     chunks = [specs[i:i + size] for i in range(0, len(specs), size)]
-    names = chunk_names(landing_root, chunks, grain)
+    files = []
+    for name, chunk in zip(chunk_names(landing_root, chunks, grain), chunks, strict=True):
+        listing = out_dir / CHUNK_MARKERS / f"{name}.specs.json"
+        if not listing.is_file():
+            _write_json(listing, [asdict(spec) for spec in chunk])
+        files.append(str(listing))
     subflow = parse_landing.with_options(task_runner=task_runner(settings))
-    return subflow(str(landing_root), chunks, names, str(out_dir), grain)
+    return subflow(str(landing_root), files, str(out_dir), grain)
+
+
+def _write_json(path: Path, document: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(document, default=str), encoding="utf-8")
+    tmp.replace(path)

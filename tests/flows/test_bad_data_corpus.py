@@ -9,7 +9,6 @@ byte-identical.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,8 +31,8 @@ from flows.sources.landing import LandingZone
 from tests.conftest import SNAPSHOT
 from tests.flows.bad_data.kinds import KINDS, Kind
 from tests.flows.bad_data.payloads import Snapshot
+from tests.flows.runs import marts_digest
 from warehouse import load, seeds
-from warehouse.marts import MARTS
 
 AS_OF = date(2026, 1, 30)
 HISTORY_AS_OF = date(2026, 1, 23)
@@ -162,17 +161,6 @@ def test_clean_snapshot_passes_every_suite_on_the_cheap_path(
 ) -> None:
     result = run_gate(staged.con, run_id="clean", as_of=AS_OF, results_dir=tmp_path)
     assert result.passed, result.summary()
-
-
-def marts_digest(path: Path) -> dict[str, str]:
-    """One hash per mart of its sorted rows."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        return {
-            mart: hashlib.sha256(json.dumps(
-                con.execute(f"SELECT * FROM {mart} ORDER BY ALL").fetchall(), default=str
-            ).encode()).hexdigest()
-            for mart in MARTS
-        }
 
 
 @dataclass

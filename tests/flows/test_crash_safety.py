@@ -144,9 +144,10 @@ def check_after_kill(data_dir: Path, last_good: Version, killed: CntechRun,
     return now
 
 
-def check_recovered(data_dir: Path, expected: dict[str, str],
+def check_recovered(data_dir: Path, expected: dict[str, str], killed: CntechRun,
                     killed_run_published: str | None) -> Version:
-    """The next run converged; nothing of the dead run is left over."""
+    """The next run converged, nothing of the dead run is left over, and the ledger says how
+    the dead run ended."""
     version = published_version(data_dir)
     assert version.as_of == RECOVERED_AS_OF
     assert version.digest == expected
@@ -156,11 +157,13 @@ def check_recovered(data_dir: Path, expected: dict[str, str],
     with duckdb.connect(str(data_dir / PUBLISHED_NAME), read_only=True) as con:
         manifest = dict(con.execute("SELECT table_name, row_count FROM publish_manifest")
                         .fetchall())
-        statuses = dict(con.execute("SELECT run_id, status FROM ops_last_runs").fetchall())
+        runs = con.execute("SELECT run_id, status FROM ops_last_runs "
+                           "ORDER BY started_at DESC").fetchall()
     assert parquet_counts(parquet) == {mart: manifest[mart] for mart in version.digest}
-    assert "running" not in statuses.values(), statuses
-    if killed_run_published is not None:
-        assert statuses[killed_run_published] == "published"
+    assert "running" not in {status for _, status in runs}, runs
+    if killed.seen(task_done("prepare")) is not None:
+        assert runs[1] == (killed_run_published or runs[1][0],
+                           "published" if killed_run_published else "abandoned"), runs[:3]
     return version
 
 
@@ -169,6 +172,7 @@ NextRun = Callable[[Path], tuple[str, CntechRun | None]]
 
 def next_cntech_run(env: dict[str, str]) -> NextRun:
     """The run after a kill as ``cntech run`` in a child; its log also times the phases."""
+
     def run(data_dir: Path) -> tuple[str, CntechRun | None]:
         child = CntechRun(data_dir, env)
         assert child.wait() == 0, child.output[-4000:]
@@ -179,6 +183,7 @@ def next_cntech_run(env: dict[str, str]) -> NextRun:
 
 def next_flow_run(caplog: pytest.LogCaptureFixture) -> NextRun:
     """The run after a kill as the nightly flow in this process: the same steps, no start-up."""
+
     def run(data_dir: Path) -> tuple[str, CntechRun | None]:
         caplog.clear()
         with caplog.at_level(logging.WARNING):
@@ -220,7 +225,7 @@ def kill_and_recover(
             assert TOOK_OVER.search(log), log[-4000:]
             tally.stale_locks_taken_over += 1
         published_by_killed = after.run_id if after.run_id != last_good.run_id else None
-        last_good = check_recovered(data_dir, reference, published_by_killed)
+        last_good = check_recovered(data_dir, reference, killed, published_by_killed)
         if child is not None:
             lengths = phase_lengths(child, lengths)
     return tally
