@@ -46,6 +46,7 @@ class BackfillResult:
     skipped: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     mart_rows: dict[str, int] = field(default_factory=dict)
+    checks_run: int = 0
 
 
 def plan_partitions(landing: str, start: date, end: date, grain: str) -> list[load.Partition]:
@@ -167,7 +168,7 @@ def backfill(
         origins = pipeline.origins_frame(LandingZone(landing_root), specs)
         result.as_of = as_of
         result.published = publish_marts(
-            settings, run_id, as_of, origins, 0,
+            settings, run_id, as_of, origins, result.checks_run,
             f"backfill {start}..{end}: {len(result.merged)} partitions merged, "
             f"{len(result.skipped)} already merged")
         shutil.rmtree(work, ignore_errors=True)
@@ -186,7 +187,8 @@ def _load_partitions(
                              if Path(path).parent.name == folder] for table in STAGING_TABLES}
             rows = stage_partition(settings, run_id, part, files)
             if any(rows.values()):
-                passed, failures, summary, _ = gate(settings, run_id, part.end)
+                passed, failures, summary, checks = gate(settings, run_id, part.end)
+                result.checks_run += checks
                 if not passed:
                     _fail(settings, run_id, "gate_failed", summary, gate_failures=failures)
                     raise GateFailed(f"partition {part.label} ({part.start}..{part.end}) was "

@@ -94,7 +94,10 @@ def run(
         err.print(f"[red]--snapshot {snapshot} is not a directory[/red]")
         raise typer.Exit(EXIT_USAGE)
     _quiet_runtime(verbose)
+    from pydantic import ValidationError
+
     from flows.nightly import ExtractionFailed, GateFailed, nightly
+    from flows.sources.errors import ExtractionError
     from flows.summary import print_summary
     from warehouse.lock import LockedError, UnsafePathError
     from warehouse.seeds import CalendarRangeError
@@ -118,6 +121,12 @@ def run(
                   "bodies are kept in the landing zone); nothing was published.[/bold red]")
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(EXIT_EXTRACTION) from None
+    except ExtractionError as exc:
+        err.print(str(exc), style="bold red", markup=False)
+        raise typer.Exit(EXIT_EXTRACTION) from None
+    except ValidationError as exc:
+        err.print(f"invalid CNTECH_* setting: {exc}", style="bold red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
     except (LockedError, CalendarRangeError, UnsafePathError) as exc:
         err.print(str(exc), style="bold red", markup=False)
         raise typer.Exit(EXIT_USAGE) from None

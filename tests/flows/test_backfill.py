@@ -99,6 +99,12 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     assert result.merged == ["2025-10", "2025-11"]
     assert result.as_of == END and result.published is not None
     assert not any((data / "backfill").iterdir())
+    exported = duckdb.sql(
+        "SELECT count(*), max(month) FROM read_parquet(?, hive_partitioning = true)",
+        params=[str(data / "core" / "security_bars" / "*" / "*" / "*.parquet")]).fetchall()
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        assert exported == con.execute(
+            "SELECT count(*), max(month(trade_date)) FROM core.security_bars").fetchall()
     replay = nightly(source="snapshot", snapshot=str(landing), data_dir=str(tmp_path / "replay"))
     assert replay.published is not None
     assert _digests(result.published) == _digests(replay.published)
