@@ -34,7 +34,7 @@ def test_entrypoint_is_a_flow_accepting_the_declared_parameters(name: str) -> No
     deployment: dict[str, Any] = DEPLOYMENTS[name]
     path, _, function = deployment["entrypoint"].partition(":")
     assert (REPO / path).is_file(), f"{deployment['entrypoint']} does not exist"
-    flow = load_flow_from_entrypoint(f"{REPO / path}:{function}")
+    flow: Flow[Any, Any] = load_flow_from_entrypoint(f"{REPO / path}:{function}")
     assert isinstance(flow, Flow)
     declared = deployment.get("parameters", {})
     accepted = inspect.signature(flow.fn).parameters

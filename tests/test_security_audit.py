@@ -114,7 +114,8 @@ def test_sql_interpolates_only_vetted_identifiers() -> None:
                 getattr(node, "func", None), "value", None)
             if formatted and isinstance(literal, ast.Constant) and SQL_START.match(
                     str(literal.value)):
-                findings.append(f"{path.relative_to(REPO)}:{node.lineno}: %/format SQL")
+                line = getattr(node, "lineno", "?")
+                findings.append(f"{path.relative_to(REPO)}:{line}: %/format SQL")
     assert findings == [], "SQL built from values that are not allow-listed:\n" + "\n".join(
         findings)
 

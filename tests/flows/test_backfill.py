@@ -99,10 +99,10 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     assert result.merged == ["2025-10", "2025-11"]
     assert result.as_of == END and result.published is not None
     assert not any((data / "backfill").iterdir())
-    exported = duckdb.sql(
+    exported = duckdb.execute(
         "SELECT count(*), max(CAST(month AS INTEGER)) "
         "FROM read_parquet(?, hive_partitioning = true)",
-        params=[str(data / "core" / "security_bars" / "*" / "*" / "*.parquet")]).fetchall()
+        [str(data / "core" / "security_bars" / "*" / "*" / "*.parquet")]).fetchall()
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
         assert exported == con.execute(
             "SELECT count(*), max(month(trade_date)) FROM core.security_bars").fetchall()

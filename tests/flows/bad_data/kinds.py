@@ -16,7 +16,7 @@ meet the gate's history chains the way a nightly run's new days do.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,7 +47,7 @@ class Kind:
     outcome: Outcome
     table: str
     rule: str
-    row: dict[str, object] = field(default_factory=dict)
+    row: Mapping[str, object] = field(default_factory=dict)
 
 
 CAMBRICON = {"symbol": "688256.SH"}
