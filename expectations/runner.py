@@ -94,11 +94,13 @@ def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _tails(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    """The merges' `core.series_tails`; derived from core when a warehouse predates it."""
-    if _exists(con, "core", "series_tails") and con.table("core.series_tails").limit(1).fetchall():
+    """The merges' `core.series_tails` (flows build it with `load.ensure_tails` before the gate).
+
+    Deriving it here as well would keep a second definition of the same table; a warehouse
+    without core (a read-only gate over staging alone) has no history to chain to.
+    """
+    if _exists(con, "core", "series_tails"):
         return con.table("core.series_tails")
-    if all(_exists(con, "core", table) for table in HISTORY_COLUMNS):
-        return con.sql(read_sql("series_tails_from_core.sql"))
     return con.sql(read_sql("series_tails_empty.sql"))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -71,6 +73,37 @@ def _parse_date(value: str | None) -> date | None:
         raise typer.Exit(EXIT_USAGE) from None
 
 
+@contextmanager
+def _expected_failures(*, gate: str, extraction: str) -> Iterator[None]:
+    """Map the pipeline's expected failures to one paragraph and the documented exit code."""
+    from pydantic import ValidationError
+
+    from flows.nightly import ExtractionFailed, GateFailed
+    from flows.sources.errors import ExtractionError
+    from warehouse.lock import LockedError, UnsafePathError
+    from warehouse.seeds import CalendarRangeError
+
+    try:
+        yield
+    except GateFailed as exc:
+        err.print(gate, style="bold red", markup=False)
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(EXIT_GATE) from None
+    except ExtractionFailed as exc:
+        err.print(extraction, style="bold red", markup=False)
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(EXIT_EXTRACTION) from None
+    except ExtractionError as exc:
+        err.print(str(exc), style="bold red", markup=False)
+        raise typer.Exit(EXIT_EXTRACTION) from None
+    except ValidationError as exc:
+        err.print(f"invalid CNTECH_* setting: {exc}", style="bold red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    except (LockedError, CalendarRangeError, UnsafePathError) as exc:
+        err.print(str(exc), style="bold red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 @app.command()
 def run(
     source: Annotated[Source, typer.Option(help="Replay a landing zone or fetch live.")] =
@@ -94,15 +127,15 @@ def run(
         err.print(f"[red]--snapshot {snapshot} is not a directory[/red]")
         raise typer.Exit(EXIT_USAGE)
     _quiet_runtime(verbose)
-    from pydantic import ValidationError
-
-    from flows.nightly import ExtractionFailed, GateFailed, nightly
-    from flows.sources.errors import ExtractionError
+    from flows.nightly import nightly
     from flows.summary import print_summary
-    from warehouse.lock import LockedError, UnsafePathError
-    from warehouse.seeds import CalendarRangeError
 
-    try:
+    with _expected_failures(
+        gate="Quality gate failed: nothing was merged or published; the last published marts "
+        "are untouched.",
+        extraction="Extraction failed: these payloads could not be used (their raw bodies are "
+        "kept in the landing zone); nothing was published.",
+    ):
         result = nightly(
             source=source.value, as_of=as_of_date,
             snapshot=str(snapshot) if snapshot else None,
@@ -111,25 +144,6 @@ def run(
             task_runner=task_runner.value if task_runner else None,
             dask_address=dask_address,
         )
-    except GateFailed as exc:
-        err.print("[bold red]Quality gate failed: nothing was merged or published; the last "
-                  "published marts are untouched.[/bold red]")
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(EXIT_GATE) from None
-    except ExtractionFailed as exc:
-        err.print("[bold red]Extraction failed: these payloads could not be used (their raw "
-                  "bodies are kept in the landing zone); nothing was published.[/bold red]")
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(EXIT_EXTRACTION) from None
-    except ExtractionError as exc:
-        err.print(str(exc), style="bold red", markup=False)
-        raise typer.Exit(EXIT_EXTRACTION) from None
-    except ValidationError as exc:
-        err.print(f"invalid CNTECH_* setting: {exc}", style="bold red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
-    except (LockedError, CalendarRangeError, UnsafePathError) as exc:
-        err.print(str(exc), style="bold red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
     print_summary(console, result)
 
 
@@ -162,30 +176,18 @@ def backfill(
         raise typer.Exit(EXIT_USAGE)
     _quiet_runtime(verbose)
     from flows.backfill import backfill as backfill_flow
-    from flows.nightly import ExtractionFailed, GateFailed
-    from warehouse.lock import LockedError, UnsafePathError
-    from warehouse.seeds import CalendarRangeError
 
-    try:
+    with _expected_failures(
+        gate="Quality gate failed: the partition below was not merged and nothing was "
+        "published; rerun the same command to resume after fixing it.",
+        extraction="Extraction failed: these payloads could not be used; nothing was merged.",
+    ):
         result = backfill_flow(
             start=start.date(), end=end.date(), partition=partition.value,
             snapshot=str(snapshot) if snapshot else None,
             data_dir=str(data_dir) if data_dir else None,
             task_runner=task_runner.value if task_runner else None, dask_address=dask_address,
         )
-    except GateFailed as exc:
-        err.print("[bold red]Quality gate failed: the partition below was not merged and nothing "
-                  "was published; rerun the same command to resume after fixing it.[/bold red]")
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(EXIT_GATE) from None
-    except ExtractionFailed as exc:
-        err.print("[bold red]Extraction failed: these payloads could not be used; nothing was "
-                  "merged.[/bold red]")
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(EXIT_EXTRACTION) from None
-    except (LockedError, CalendarRangeError, UnsafePathError) as exc:
-        err.print(str(exc), style="bold red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
     rows = sum(result.rows.values())
     console.print(f"backfill {result.start}..{result.end}: {len(result.merged)} partitions "
                   f"merged ({rows:,} rows), {len(result.skipped)} already merged; marts as of "
