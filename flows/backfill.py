@@ -21,7 +21,7 @@ import duckdb
 from prefect import flow, get_run_logger, task
 
 from flows import pipeline, runners
-from flows.catalog import build_catalog
+from flows.catalog import build_catalog, replayable
 from flows.nightly import ExtractionFailed, GateFailed, gate, prepare, publish_marts
 from flows.progress import progress_bar
 from flows.settings import Settings
@@ -150,7 +150,8 @@ def backfill(
     result = BackfillResult(run_id, start, end, None, None)
     with WriterLock(settings.resolved_data_dir(), settings.lock_wait_seconds):
         prepare(settings, run_id)
-        specs = build_catalog(start, end, seeds_dir=settings.seeds_dir)
+        specs = replayable(build_catalog(start, end, seeds_dir=settings.seeds_dir),
+                           landing_root)
         pending = _pending_parts(settings, parts)
         result.skipped = [p.label for p in parts if p not in pending]
         work = parsed_dir(settings, landing_root, partition)

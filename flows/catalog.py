@@ -16,11 +16,19 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse.seeds import SEEDS_DIR, read_seed
+from warehouse.seeds import SEEDS_DIR, read_seed, sessions
 
 KLINE_FIELDS1 = "f1,f2,f3,f4,f5,f6"
 KLINE_FIELDS2 = "f51,f52,f53,f54,f55,f56,f57,f58,f59,f60,f61"
 FX_TICKERS = {"USDCNY": "CNY=X", "USDHKD": "HKD=X"}
+# Second sources the gate compares with the primary series (see expectations/suites/crosscheck):
+# Yahoo's closes of indices whose bars come from Eastmoney, and Eastmoney's forex klines for the
+# Yahoo FX pairs. Eastmoney has no onshore USD/CNY kline; offshore USD/CNH stands in for it.
+INDEX_CROSSCHECKS = {"HSI": "^HSI", "NDX": "^NDX"}
+FX_CROSSCHECKS = {"USDCNY": "133.USDCNH", "USDHKD": "119.USDHKD"}
+SSE_PAGE_SIZE = "5000"
+# SZSE and SSE share the XSHG calendar; margin statistics are published for its sessions only.
+MARGIN_CALENDAR = "XSHG"
 REPORT_PAGE_SIZE = "500"
 # Core table → (series column, date column): where a series' last stored date is read from.
 STORED_SERIES: dict[str, tuple[str, str]] = {
@@ -50,6 +58,8 @@ class RequestSpec:
     path: str
     endpoint: str
     params: dict[str, str] = field(default_factory=dict)
+    # One request per trading day (SZSE margin): a landing zone holds only the days it fetched.
+    per_day: bool = False
 
     @property
     def key(self) -> str:
@@ -80,6 +90,15 @@ def page_of(spec: RequestSpec, number: int) -> RequestSpec:
     stem, _, suffix = spec.path.rpartition(".")
     return replace(spec, path=f"{stem}.p{number}.{suffix}",
                    params={**spec.params, "pageNumber": str(number)})
+
+
+def replayable(specs: Iterable[RequestSpec], root: Path) -> list[RequestSpec]:
+    """``specs`` a landing zone can answer: per-day requests only for the days it landed.
+
+    An incremental run lands the tail days of a per-day series, not its history; the gate's
+    session rule, not a missing-body error, is what catches a day missing inside a series.
+    """
+    return [spec for spec in specs if not spec.per_day or (root / spec.path).is_file()]
 
 
 def last_stored_dates(con: duckdb.DuckDBPyConnection) -> dict[SeriesKey, date]:
@@ -134,6 +153,28 @@ def _report(
     )
 
 
+def _sse_margin(start: date, end: date) -> RequestSpec:
+    return RequestSpec(
+        provider="sse", host="sse", dataset="margin_sse", subject="SSE", code="SSE",
+        path="sse/margin/SSE.json", endpoint="/marketdata/tradedata/queryMargin.do",
+        params={"isPagination": "true", "beginDate": start.strftime("%Y%m%d"),
+                "endDate": end.strftime("%Y%m%d"), "tabType": "", "stockCode": "",
+                "pageHelp.pageSize": SSE_PAGE_SIZE, "pageHelp.pageNo": "1",
+                "pageHelp.beginPage": "1", "pageHelp.cacheSize": "1", "pageHelp.endPage": "1"},
+    )
+
+
+def _szse_margin(day: date) -> RequestSpec:
+    return RequestSpec(
+        provider="szse", host="szse", dataset="margin_szse", subject="SZSE",
+        code=day.isoformat(), path=f"szse/margin/{day.isoformat()}.json",
+        endpoint="/api/report/ShowReport/data",
+        params={"SHOWTYPE": "JSON", "CATALOGID": "1837_xxpl", "txtDate": day.isoformat(),
+                "tab1PAGENO": "1"},
+        per_day=True,
+    )
+
+
 def build_catalog(
     start: date,
     end: date,
@@ -156,6 +197,9 @@ def build_catalog(
         else:
             specs.append(_chart("index_chart", row["index_code"], row["provider_code"],
                                 since, end))
+        if row["index_code"] in INDEX_CROSSCHECKS:
+            specs.append(_chart("index_chart_check", row["index_code"],
+                                INDEX_CROSSCHECKS[row["index_code"]], since, end))
     securities = read_seed("securities", seeds_dir)
     for row in securities.iter_rows(named=True):
         since = windows.since([("security_bars", row["symbol"])])
@@ -165,7 +209,9 @@ def build_catalog(
         else:
             specs.append(_chart("stock_chart", row["symbol"], row["provider_code"], since, end))
     for pair, ticker in FX_TICKERS.items():
-        specs.append(_chart("fx_chart", pair, ticker, windows.since([("fx_rates", pair)]), end))
+        since = windows.since([("fx_rates", pair)])
+        specs.append(_chart("fx_chart", pair, ticker, since, end))
+        specs.append(_kline("fx_kline_check", pair, FX_CROSSCHECKS[pair], "0", since, end))
     a_shares = securities.filter(pl.col("board").is_in(["STAR", "CHINEXT", "MAIN"]))["symbol"]
     for symbol in a_shares:
         code = symbol.split(".")[0]
@@ -185,6 +231,9 @@ def build_catalog(
                          '(SCDM in ("007","001"))', "DIM_DATE",
                          windows.since([("margin", "SSE"), ("margin", "SZSE")]), end,
                          ("DIM_DATE,SCDM", "1,-1")))
+    specs.append(_sse_margin(windows.since([("margin", "SSE")]), end))
+    specs.extend(_szse_margin(day) for day in sessions(
+        MARGIN_CALENDAR, windows.since([("margin", "SZSE")]), end))
     # HKEX publishes one New Listing Report per year; the current and previous year cover every
     # debut a one-year lookback needs. They are small static files, fetched whole every run.
     for year in range(max(start.year, end.year - 1), end.year + 1):

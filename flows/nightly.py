@@ -16,7 +16,7 @@ from prefect import flow, get_run_logger, task
 
 from expectations.gate import run_gate
 from flows import pipeline, runners
-from flows.catalog import build_catalog, last_stored_dates
+from flows.catalog import build_catalog, last_stored_dates, replayable
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
 from warehouse import db, export, load, marts, publish, seeds
@@ -215,6 +215,7 @@ def nightly(
             specs = [spec for spec in specs if LandingZone(landing_root).complete(spec)]
         else:
             landing_root = settings.snapshot_dir.expanduser().resolve()
+            specs = replayable(specs, landing_root)
             errors = []
         parsed_dir = confined(data_dir_path, "parsed", run_id)
         try:

@@ -26,6 +26,7 @@ WAREHOUSE_NAME = "warehouse.duckdb"
 DATED_COLUMNS = {
     "index_bars": "trade_date", "security_bars": "trade_date", "fx_rates": "trade_date",
     "valuation": "trade_date", "eps_forecast": "report_date", "margin": "trade_date",
+    "crosscheck": "trade_date",
 }
 PARTITION_COLUMNS = {**DATED_COLUMNS, "ipo_listings": "listing_date"}
 PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}

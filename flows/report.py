@@ -147,7 +147,8 @@ def _origins(origins: pl.DataFrame) -> dict[str, Any]:
     not_recorded = (
         origins.filter(pl.col("origin") != "recorded")
         .group_by("origin", "dataset", maintain_order=True)
-        .agg(pl.len().alias("count"), pl.col("subject").sort().str.join(", ").alias("subjects"))
+        .agg(pl.len().alias("count"),
+             pl.col("subject").unique().sort().str.join(", ").alias("subjects"))
         # Synthetic series matter most to a reader, so they come first.
         .sort("origin", "dataset", descending=[True, False])
     )

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_SNAPSHOT = REPO_ROOT / "snapshot"
-PROVIDER_HOSTS = ("eastmoney_kline", "eastmoney_datacenter", "yahoo", "hkex")
+PROVIDER_HOSTS = ("eastmoney_kline", "eastmoney_datacenter", "yahoo", "hkex", "sse", "szse")
 
 
 class Settings(BaseSettings):
@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     eastmoney_datacenter_base_url: str = "https://datacenter-web.eastmoney.com"
     yahoo_base_url: str = "https://query1.finance.yahoo.com"
     hkex_base_url: str = "https://www2.hkexnews.hk"
+    sse_base_url: str = "https://query.sse.com.cn"
+    szse_base_url: str = "https://www.szse.cn"
 
     requests_per_second: float = Field(default=4.0, gt=0)
     # Overrides per provider host, JSON in the environment: CNTECH_HOST_RATE_LIMITS='{"yahoo": 1}'.
@@ -77,6 +79,8 @@ class Settings(BaseSettings):
             "eastmoney_datacenter": self.eastmoney_datacenter_base_url,
             "yahoo": self.yahoo_base_url,
             "hkex": self.hkex_base_url,
+            "sse": self.sse_base_url,
+            "szse": self.szse_base_url,
         }
         return urls[provider_host].rstrip("/")
 

@@ -46,7 +46,8 @@ def print_summary(console: Console, result: RunResult) -> None:
             "WHERE exchange = 'TOTAL' ORDER BY trade_date DESC LIMIT 1"
         ).fetchall()[0]
         origins = con.execute(
-            "SELECT origin, dataset, string_agg(subject, ', ' ORDER BY subject), count(*) "
+            "SELECT origin, dataset, string_agg(DISTINCT subject, ', ' ORDER BY subject), "
+            "count(*) "
             "FROM data_origins WHERE origin <> 'recorded' GROUP BY origin, dataset "
             "ORDER BY origin, dataset"
         ).fetchall()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from snapshot_build.equities import build_a_shares, build_real_charts
 from snapshot_build.fundamentals import build_fundamentals
-from snapshot_build.fx import build_fx
+from snapshot_build.fx import build_fx, build_fx_klines
 from snapshot_build.indices import build_indices
 from snapshot_build.landing import Landing
 from snapshot_build.reports import build_ipos, build_margin
@@ -33,6 +33,7 @@ def build(shared: Path, out: Path) -> Landing:
     landing.reset()
     build_indices(shared, landing)
     build_fx(shared, landing)
+    build_fx_klines(shared, landing)
     closes = build_a_shares(shared, landing)
     build_real_charts(shared, landing)
     closes.update(build_synthetic(shared, landing))

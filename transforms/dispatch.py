@@ -6,7 +6,16 @@ from collections.abc import Callable
 
 import polars as pl
 
-from transforms import eastmoney_datacenter, eastmoney_kline, hkex_nlr, yahoo_chart
+from transforms import (
+    crosscheck,
+    eastmoney_datacenter,
+    eastmoney_fx,
+    eastmoney_kline,
+    hkex_nlr,
+    sse_margin,
+    szse_margin,
+    yahoo_chart,
+)
 
 Parser = Callable[[bytes, str, str], pl.DataFrame]
 
@@ -25,8 +34,12 @@ PARSERS: dict[str, tuple[str, Parser]] = {
     "ipo_hk": ("ipo_listings", lambda body, subject, code: hkex_nlr.ipo_listings(body, subject)),
     "margin_total": ("margin", lambda body, subject, code: eastmoney_datacenter.margin_total(
         body, subject)),
-    "margin_exchange": ("margin", lambda body, subject, code: (
-        eastmoney_datacenter.margin_by_exchange(body, subject))),
+    "margin_sse": ("margin", lambda body, subject, code: sse_margin.margin(body, subject)),
+    "margin_szse": ("margin", szse_margin.margin),
+    "margin_exchange": ("crosscheck", lambda body, subject, code: (
+        crosscheck.margin_by_exchange(body, subject))),
+    "index_chart_check": ("crosscheck", crosscheck.index_closes),
+    "fx_kline_check": ("crosscheck", eastmoney_fx.fx_closes),
 }
 
 

@@ -89,6 +89,19 @@ MARGIN = pl.Schema(
     }
 )
 
+# A second source's figure for a series the primary source stages elsewhere: Eastmoney's SSE/SZSE
+# margin balances (``margin``), Yahoo's NDX/HSI closes (``index_bars``), Eastmoney's FX closes
+# (``fx_rates``). Only the gate reads it, to compare the two sources day by day.
+CROSSCHECK = pl.Schema(
+    {
+        "dataset": pl.String,
+        "series": pl.String,
+        "trade_date": pl.Date,
+        "provider": pl.String,
+        "value": pl.Float64,
+    }
+)
+
 STAGING_SCHEMAS: dict[str, pl.Schema] = {
     "index_bars": INDEX_BARS,
     "security_bars": SECURITY_BARS,
@@ -97,6 +110,7 @@ STAGING_SCHEMAS: dict[str, pl.Schema] = {
     "eps_forecast": EPS_FORECAST,
     "ipo_listings": IPO_LISTINGS,
     "margin": MARGIN,
+    "crosscheck": CROSSCHECK,
 }
 
 

@@ -15,6 +15,7 @@ STAGING_TABLES = (
     "eps_forecast",
     "ipo_listings",
     "margin",
+    "crosscheck",
 )
 
 

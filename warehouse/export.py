@@ -17,6 +17,7 @@ import duckdb
 PARTITIONED = {
     "index_bars": "trade_date", "security_bars": "trade_date", "fx_rates": "trade_date",
     "valuation": "trade_date", "margin": "trade_date", "eps_forecast": "report_date",
+    "crosscheck": "trade_date",
 }
 # Small reference-like tables are rewritten whole.
 WHOLE = ("ipo_listings",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from expectations.checks import Check, SuiteInputs
 from expectations.suites import (
+    crosscheck,
     eps_forecast,
     fx_rates,
     index_bars,
@@ -13,7 +14,10 @@ from expectations.suites import (
     valuation,
 )
 
-SUITES = (index_bars, security_bars, fx_rates, valuation, eps_forecast, ipo_listings, margin)
+SUITES = (
+    index_bars, security_bars, fx_rates, valuation, eps_forecast, ipo_listings, margin,
+    crosscheck,
+)
 
 
 def all_checks(inputs: SuiteInputs) -> list[Check]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from flows.sources.base import Provider
 from flows.sources.eastmoney import Eastmoney
 from flows.sources.hkex import Hkex
+from flows.sources.sse import Sse
+from flows.sources.szse import Szse
 from flows.sources.yahoo import Yahoo
 
-PROVIDERS: dict[str, Provider] = {"eastmoney": Eastmoney(), "yahoo": Yahoo(), "hkex": Hkex()}
+PROVIDERS: dict[str, Provider] = {
+    "eastmoney": Eastmoney(), "yahoo": Yahoo(), "hkex": Hkex(), "sse": Sse(), "szse": Szse(),
+}

@@ -35,14 +35,15 @@ class KBar:
 
     ``volume`` and ``amount`` are already text in the provider's unit (or ``-``); ``published``
     holds amplitude, pct change, change and turnover when the source has the provider's own
-    (re-padded to the provider's fixed decimals, values unchanged).
+    (re-padded to the provider's fixed decimals, values unchanged). ``None`` for high or low
+    marks a source that kept only open and close; the row then says ``-`` as Eastmoney does.
     """
 
     day: date
     open: float
     close: float
-    high: float
-    low: float
+    high: float | None
+    low: float | None
     volume: str
     amount: str
     published: tuple[str, str, str, str] | None = None
@@ -67,18 +68,20 @@ def kline_lines(bars: list[KBar], digits: int, pre_close: float | None) -> list[
     lines: list[str] = []
     previous = None if pre_close is None else round(pre_close, digits)
     for bar in bars:
-        o, c, h, lo = (round(v, digits) for v in (bar.open, bar.close, bar.high, bar.low))
+        o, c = round(bar.open, digits), round(bar.close, digits)
+        h, lo = (None if v is None else round(v, digits) for v in (bar.high, bar.low))
         if bar.published is not None:
             amplitude, pct, turnover = (fixed(float(bar.published[i]), 2) for i in (0, 1, 3))
             change = fixed(float(bar.published[2]), digits)
         elif previous is None:
             amplitude = pct = change = turnover = MISSING
         else:
-            amplitude = fixed((h - lo) / previous * 100, 2)
+            amplitude = (MISSING if h is None or lo is None
+                         else fixed((h - lo) / previous * 100, 2))
             pct = fixed((c - previous) / previous * 100, 2)
             change = fixed(c - previous, digits)
             turnover = MISSING
-        prices = ",".join(fixed(v, digits) for v in (o, c, h, lo))
+        prices = ",".join(MISSING if v is None else fixed(v, digits) for v in (o, c, h, lo))
         lines.append(f"{iso(bar.day)},{prices},{bar.volume},{bar.amount},"
                      f"{amplitude},{pct},{change},{turnover}")
         previous = c

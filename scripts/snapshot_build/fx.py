@@ -1,4 +1,5 @@
-"""FX charts: real USD/CNY (Yahoo ``CNY=X``) and a synthetic USD/HKD (``HKD=X``)."""
+"""FX: real USD/CNY (Yahoo ``CNY=X``) and a synthetic USD/HKD (``HKD=X``), and the Eastmoney
+forex klines that cross-check them (``133.USDCNH``, ``119.USDHKD``) from the same numbers."""
 
 from __future__ import annotations
 
@@ -21,12 +22,22 @@ from snapshot_build.common import (
     rng_for,
     seed_of,
 )
-from snapshot_build.formats import YahooListing, chart_body, chart_request
+from snapshot_build.formats import (
+    MISSING,
+    KBar,
+    YahooListing,
+    chart_body,
+    chart_request,
+    kline_body,
+    kline_lines,
+    kline_request,
+)
 from snapshot_build.landing import Landing
 
 LONDON = ZoneInfo("Europe/London")
 CNY = YahooListing("CNY=X", "CNY", "CCY", "CCY", "CURRENCY", "Europe/London", time(0), 4)
 HKD = YahooListing("HKD=X", "HKD", "CCY", "CCY", "CURRENCY", "Europe/London", time(0), 4)
+FX_DIGITS = 4
 PEG_LOW, PEG_HIGH = 7.75, 7.85
 # Where USD/HKD actually sat: strong side hit in early May 2025, weak side June to mid-August.
 HKD_ANCHORS = (
@@ -135,4 +146,45 @@ def build_fx(shared: Path, landing: Landing) -> None:
             "early May 2025, weak side 7.85 June to mid-August 2025, back near 7.78 by Jan 2026) "
             f"plus AR(1) noise, numpy default_rng(seed={seed_of('HKD=X')} = crc32('HKD=X')); every "
             "value is clipped to the 7.75-7.85 Linked Exchange Rate band; 4 decimals; volume 0."),
+    )
+
+
+def _known(price: float | None) -> float:
+    if price is None:
+        raise ValueError("every FX bar of the sources has an open and a close")
+    return price
+
+
+def fx_kline(bars: list[Bar], secid: str, name: str, previous: float | None) -> bytes:
+    """An Eastmoney forex kline of the same bars (volume and amount are not kept for FX)."""
+    kbars = [KBar(bar.day, _known(bar.open), _known(bar.close), bar.high, bar.low, MISSING,
+                  MISSING) for bar in bars]
+    lines = kline_lines(kbars, FX_DIGITS, previous)
+    return kline_body(secid, name, FX_DIGITS, previous, lines)
+
+
+def build_fx_klines(shared: Path, landing: Landing) -> None:
+    """Write ``133.USDCNH`` (onshore numbers standing in) and ``119.USDHKD`` (synthetic)."""
+    bars, previous, repairs = usd_cny(shared)
+    landing.write(
+        "eastmoney/kline/133.USDCNH.json",
+        fx_kline(bars, "133.USDCNH", "美元兑离岸人民币", previous),
+        provider="eastmoney", dataset="fx_kline_check", subject="USDCNY",
+        request=kline_request("133.USDCNH", 0), origin="reconstructed",
+        origin_detail=(
+            "STAND-IN: no public offshore USD/CNH daily series for the window was found, so this "
+            "Eastmoney kline carries the real ONSHORE USD/CNY open/close of yahoo/chart/CNY=X.json "
+            "(tzjtan/historical-stock-data @ 9f366893b4 data/USD_CNY.csv, same dates and repairs) "
+            "at 4 decimals; high/low, volume and amount '-'. The real CNH differs from CNY by the "
+            "offshore basis (usually under 0.3%), which the gate's cross-check tolerates."),
+        repairs=repairs,
+    )
+    hkd_bars, start = usd_hkd_path()
+    landing.write(
+        "eastmoney/kline/119.USDHKD.json", fx_kline(hkd_bars, "119.USDHKD", "美元兑港币", start),
+        provider="eastmoney", dataset="fx_kline_check", subject="USDHKD",
+        request=kline_request("119.USDHKD", 0), origin="synthetic",
+        origin_detail=(
+            "SYNTHETIC: the same seeded USD/HKD path as yahoo/chart/HKD=X.json (open, high, low, "
+            "close at 4 decimals; volume and amount '-'), written as an Eastmoney forex kline."),
     )

@@ -1,7 +1,9 @@
-"""Index series: Eastmoney klines (A-share indices, HSTECH ETF proxy) and Yahoo ^HSI / ^NDX."""
+"""Index series: Eastmoney klines (A-share indices, HSTECH ETF proxy, HSI, Nasdaq-100) and the
+Yahoo ^HSI / ^NDX charts that cross-check the last two, both from the same real closes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
@@ -38,7 +40,7 @@ from snapshot_build.markets import hk_basket
 INDEX_DIR = ("real", "indices")
 EASTMONEY_NAMES = {
     "STAR50": "科创50", "CHINEXT": "创业板指", "CSI300": "沪深300", "CSIALL": "中证全指",
-    "HSTECH": "恒生科技ETF",
+    "HSTECH": "恒生科技ETF", "HSI": "恒生指数", "NDX": "纳斯达克100",
 }
 YAHOO_LISTINGS = {
     "HSI": YahooListing("^HSI", "HKD", "HKG", "HKSE", "INDEX", "Asia/Hong_Kong", time(9, 30), 2),
@@ -213,14 +215,38 @@ def extend_with_constituents(
     return bars, detail
 
 
-EASTMONEY_BUILDERS = {
-    "STAR50": star50, "CHINEXT": chinext, "CSI300": csi300, "CSIALL": csiall,
-    "HSTECH": hstech_proxy,
-}
 YAHOO_SOURCES = {
     "HSI": ("hsi_daily.csv", "tzjtan/historical-stock-data @ 9f366893b4 data/HSI.csv"),
     "NDX": ("nasdaq100_NDX_daily.csv",
             "tzjtan/historical-stock-data @ 9f366893b4 data/NASDAQ100.csv"),
+}
+
+
+def yahoo_sourced(code: str) -> Callable[[Path], IndexBuild]:
+    """An Eastmoney kline of HSI / Nasdaq-100 from the yfinance dump its Yahoo chart uses."""
+    def build(shared: Path) -> IndexBuild:
+        filename, citation = YAHOO_SOURCES[code]
+        rows = read_table(shared.joinpath(*INDEX_DIR, filename), "date")
+        cut = window_rows(rows, "date", ["open", "close", "volume"])
+        bars = [KBar(parse_day(r["date"]), float(r["open"]), float(r["close"]), None, None,
+                     whole(r["volume"]), MISSING) for r in cut.rows]
+        return IndexBuild(
+            bars, float(cut.before["close"]) if cut.before else None,
+            price_digits(cut.rows, ("open", "close")),
+            f"RECONSTRUCTED in Eastmoney's format from the same yfinance dump as "
+            f"{YAHOO_LISTINGS[code].ticker} ({citation}), so Eastmoney and Yahoo agree exactly "
+            "here, as their shared official close should: open/close unchanged at the source's "
+            "decimals; the source kept no high/low or amount ('-'); volume as in the source "
+            "(Yahoo's count, not Eastmoney's own unit); amplitude '-', pct change and change "
+            "derived; turnover '-'.",
+            blank_repair(cut.blank, filename),
+        )
+    return build
+
+
+EASTMONEY_BUILDERS = {
+    "STAR50": star50, "CHINEXT": chinext, "CSI300": csi300, "CSIALL": csiall,
+    "HSTECH": hstech_proxy, "HSI": yahoo_sourced("HSI"), "NDX": yahoo_sourced("NDX"),
 }
 
 
@@ -240,7 +266,7 @@ def yahoo_index(shared: Path, code: str) -> tuple[list[Bar], float | None, str, 
 
 
 def build_indices(shared: Path, landing: Landing) -> None:
-    """Write every index in ``warehouse/seeds/indices.csv``."""
+    """Write every seeded index and the Yahoo charts that cross-check HSI and NDX."""
     for spec in load_seed("indices.csv"):
         code, secid = spec["index_code"], spec["provider_code"]
         if spec["provider"] == "eastmoney":
@@ -254,11 +280,15 @@ def build_indices(shared: Path, landing: Landing) -> None:
                 origin="reconstructed", origin_detail=built.detail, repairs=built.repairs,
             )
         else:
+            raise ValueError(f"{code}: the snapshot builds index bars from Eastmoney klines only")
+        if code in YAHOO_LISTINGS:
+            ticker = YAHOO_LISTINGS[code].ticker
             bars, previous, detail, repairs = yahoo_index(shared, code)
             check_sessions([bar.day for bar in bars], spec["calendar"], code)
             landing.write(
-                f"yahoo/chart/{secid}.json", chart_body(YAHOO_LISTINGS[code], bars, previous),
-                provider="yahoo", dataset="index_chart", subject=code,
-                request=chart_request(secid), origin="reconstructed", origin_detail=detail,
+                f"yahoo/chart/{ticker}.json", chart_body(YAHOO_LISTINGS[code], bars, previous),
+                provider="yahoo", dataset="index_chart_check", subject=code,
+                request=chart_request(ticker), origin="reconstructed",
+                origin_detail=detail + " The gate compares its closes with the Eastmoney kline's.",
                 repairs=repairs,
             )

@@ -12,7 +12,7 @@ from pathlib import Path
 from snapshot_build.common import Repair
 
 ORIGINS = ("recorded", "reconstructed", "synthetic")
-PROVIDER_DIRS = ("eastmoney", "yahoo", "hkex")
+PROVIDER_DIRS = ("eastmoney", "yahoo", "hkex", "sse", "szse")
 
 
 @dataclass(frozen=True)

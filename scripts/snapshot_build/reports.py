@@ -1,4 +1,5 @@
-"""Reports from real files: A-share IPOs, HKEX NLR workbooks, margin totals and their split."""
+"""Reports from real files: A-share IPOs, HKEX NLR workbooks, margin totals and their split
+(as Eastmoney's RPTA_RZRQ_LSDB and as the exchanges' own SSE and SZSE reports)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,13 @@ from snapshot_build.common import (
     sessions,
     window_rows,
 )
-from snapshot_build.formats import datacenter_body, datacenter_request, em_datetime, window_filter
+from snapshot_build.formats import (
+    api_json,
+    datacenter_body,
+    datacenter_request,
+    em_datetime,
+    window_filter,
+)
 from snapshot_build.landing import Landing, Request
 
 IPO_MARKETS = {"科创板": "上交所科创板", "创业板": "深交所创业板", "沪市主板": "上交所主板",
@@ -35,6 +42,14 @@ MARGIN_COLUMNS = {"fin_balance": "FIN_BALANCE", "loan_balance": "LOAN_BALANCE",
 # Seeded shares of the market-wide totals; whatever SSE and SZSE leave is the BSE's.
 SSE_BAND, SZSE_BAND = (0.51, 0.53), (0.46, 0.48)
 MIN_BSE_SHARE = 0.003
+SSE_URL = "https://query.sse.com.cn/marketdata/tradedata/queryMargin.do"
+SZSE_URL = "https://www.szse.cn/api/report/ShowReport/data"
+SZSE_COLS = {"jrrzmr": "融资买入额(亿元)", "jrrzye": "融资余额(亿元)",
+             "jrrjmc": "融券卖出量(亿股/亿份)", "jrrjyl": "融券余量(亿股/亿份)",
+             "jrrjye": "融券余额(亿元)", "jrrzrjye": "融资融券余额(亿元)"}
+SPLIT_NOTE = ("SYNTHETIC, like eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json whose numbers it "
+              "carries: the real market-wide margin totals x a seeded exchange share (see that "
+              "file's manifest). No public exchange-level series for the window was found.")
 
 
 def ipo_rows(shared: Path) -> tuple[list[dict[str, object]], list[str]]:
@@ -152,6 +167,7 @@ def build_margin(shared: Path, landing: Landing) -> None:
                    for ours, theirs in (("RZYE", "FIN_BALANCE"), ("RQYE", "LOAN_BALANCE"),
                                         ("RZMRE", "FIN_BUY_AMT"))},
             })
+    build_exchange_margin(landing, split)
     landing.write(
         "eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json",
         datacenter_body("RPTA_RZRQ_LSDB", split), provider="eastmoney",
@@ -169,3 +185,61 @@ def build_margin(shared: Path, landing: Landing) -> None:
             f"BSE's; seed {seed_of('RPTA_RZRQ_LSDB')} = crc32('RPTA_RZRQ_LSDB'). No public "
             f"exchange-level margin series for {WINDOW_START}..{WINDOW_END} was found."),
     )
+
+
+def build_exchange_margin(landing: Landing, split: list[dict[str, object]]) -> None:
+    """The same split as the exchanges publish it: SSE's range report, SZSE's daily reports."""
+    sse = [row for row in split if row["SCDM"] == "007"]
+    szse = [row for row in split if row["SCDM"] == "001"]
+    rows = [{"opDate": str(row["DIM_DATE"])[:10].replace("-", ""),
+             "rzye": round(_yuan(row, "RZYE")), "rzmre": round(_yuan(row, "RZMRE")),
+             "rqylje": round(_yuan(row, "RQYE")),
+             "rzrqjyzl": round(_yuan(row, "RZYE") + _yuan(row, "RQYE"))}
+            for row in reversed(sse)]
+    begin, end = WINDOW_START.strftime("%Y%m%d"), WINDOW_END.strftime("%Y%m%d")
+    landing.write(
+        "sse/margin/SSE.json",
+        api_json({"actionErrors": [], "isPagination": "true", "jsonCallBack": None,
+                  "pageHelp": {"beginPage": 1, "cacheSize": 1, "data": rows, "pageCount": 1,
+                               "pageNo": 1, "pageSize": 5000, "total": len(rows)},
+                  "result": rows, "stockCode": "", "type": ""}),
+        provider="sse", dataset="margin_sse", subject="SSE",
+        request=Request(SSE_URL, {
+            "isPagination": "true", "beginDate": begin, "endDate": end, "tabType": "",
+            "stockCode": "", "pageHelp.pageSize": "5000", "pageHelp.pageNo": "1",
+            "pageHelp.beginPage": "1", "pageHelp.cacheSize": "1", "pageHelp.endPage": "1"}),
+        origin="synthetic",
+        origin_detail=(f"{SPLIT_NOTE} Written as SSE's queryMargin.do summary, newest day first: "
+                       "rzye, rzmre, rqylje = RZYE, RZMRE, RQYE rounded to whole yuan; rzrqjyzl = "
+                       "rzye + rqylje; the share counts rqyl and rqmcl are not carried."),
+    )
+    for row in szse:
+        day = str(row["DIM_DATE"])[:10]
+        values = {"jrrzmr": _yi(row, "RZMRE"), "jrrzye": _yi(row, "RZYE"),
+                  "jrrjye": _yi(row, "RQYE"),
+                  "jrrzrjye": f"{(_yuan(row, 'RZYE') + _yuan(row, 'RQYE')) / 1e8:,.2f}"}
+        landing.write(
+            f"szse/margin/{day}.json",
+            api_json([{"metadata": {"catalogid": "1837_xxpl", "name": "融资融券交易总量",
+                                    "tabkey": "tab1", "subname": day, "cols": SZSE_COLS,
+                                    "pagecount": 1, "recordcount": 1},
+                       "data": [values], "error": None}]),
+            provider="szse", dataset="margin_szse", subject="SZSE",
+            request=Request(SZSE_URL, {"SHOWTYPE": "JSON", "CATALOGID": "1837_xxpl",
+                                       "txtDate": day, "tab1PAGENO": "1"}),
+            origin="synthetic",
+            origin_detail=(f"{SPLIT_NOTE} SZSE summary tab for {day}: RZMRE, RZYE, RQYE in 亿元 "
+                           "at 2 decimals with thousands separators; share counts and the "
+                           "per-security tab are not carried."),
+        )
+
+
+def _yuan(row: dict[str, object], column: str) -> float:
+    value = row[column]
+    if not isinstance(value, float | int):
+        raise ValueError(f"{column} of {row['DIM_DATE']} is not a number")
+    return float(value)
+
+
+def _yi(row: dict[str, object], column: str) -> str:
+    return f"{_yuan(row, column) / 1e8:,.2f}"

@@ -1,0 +1,61 @@
+-- Each staged second-source figure beside the primary series' figure for the same series and
+-- day (staged, or merged before when only the second source restated it), and their relative
+-- difference. Days only one source has are left to the primary table's own session rules.
+WITH reference AS (
+    SELECT dataset, series, trade_date, provider, value, source_file
+    FROM staging.crosscheck
+),
+
+staged_primary AS (
+    SELECT 'margin' AS dataset, exchange AS series, trade_date, financing_balance AS value
+    FROM staging.margin
+    UNION ALL
+    SELECT 'index_bars', index_code, trade_date, close
+    FROM staging.index_bars
+    UNION ALL
+    SELECT 'fx_rates', pair, trade_date, rate
+    FROM staging.fx_rates
+),
+
+merged_primary AS (
+    SELECT 'margin' AS dataset, exchange AS series, trade_date, financing_balance AS value
+    FROM gate_history_margin
+    UNION ALL
+    SELECT 'index_bars', index_code, trade_date, close
+    FROM gate_history_index_bars
+    UNION ALL
+    SELECT 'fx_rates', pair, trade_date, rate
+    FROM gate_history_fx_rates
+),
+
+-- A day staged again is judged by its new figure, not the merged one it replaces.
+primary_values AS (
+    SELECT *
+    FROM staged_primary
+    UNION ALL
+    SELECT *
+    FROM merged_primary
+    WHERE NOT EXISTS (
+        SELECT 1 FROM staged_primary
+        WHERE staged_primary.dataset = merged_primary.dataset
+            AND staged_primary.series = merged_primary.series
+            AND staged_primary.trade_date = merged_primary.trade_date
+    )
+),
+
+final AS (
+    SELECT
+        reference.dataset,
+        reference.series,
+        reference.trade_date,
+        reference.provider,
+        reference.value AS reference_value,
+        primary_values.value AS primary_value,
+        abs(reference.value / primary_values.value - 1) AS rel_diff,
+        reference.source_file
+    FROM reference
+    INNER JOIN primary_values USING (dataset, series, trade_date)
+)
+
+SELECT * FROM final
+ORDER BY dataset, series, trade_date
