@@ -168,19 +168,19 @@ def peer_akshare(zone: str, seeds: str, start: str, end: str, files: int) -> dic
 
 
 def peer_cntech(zone: str, seeds: str, start: str, end: str, files: int) -> dict[str, Any]:
-    """cntech's extract + transform of the same bodies: verified landing read, then the parser."""
+    """cntech's extract + transform of the same bodies, as a parse chunk of the flows runs it:
+    every body read from the landing zone and checked against its manifest's sha256, then the
+    kline parser over all of them at once."""
+    from flows.pipeline import parse_landed
     from flows.sources.landing import LandingZone
-    from transforms.dispatch import parse
 
     specs = _specs(zone, seeds, start, end, ("stock_kline",))[:files]
-    landing = LandingZone(Path(zone))
-    rows = 0
     started = time.perf_counter()
-    for spec in specs:
-        _, frame = parse(spec.dataset, landing.read(spec), spec.subject, spec.code)
-        rows += frame.height
+    frames, report = parse_landed(LandingZone(Path(zone)), specs)
     wall = time.perf_counter() - started
-    return {"wall_s": wall, "rows": rows, "files": len(specs)}
+    if report.errors:
+        raise RuntimeError(f"{len(report.errors)} bodies failed: {report.errors[0]}")
+    return {"wall_s": wall, "rows": frames["security_bars"].height, "files": len(specs)}
 
 
 STEPS: dict[str, Step] = {

@@ -17,8 +17,7 @@ from flows.settings import Settings
 from flows.sources.errors import ExtractionError
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
-from transforms.dispatch import parse
-from transforms.errors import PayloadError
+from transforms.dispatch import parse_many
 from transforms.schemas import STAGING_SCHEMAS, empty
 from warehouse.db import STAGING_TABLES
 
@@ -62,17 +61,25 @@ def parse_landed(
     """Parse every landed body into per-table frames; a bad body is reported, never staged."""
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGING_TABLES}
     report = StageReport()
-    for spec in specs:
+    failed: list[tuple[int, str]] = []
+    by_dataset: dict[str, list[tuple[int, RequestSpec, bytes]]] = {}
+    for position, spec in enumerate(specs):
         try:
             body = zone.read(spec)
-            table, frame = parse(spec.dataset, body, spec.subject, spec.code)
         except ExtractionError as exc:
-            report.errors.append(str(exc))
+            failed.append((position, str(exc)))
             continue
-        except PayloadError as exc:
-            report.errors.append(f"{exc} (body kept at {zone.body_path(spec)})")
-            continue
-        parts[table].append(frame.with_columns(pl.lit(spec.path).alias("source_file")))
+        by_dataset.setdefault(spec.dataset, []).append((position, spec, body))
+    for dataset, landed in by_dataset.items():
+        table, frame, errors = parse_many(
+            dataset, [(body, spec.subject, spec.code) for _, spec, body in landed])
+        failed += [(landed[item][0], f"{exc} (body kept at {zone.body_path(landed[item][1])})")
+                   for item, exc in errors.items()]
+        if frame.height:
+            paths = pl.Series([spec.path for _, spec, _ in landed], dtype=pl.String)
+            parts[table].append(frame.with_columns(
+                source_file=paths.gather(frame["item"])).drop("item"))
+    report.errors = [message for _, message in sorted(failed)]
     frames: dict[str, pl.DataFrame] = {}
     for table, pieces in parts.items():
         schema = pl.Schema({**STAGING_SCHEMAS[table], "source_file": pl.String()})

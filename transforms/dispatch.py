@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
@@ -16,8 +16,13 @@ from transforms import (
     szse_margin,
     yahoo_chart,
 )
+from transforms.eastmoney_kline import KlineBatch, KlineBody
+from transforms.errors import PayloadError
 
 Parser = Callable[[bytes, str, str], pl.DataFrame]
+BatchParser = Callable[[Sequence[KlineBody]], KlineBatch]
+# (body, subject, provider code) of one landed request.
+Landed = tuple[bytes, str, str]
 
 PARSERS: dict[str, tuple[str, Parser]] = {
     "index_kline": ("index_bars", eastmoney_kline.index_bars),
@@ -41,6 +46,39 @@ PARSERS: dict[str, tuple[str, Parser]] = {
     "index_chart_check": ("crosscheck", crosscheck.index_closes),
     "fx_kline_check": ("crosscheck", eastmoney_fx.fx_closes),
 }
+
+
+# Datasets whose bodies are parsed together in one vectorised pass (the bulk of a backfill).
+BATCH_PARSERS: dict[str, BatchParser] = {
+    "index_kline": eastmoney_kline.index_bars_batch,
+    "stock_kline": eastmoney_kline.security_bars_batch,
+}
+
+
+def parse_many(
+    dataset: str, landed: Sequence[Landed]
+) -> tuple[str, pl.DataFrame, dict[int, PayloadError]]:
+    """Parse many landed bodies of one dataset.
+
+    Returns the staging table, the rows of every body that met its contract with an ``item``
+    column (the body's position in ``landed``), and the error of every body that did not.
+    """
+    table, parser = PARSERS[dataset]
+    batch_parser = BATCH_PARSERS.get(dataset)
+    if batch_parser is not None:
+        batch = batch_parser([KlineBody(body, dataset, subject, code)
+                              for body, subject, code in landed])
+        return table, batch.frame, batch.errors
+    frames: list[pl.DataFrame] = []
+    errors: dict[int, PayloadError] = {}
+    for item, (body, subject, code) in enumerate(landed):
+        try:
+            frame = parser(body, subject, code)
+        except PayloadError as exc:
+            errors[item] = exc
+            continue
+        frames.append(frame.select(pl.lit(item, dtype=pl.UInt32).alias("item"), pl.all()))
+    return table, pl.concat(frames) if frames else pl.DataFrame(), errors
 
 
 def parse(dataset: str, body: bytes, subject: str, code: str) -> tuple[str, pl.DataFrame]:

@@ -1,89 +1,314 @@
-"""Eastmoney ``push2his`` kline payloads → daily bar frames."""
+"""Eastmoney ``push2his`` kline payloads → daily bar frames, many bodies in one pass.
+
+A backfill chunk holds hundreds of kline bodies of thousands of rows each. Per-body Python
+work is kept to decoding the envelope; every row-level rule (field count, date, numbers, the
+declared price precision, one row per date in ascending order) runs as one vectorised polars
+pass over the lines of all bodies, and a body breaking any rule is reported with the same
+precise error a body parsed alone would get, while the other bodies' rows are kept.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 import polars as pl
 
 from transforms.errors import PayloadError
-from transforms.payload import check_dates_ordered, decode_json, require, strict_date, strict_float
+from transforms.payload import decode_json, require
 from transforms.schemas import INDEX_BARS, SECURITY_BARS, conform
 
 PROVIDER = "eastmoney"
 KLINE_FIELDS = ("trade_date", "open", "close", "high", "low", "volume", "amount")
-NUMERIC = ["open", "close", "high", "low", "volume", "amount"]
+NUMERIC = ("open", "close", "high", "low", "volume", "amount")
+PRICES = ("open", "close", "high", "low")
+MISSING = ("-", "")
 # Markets 0 (Shenzhen) and 1 (Shanghai) quote volume in lots of 100 shares.
 LOT_MARKETS = frozenset({0, 1})
 
 
-def parse_kline(body: bytes, dataset: str, subject: str, secid: str) -> pl.DataFrame:
-    """Parse a kline body into trade_date/OHLC/volume(shares)/amount rows.
+@dataclass(frozen=True)
+class KlineBody:
+    """One landed kline answer and the request it answers."""
+
+    body: bytes
+    dataset: str
+    subject: str
+    secid: str
+
+    def error(self, message: str, field: str | None = None) -> PayloadError:
+        """A contract error naming this request."""
+        return PayloadError(PROVIDER, self.dataset, message, field=field, subject=self.subject)
+
+
+@dataclass
+class KlineBatch:
+    """Rows of every body that met the contract, keyed by ``item`` (its position), and the
+    error of every body that did not."""
+
+    frame: pl.DataFrame
+    errors: dict[int, PayloadError] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Envelope:
+    klines: list[str]
+    decimal: int
+    in_lots: bool
+
+
+def _envelope(kline: KlineBody) -> _Envelope:
+    """Check everything above the rows: status, the answered security, the declared precision.
+
+    A throttled answer (``rc`` 0 with ``data`` null or an empty ``klines`` list) is an error: a
+    series never legitimately comes back empty. ``data.decimal`` is how many decimals every
+    price carries; a body without it cannot be checked for a scale change, so it is refused.
+    """
+    doc = decode_json(kline.body, PROVIDER, kline.dataset, kline.subject)
+    if not isinstance(doc, dict):
+        raise kline.error("top level is not an object")
+    rc = doc.get("rc")
+    if rc != 0:
+        raise kline.error(f"provider error rc={rc!r}", "rc")
+    data = require(doc, "data", dict, PROVIDER, kline.dataset, kline.subject)
+    market_text, _, code_text = kline.secid.partition(".")
+    market = data.get("market")
+    if market is not None and market != int(market_text):
+        raise kline.error(f"answer is for market {market}, requested secid {kline.secid}",
+                          "data.market")
+    code = data.get("code")
+    if code is not None and str(code) != code_text:
+        raise kline.error(f"answer is for code {code!r}, requested secid {kline.secid}",
+                          "data.code")
+    klines = require(doc, "data.klines", list, PROVIDER, kline.dataset, kline.subject)
+    if not klines:
+        raise kline.error("empty klines list (throttled or unknown secid)", "data.klines")
+    decimal = data.get("decimal")
+    if type(decimal) is not int:
+        raise kline.error(f"price precision missing or not an integer ({decimal!r})",
+                          "data.decimal")
+    return _Envelope(klines, decimal, int(market_text) in LOT_MARKETS)
+
+
+def parse_klines(bodies: Sequence[KlineBody]) -> KlineBatch:
+    """Parse kline bodies into ``item``/trade_date/OHLC/volume (shares)/amount rows.
 
     ``klines`` entries are comma-joined ``date,open,close,high,low,volume,amount,...``; later
     fields (amplitude, change, turnover) are derived by the provider and ignored. ``-`` marks a
-    value the provider does not have. A throttled answer (``rc`` 0 with ``data`` null or an empty
-    ``klines`` list) is an error: a series never legitimately comes back empty.
+    value the provider does not have and becomes null.
+
+    A quick pass over every row flags the bodies that might break a rule; only their rows get
+    the full rule evaluation that names the first offence, so a clean chunk pays for the quick
+    pass alone. The quick pass flags a superset: anything it lets through the full rules pass.
     """
-    doc = decode_json(body, PROVIDER, dataset, subject)
-    if not isinstance(doc, dict):
-        raise PayloadError(PROVIDER, dataset, "top level is not an object", subject=subject)
-    rc = doc.get("rc")
-    if rc != 0:
-        raise PayloadError(PROVIDER, dataset, f"provider error rc={rc!r}", field="rc",
-                           subject=subject)
-    data = require(doc, "data", dict, PROVIDER, dataset, subject)
-    market = data.get("market")
-    expected_market = int(secid.split(".", 1)[0])
-    if market is not None and market != expected_market:
-        raise PayloadError(
-            PROVIDER, dataset, f"answer is for market {market}, requested secid {secid}",
-            field="data.market", subject=subject,
-        )
-    code = data.get("code")
-    if code is not None and str(code) != secid.split(".", 1)[1]:
-        raise PayloadError(
-            PROVIDER, dataset, f"answer is for code {code!r}, requested secid {secid}",
-            field="data.code", subject=subject,
-        )
-    klines = require(doc, "data.klines", list, PROVIDER, dataset, subject)
-    if not klines:
-        raise PayloadError(
-            PROVIDER, dataset, "empty klines list (throttled or unknown secid)",
-            field="data.klines", subject=subject,
-        )
-    if not all(isinstance(line, str) for line in klines):
-        raise PayloadError(PROVIDER, dataset, "kline entries must be strings",
-                           field="data.klines", subject=subject)
-    widths = {line.count(",") + 1 for line in klines}
-    if min(widths) < len(KLINE_FIELDS):
-        raise PayloadError(
-            PROVIDER, dataset,
-            f"kline rows have {min(widths)} fields, need at least {len(KLINE_FIELDS)}",
-            field="data.klines", subject=subject,
-        )
-    raw = (
-        pl.Series("line", klines, dtype=pl.String)
-        .str.split_exact(",", len(KLINE_FIELDS) - 1)
-        .struct.rename_fields(list(KLINE_FIELDS))
-        .struct.unnest()
+    errors: dict[int, PayloadError] = {}
+    envelopes: dict[int, _Envelope] = {}
+    for item, kline in enumerate(bodies):
+        try:
+            envelopes[item] = _envelope(kline)
+        except PayloadError as exc:
+            errors[item] = exc
+    cells = _cells(bodies, envelopes, errors)
+    quick = _quick(cells)
+    suspects = quick.filter(_SUSPECT)["item"].unique().to_list()
+    frame = quick
+    if suspects:
+        checked = _with_rule_columns(cells.filter(pl.col("item").is_in(suspects)))
+        for rule in _RULES:
+            for first in _first_breaks(checked, rule.broken, errors):
+                errors[first["item"]] = bodies[first["item"]].error(*rule.message(first))
+        frame = pl.concat([
+            quick.filter(~pl.col("item").is_in(suspects)),
+            checked.filter(~pl.col("item").is_in(list(errors))).select(quick.columns),
+        ]).sort("row")
+    return KlineBatch(frame.select(
+        "item",
+        "subject",
+        pl.col("date").alias("trade_date"),
+        *(pl.col(f"{name}_f").alias(name) for name in NUMERIC[:4]),
+        pl.when(pl.col("in_lots")).then(pl.col("volume_f") * 100).otherwise(pl.col("volume_f"))
+        .alias("volume"),
+        pl.col("amount_f").alias("amount"),
+    ), dict(sorted(errors.items())))
+
+
+def _cells(
+    bodies: Sequence[KlineBody], envelopes: dict[int, _Envelope], errors: dict[int, PayloadError]
+) -> pl.DataFrame:
+    """Every row of the bodies with a sound envelope, split into raw cells, with its body's
+    ``item``, subject, declared precision and volume unit."""
+    try:
+        lines = pl.Series("line", [line for e in envelopes.values() for line in e.klines],
+                          dtype=pl.String)
+    except TypeError:
+        for item, envelope in list(envelopes.items()):
+            if not all(type(line) is str for line in envelope.klines):
+                errors[item] = bodies[item].error("kline entries must be strings", "data.klines")
+                del envelopes[item]
+        return _cells(bodies, envelopes, errors)
+    items = list(envelopes)
+    per_item = pl.DataFrame(
+        {"item": items, "subject": [bodies[item].subject for item in items],
+         "decimal": [envelopes[item].decimal for item in items],
+         "in_lots": [envelopes[item].in_lots for item in items]},
+        schema={"item": pl.UInt32, "subject": pl.String, "decimal": pl.Int64,
+                "in_lots": pl.Boolean},
     )
-    frame = strict_date(raw, "trade_date", PROVIDER, dataset, subject)
-    frame = strict_float(frame, NUMERIC, PROVIDER, dataset, subject)
-    check_dates_ordered(frame, "trade_date", PROVIDER, dataset, subject)
-    if expected_market in LOT_MARKETS:
-        frame = frame.with_columns(pl.col("volume") * 100)
-    return frame
+    counts = [len(envelopes[item].klines) for item in items]
+    rows = pl.DataFrame({"item": np.repeat(np.asarray(items, dtype=np.uint32), counts),
+                         "line": lines})
+    return rows.select(
+        "item",
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
+        "line",
+        pl.col("line").str.split_exact(",", len(KLINE_FIELDS) - 1)
+        .struct.rename_fields(list(KLINE_FIELDS)).struct.unnest(),
+    ).join(per_item, on="item", how="left", maintain_order="left")
+
+
+def _places(raw: pl.Expr) -> pl.Expr:
+    """Decimals written after the point (0 without one)."""
+    return (raw.str.len_bytes().cast(pl.Int64)
+            - raw.str.find(".", literal=True).cast(pl.Int64) - 1).fill_null(0)
+
+
+def _typed(raw_of: Callable[[str], pl.Expr]) -> list[pl.Expr]:
+    """The date and the numbers of a row's cells, each number cell read through ``raw_of``."""
+    typed = [pl.when(raw_of(name).is_in(MISSING)).then(None).otherwise(raw_of(name))
+             .cast(pl.Float64, strict=False).alias(f"{name}_f") for name in NUMERIC]
+    typed += [_places(raw_of(name)).alias(f"{name}_places") for name in PRICES]
+    return [pl.col("trade_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+            .alias("date"), *typed]
+
+
+def _trimmed(name: str) -> pl.Expr:
+    return pl.col(name).str.strip_chars()
+
+
+def _quick(cells: pl.DataFrame) -> pl.DataFrame:
+    """Typed values of every row from its cells as written (no whitespace trimming)."""
+    return cells.with_columns(_typed(pl.col))
+
+
+# A row the full rules must judge: a short or null line, an unparsed date or number, a price
+# off its declared precision, or a date not after the previous one of the same body.
+_SUSPECT = pl.any_horizontal(
+    pl.col("amount").is_null(),
+    pl.col("date").is_null(),
+    *(pl.col(name).is_not_null() & ~pl.col(name).is_in(MISSING) & pl.col(f"{name}_f").is_null()
+      for name in NUMERIC),
+    *(pl.col(f"{name}_f").is_not_null() & (pl.col(f"{name}_places") != pl.col("decimal"))
+      for name in PRICES),
+    (pl.col("item") == pl.col("item").shift(1)) & (pl.col("date") <= pl.col("date").shift(1)),
+)
+
+
+def _with_rule_columns(cells: pl.DataFrame) -> pl.DataFrame:
+    """Typed values of trimmed cells, plus what each rule needs to judge a row."""
+    frame = cells.with_columns(
+        *_typed(_trimmed),
+        *((_trimmed(name).is_not_null() & ~_trimmed(name).is_in(MISSING))
+          .alias(f"{name}_given") for name in NUMERIC),
+        (pl.col("line").str.count_matches(",", literal=True) + 1).alias("width"),
+    )
+    same_item = pl.col("item") == pl.col("item").shift(1)
+    return frame.with_columns(
+        pl.col("date").is_duplicated().over("item").alias("duplicated"),
+        (same_item & (pl.col("date") < pl.col("date").shift(1))).fill_null(False)
+        .alias("descending"),
+    )
+
+
+def _first_breaks(
+    checked: pl.DataFrame, bad: pl.Expr, known: dict[int, PayloadError]
+) -> list[dict[str, Any]]:
+    """The first offending row of every body breaking a rule, with the body's offence count."""
+    offending = checked.filter(bad & ~pl.col("item").is_in(list(known)))
+    if not offending.height:
+        return []
+    return (offending.group_by("item", maintain_order=True)
+            .agg(pl.all().first(), pl.len().alias("offences"))
+            .to_dicts())
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A row-level contract rule: which rows break it, and the error its first one gives."""
+
+    broken: pl.Expr
+    message: Callable[[dict[str, Any]], tuple[str, str]]
+
+
+def _scale_message(row: dict[str, Any]) -> tuple[str, str]:
+    name = next(p for p in PRICES
+                if row[f"{p}_f"] is not None and row[f"{p}_places"] != row["decimal"])
+    return (f"declares {row['decimal']} decimals but {name} on {row['trade_date']} is "
+            f"{row[name]!r} ({row[f'{name}_places']}): the price scale changed", "data.decimal")
+
+
+def _numeric_rule(name: str) -> _Rule:
+    def message(row: dict[str, Any]) -> tuple[str, str]:
+        return f"non-numeric value {row[name]!r} ({row['offences']} row(s))", name
+
+    return _Rule(pl.col(f"{name}_given") & pl.col(f"{name}_f").is_null(), message)
+
+
+_NARROWEST = pl.col("width").min().over("item")
+# In the order a body's first broken rule is reported; a body is named once, by its first.
+_RULES = (
+    _Rule(pl.col("line").is_null(),
+          lambda row: ("kline entries must be strings", "data.klines")),
+    _Rule(pl.any_horizontal(pl.col(f"{p}_f").is_not_null()
+                            & (pl.col(f"{p}_places") != pl.col("decimal")) for p in PRICES),
+          _scale_message),
+    _Rule((_NARROWEST < len(KLINE_FIELDS)) & (pl.col("width") == _NARROWEST),
+          lambda row: (f"kline rows have {row['width']} fields, need at least "
+                       f"{len(KLINE_FIELDS)}", "data.klines")),
+    _Rule(pl.col("date").is_null(),
+          lambda row: (f"unparseable date {row['trade_date']!r}", "trade_date")),
+    *(_numeric_rule(name) for name in NUMERIC),
+    _Rule(pl.col("duplicated"), lambda row: (f"duplicate date {row['date']}", "trade_date")),
+    _Rule(pl.col("descending"), lambda row: ("dates are out of order", "trade_date")),
+)
+
+
+def parse_kline(body: bytes, dataset: str, subject: str, secid: str) -> pl.DataFrame:
+    """One kline body → trade_date/OHLC/volume (shares)/amount rows, or its ``PayloadError``."""
+    batch = parse_klines([KlineBody(body, dataset, subject, secid)])
+    if batch.errors:
+        raise batch.errors[0]
+    return batch.frame.drop("item", "subject")
+
+
+def index_bars_batch(bodies: Sequence[KlineBody]) -> KlineBatch:
+    """Eastmoney index klines → ``index_bars`` staging rows (plus ``item``)."""
+    batch = parse_klines(bodies)
+    frame = batch.frame.rename({"subject": "index_code"})
+    return KlineBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *INDEX_BARS.items()])),
+                      batch.errors)
+
+
+def security_bars_batch(bodies: Sequence[KlineBody]) -> KlineBatch:
+    """Eastmoney A-share klines (forward-adjusted) → ``security_bars`` staging rows in CNY."""
+    batch = parse_klines(bodies)
+    frame = batch.frame.rename({"subject": "symbol"}).with_columns(pl.lit("CNY").alias("currency"))
+    return KlineBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *SECURITY_BARS.items()])),
+                      batch.errors)
 
 
 def index_bars(body: bytes, index_code: str, secid: str) -> pl.DataFrame:
     """Eastmoney index kline → ``index_bars`` staging rows."""
-    frame = parse_kline(body, "index_kline", index_code, secid)
-    return conform(frame.with_columns(pl.lit(index_code).alias("index_code")), INDEX_BARS)
+    return _single(index_bars_batch([KlineBody(body, "index_kline", index_code, secid)]))
 
 
 def security_bars(body: bytes, symbol: str, secid: str) -> pl.DataFrame:
     """Eastmoney A-share kline (forward-adjusted) → ``security_bars`` staging rows in CNY."""
-    frame = parse_kline(body, "stock_kline", symbol, secid)
-    return conform(
-        frame.with_columns(pl.lit(symbol).alias("symbol"), pl.lit("CNY").alias("currency")),
-        SECURITY_BARS,
-    )
+    return _single(security_bars_batch([KlineBody(body, "stock_kline", symbol, secid)]))
+
+
+def _single(batch: KlineBatch) -> pl.DataFrame:
+    if batch.errors:
+        raise batch.errors[0]
+    return batch.frame.drop("item")

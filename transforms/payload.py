@@ -5,13 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 import polars as pl
 
 from transforms.errors import PayloadError
 
 
 def decode_json(body: bytes, provider: str, dataset: str, subject: str | None = None) -> Any:
-    """Decode a JSON body, naming the failure (HTML page, GBK text, truncation) when it is not."""
+    """Decode a JSON body, naming the failure (HTML page, GBK text, truncation) when it is not.
+
+    orjson decodes every well-formed body; only a body it refuses (or one with a byte-order mark
+    or NaN, which it does not accept) goes through the slower path that explains what is wrong.
+    """
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
     head = body[:200].lstrip().lower()
     if not head:
         raise PayloadError(provider, dataset, "empty response body", subject=subject)
@@ -95,23 +104,18 @@ def strict_float(
     missing: tuple[str, ...] = ("-", ""),
 ) -> pl.DataFrame:
     """Cast string columns to Float64; ``missing`` markers become null, anything else must parse."""
-    exprs = []
-    for name in columns:
-        raw = pl.col(name).cast(pl.String).str.strip_chars()
-        exprs.append(
-            pl.when(raw.is_in(list(missing)) | raw.is_null())
-            .then(None)
-            .otherwise(raw)
-            .cast(pl.Float64, strict=False)
-            .alias(name)
-        )
-    cast = frame.with_columns(exprs)
-    for name in columns:
-        raw = pl.col(name).cast(pl.String).str.strip_chars()
-        bad = frame.filter(
-            raw.is_not_null() & ~raw.is_in(list(missing)) & cast[name].is_null()
-        )
-        if bad.height:
+    raw = {name: pl.col(name).cast(pl.String).str.strip_chars() for name in columns}
+    given = {name: value.is_not_null() & ~value.is_in(list(missing)) for name, value in raw.items()}
+    cast = frame.with_columns(
+        pl.when(given[name]).then(value).cast(pl.Float64, strict=False).alias(name)
+        for name, value in raw.items()
+    )
+    # Values given but not cast are found by counting, and located only when there are any.
+    given_counts = frame.select(given[name].sum().alias(name) for name in columns).row(0)
+    parsed_counts = cast.select(pl.col(columns).count()).row(0)
+    for name, wanted, parsed in zip(columns, given_counts, parsed_counts, strict=True):
+        if wanted != parsed:
+            bad = frame.filter(given[name] & cast[name].is_null())
             raise PayloadError(
                 provider,
                 dataset,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,8 +12,6 @@ from flows.sources.errors import ExtractionError
 
 KLINE_HEADERS = {"Referer": "https://quote.eastmoney.com/", "Accept": "application/json"}
 REPORT_HEADERS = {"Referer": "https://data.eastmoney.com/", "Accept": "application/json"}
-PRICE_FIELDS = ("open", "close", "high", "low")
-PRICE = re.compile(r"-?\d+(?:\.(\d+))?")
 
 
 def _json(body: bytes) -> Any:
@@ -76,36 +73,3 @@ class Eastmoney(Provider):
                 f"{count}: the report changed while it was paged", field="result.count")
         merged["result"]["data"] = rows
         return json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode()
-
-    def check_contract(self, spec: RequestSpec, body: bytes) -> None:
-        """Kline prices carry exactly ``data.decimal`` decimals; anything else is a scale change.
-
-        Eastmoney declares the price precision of a series in ``data.decimal``. A body whose
-        strings disagree (integers in hundredths, a precision switch mid-series) would parse into
-        plausible but wrong prices, so it is refused before any parser sees it. Bodies the parser
-        rejects anyway (not JSON, no rows) are left to its more precise message.
-        """
-        if spec.host != "eastmoney_kline":
-            return
-        doc = _json(body)
-        data = doc.get("data") if isinstance(doc, dict) else None
-        klines = data.get("klines") if isinstance(data, dict) else None
-        if not isinstance(data, dict) or not isinstance(klines, list) or not klines:
-            return
-        decimal = data.get("decimal")
-        if not isinstance(decimal, int) or isinstance(decimal, bool):
-            raise ExtractionError(spec.key, f"price precision missing or not an integer "
-                                  f"({decimal!r})", field="data.decimal")
-        for line in klines:
-            if not isinstance(line, str):
-                return
-            cells = line.split(",")
-            for name, value in zip(PRICE_FIELDS, cells[1:5], strict=False):
-                match = PRICE.fullmatch(value.strip())
-                if match is None:
-                    continue
-                places = len(match.group(1) or "")
-                if places != decimal:
-                    raise ExtractionError(
-                        spec.key, f"declares {decimal} decimals but {name} on {cells[0]} is "
-                        f"{value!r} ({places}): the price scale changed", field="data.decimal")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.eastmoney_kline import index_bars, security_bars
+from transforms.eastmoney_kline import KlineBody, index_bars, security_bars, security_bars_batch
 from transforms.errors import PayloadError
 
 GENUINE = "eastmoney/push2his_kline_1.000300_klt101_fqt1_lmt3_2026-10-01.json"
@@ -24,7 +24,8 @@ def test_genuine_csi300_payload_parses_with_lots_to_shares(payloads: Path) -> No
 
 
 def _body(klines: list[str], **data: object) -> bytes:
-    payload = {"rc": 0, "data": {"code": "688256", "market": 1, "klines": klines, **data}}
+    payload = {"rc": 0, "data": {"code": "688256", "market": 1, "decimal": 0, "klines": klines,
+                                 **data}}
     return json.dumps(payload).encode()
 
 
@@ -68,3 +69,69 @@ def test_extra_fields_are_ignored() -> None:
     frame = security_bars(_body(["2026-01-30,1300,1310,1320,1290,1,1,2,3,4,5,6,7"], extra=1),
                           "688256.SH", "1.688256")
     assert frame.height == 1
+
+
+def test_prices_scaled_to_integers_break_the_declared_precision(snapshot_dir: Path) -> None:
+    doc = json.loads((snapshot_dir / "eastmoney/kline/1.000688.json").read_bytes())
+    lines = doc["data"]["klines"]
+    fields = lines[-1].split(",")
+    fields[1:5] = [str(round(float(v) * 1000)) for v in fields[1:5]]
+    lines[-1] = ",".join(fields)
+    with pytest.raises(PayloadError) as caught:
+        index_bars(json.dumps(doc).encode(), "STAR50", "1.000688")
+    assert str(caught.value) == (
+        f"eastmoney/index_kline [STAR50] field 'data.decimal': declares 3 decimals but open on "
+        f"2026-01-30 is '{fields[1]}' (0): the price scale changed")
+
+
+def test_a_body_without_its_declared_precision_is_refused() -> None:
+    doc = json.loads(_body(["2026-01-30,1300,1310,1320,1290,1,1"]))
+    del doc["data"]["decimal"]
+    with pytest.raises(PayloadError, match=r"price precision missing or not an integer \(None\)"):
+        security_bars(json.dumps(doc).encode(), "688256.SH", "1.688256")
+
+
+def test_one_bad_body_in_a_batch_is_named_and_the_others_kept() -> None:
+    good = KlineBody(_body(["2026-01-29,1300,1310,1320,1290,1,1",
+                            "2026-01-30,1300,1310,1320,1290,1,1"]),
+                     "stock_kline", "688256.SH", "1.688256")
+    padded = KlineBody(_body(["2026-01-30, 1300 ,1310,1320,1290,1,1"]),
+                       "stock_kline", "688256.SH", "1.688256")
+    bad = KlineBody(_body(["2026-01-30,1300,1310,1320,1290,1,1", "2026-01-29,1,1,1,1,1,x"]),
+                    "stock_kline", "688256.SH", "1.688256")
+    batch = security_bars_batch([good, bad, padded])
+    assert list(batch.errors) == [1]
+    assert batch.errors[1].field == "amount"
+    assert "non-numeric value 'x' (1 row(s))" in str(batch.errors[1])
+    assert batch.frame["item"].to_list() == [0, 0, 2]
+    assert batch.frame["open"].to_list() == [1300.0, 1300.0, 1300.0]
+    assert batch.frame["volume"].to_list() == [100.0, 100.0, 100.0]
+
+
+@pytest.mark.parametrize(
+    ("klines", "words"),
+    [
+        (["2026-01-30,1300,1310,1320,1290,1,1", "2026-01-29,1300,1310,1320,1290,1,1",
+          "2026-01-30,1300,1310,1320,1290,1,1"], "duplicate date 2026-01-30"),
+        (["2026-01-30,1300,1310,1320,1290,1,1", "2026-01-31,1300,1310", "2026-02-01,1"],
+         "kline rows have 2 fields, need at least 7"),
+        (["2026-01-30,1300.5,1310,1320,1290,1,1"], "declares 0 decimals but open"),
+        (["2026-13-30,1300,1310,1320,1290,1,1"], "unparseable date '2026-13-30'"),
+    ],
+)
+def test_the_first_broken_rule_of_a_body_names_it(klines: list[str], words: str) -> None:
+    with pytest.raises(PayloadError, match=words):
+        security_bars(_body(klines), "688256.SH", "1.688256")
+
+
+def test_non_string_entries_are_refused_without_losing_the_batch() -> None:
+    good = KlineBody(_body(["2026-01-30,1300,1310,1320,1290,1,1"]), "stock_kline", "688256.SH",
+                     "1.688256")
+    numbers = KlineBody(json.dumps({"rc": 0, "data": {"decimal": 0, "klines": [1, 2]}}).encode(),
+                        "stock_kline", "688256.SH", "1.688256")
+    nulls = KlineBody(json.dumps({"rc": 0, "data": {"decimal": 0, "klines": [None]}}).encode(),
+                      "stock_kline", "688256.SH", "1.688256")
+    batch = security_bars_batch([numbers, good, nulls])
+    assert {item: str(error).split(": ", 1)[1] for item, error in batch.errors.items()} == {
+        0: "kline entries must be strings", 2: "kline entries must be strings"}
+    assert batch.frame["item"].to_list() == [1]

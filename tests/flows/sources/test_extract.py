@@ -179,7 +179,7 @@ MALFORMED: list[tuple[str, str, Fault, list[str]]] = [
     ("duplicate_dates", CAMBRICON, body(_klines(lambda lines: [*lines, lines[-1]])),
      ["eastmoney/stock_kline [688256.SH] field 'trade_date'", "duplicate date 2026-01-30"]),
     ("changed_decimal_scale", STAR50, body(_set("data.decimal", 2)),
-     ["eastmoney/index_kline/STAR50 field 'data.decimal'", "declares 2 decimals",
+     ["eastmoney/index_kline [STAR50] field 'data.decimal'", "declares 2 decimals",
       "the price scale changed"]),
     ("gbk_text", STAR50, body(_gbk),
      ["eastmoney/index_kline [STAR50]", "not UTF-8", "GBK"]),
