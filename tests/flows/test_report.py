@@ -93,8 +93,9 @@ def test_snapshot_banner_lists_synthetic_series_and_the_hstech_proxy(report_html
     assert "bundled offline snapshot" in banner
     assert re.search(r"synthetic</strong> fx_chart \(1\):\s*USDHKD", banner)
     assert re.search(r"synthetic</strong> eps_forecast", banner)
-    assert re.search(r"reconstructed</strong> index_kline \(5\):\s*CHINEXT, CSI300, CSIALL, "
-                     r"HSTECH, STAR50", banner)
+    assert re.search(r"reconstructed</strong> index_kline \(7\):\s*CHINEXT, CSI300, CSIALL, "
+                     r"HSI, HSTECH, NDX, STAR50", banner)
+    assert re.search(r"synthetic</strong> margin_szse \(\d+\):\s*SZSE<", banner)
     proxy = report_html[report_html.index('id="proxy-note"'):]
     assert "HSTECH" in proxy[:600] and "513130.SH" in proxy[:600]
 

@@ -86,7 +86,7 @@ def test_manifest_lists_every_body_once_sorted() -> None:
     assert paths == sorted(paths)
     assert len(set(paths)) == len(paths)
     assert set(paths) == bodies_on_disk()
-    assert len(paths) == 78
+    assert len(paths) == 368
 
 
 def test_every_body_has_a_matching_meta() -> None:
@@ -225,8 +225,28 @@ def test_kline_bars_are_consistent() -> None:
         if not entry["path"].startswith("eastmoney/kline/"):
             continue
         for day, fields in klines(entry["path"]).items():
+            if "-" in fields[3:5]:
+                continue
             open_, close, high, low = (float(v) for v in fields[1:5])
             assert low <= min(open_, close) and high >= max(open_, close), (entry["path"], day)
+
+
+def test_exchange_margin_bodies_carry_the_eastmoney_split_for_every_session() -> None:
+    split = body("eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json")["result"]["data"]
+    eastmoney = {(row["SCDM"], row["DIM_DATE"][:10]): row["RZYE"] for row in split}
+    sse = body("sse/margin/SSE.json")["result"]
+    assert [row["opDate"] for row in sse] == sorted((row["opDate"] for row in sse), reverse=True)
+    for row in sse:
+        day = f"{row['opDate'][:4]}-{row['opDate'][4:6]}-{row['opDate'][6:]}"
+        assert row["rzye"] == pytest.approx(eastmoney[("007", day)], abs=1)
+    days = sorted(path.stem for path in (SNAPSHOT / "szse/margin").glob("*.json")
+                  if not path.name.endswith(".meta.json"))
+    assert days == sorted(day for market, day in eastmoney if market == "001")
+    for day in days[:: len(days) // 10]:
+        [tab] = body(f"szse/margin/{day}.json")
+        balance = float(tab["data"][0]["jrrzye"].replace(",", "")) * 1e8
+        assert balance == pytest.approx(eastmoney[("001", day)], abs=0.005e8)
+        assert meta(f"szse/margin/{day}.json")["origin"] == "synthetic"
 
 
 def test_cambricon_forward_pe_is_calibrated() -> None:

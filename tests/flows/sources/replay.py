@@ -31,6 +31,8 @@ KLINE = "/api/qt/stock/kline/get"
 REPORT = "/api/data/v1/get"
 CHART = "/v8/finance/chart/"
 NLR = "/-/media/HKEXnews/Homepage/New-Listings/New-Listing-Information/New-Listing-Report/Main/"
+SSE_MARGIN = "/marketdata/tradedata/queryMargin.do"
+SZSE_REPORT = "/api/report/ShowReport/data"
 CONTENT_TYPES = {".json": "application/json; charset=utf-8",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -46,6 +48,7 @@ class Hit:
     path: str
     args: dict[str, str]
     peer: int
+    referer: str = ""
 
 
 def status(code: int, body: bytes = b"", content_type: str = "text/html",
@@ -116,7 +119,8 @@ class ProviderReplay:
             return Response(str(exc), status=404)
         with self._lock:
             self.hits.append(Hit(arrived, host, path, args,
-                                 int(request.environ.get("REMOTE_PORT", 0))))
+                                 int(request.environ.get("REMOTE_PORT", 0)),
+                                 request.headers.get("Referer", "")))
             queue = self._faults.get(path)
             fault = queue.pop(0) if queue else self._sticky.get(path)
         if self.latency:
@@ -151,6 +155,12 @@ def route(path: str, args: dict[str, str]) -> tuple[str, str]:
         return "yahoo", f"yahoo/chart/{path[len(CHART):]}.json"
     if path.startswith(NLR):
         return "hkex", f"hkex/nlr/{path[len(NLR):]}"
+    if path == SSE_MARGIN:
+        return "sse", "sse/margin/SSE.json"
+    if path == SZSE_REPORT:
+        if args.get("CATALOGID") != "1837_xxpl" or args.get("SHOWTYPE") != "JSON":
+            raise LookupError("the margin summary is report 1837_xxpl as JSON")
+        return "szse", f"szse/margin/{args['txtDate']}.json"
     raise LookupError(f"no provider serves {path}")
 
 
@@ -181,6 +191,15 @@ def window(host: str, raw: bytes, args: dict[str, str]) -> bytes:
         return _dump(doc)
     if host == "eastmoney_datacenter":
         return _report_page(raw, args)
+    if host == "sse":
+        doc = json.loads(raw)
+        rows = doc["result"]
+        kept = [row for row in rows if args["beginDate"] <= row["opDate"] <= args["endDate"]]
+        if len(kept) == len(rows):
+            return raw
+        doc["result"] = doc["pageHelp"]["data"] = kept
+        doc["pageHelp"]["total"] = len(kept)
+        return _dump(doc)
     return raw
 
 

@@ -153,7 +153,7 @@ MALFORMED: list[tuple[str, str, Fault, list[str]]] = [
      ["eastmoney/index_kline/STAR50", "gave up after 3 attempts, last: HTTP 502",
       "/errors/eastmoney/kline/1.000688.json"]),
     ("html_instead_of_json", NDX, body(lambda raw: GATEWAY_PAGE),
-     ["yahoo/index_chart [NDX]", "expected JSON but got an HTML/XML page"]),
+     ["yahoo/index_chart_check [NDX]", "expected JSON but got an HTML/XML page"]),
     ("truncated_json", VALUATION, body(lambda raw: raw[: len(raw) // 2]),
      ["eastmoney/valuation [688256.SH]", "truncated JSON"]),
     ("data_null", CAMBRICON, body(_set("data", None)),
@@ -166,12 +166,12 @@ MALFORMED: list[tuple[str, str, Fault, list[str]]] = [
      ["eastmoney/margin_total [ALL] field 'FIN_BALANCE'", "lacks the column"]),
     ("renamed_json_key", NDX, body(_set("chart.result.0.meta", lambda meta: {
         ("tz" if k == "exchangeTimezoneName" else k): v for k, v in meta.items()})),
-     ["yahoo/index_chart [NDX] field 'exchangeTimezoneName'", "missing field"]),
+     ["yahoo/index_chart_check [NDX] field 'exchangeTimezoneName'", "missing field"]),
     ("string_in_kline", STAR50, body(_klines(_bad_close)),
      ["eastmoney/index_kline [STAR50] field 'close'", "non-numeric value '15O9.40'"]),
     ("string_in_chart", NDX, body(_set("chart.result.0.indicators.quote.0.close",
                                        lambda closes: [str(c) for c in closes])),
-     ["yahoo/index_chart [NDX] field 'indicators.quote.0.close'", "non-numeric value"]),
+     ["yahoo/index_chart_check [NDX] field 'indicators.quote.0.close'", "non-numeric value"]),
     ("string_in_report", MARGIN, body(_rows(lambda row: row.update(FIN_BALANCE="25,123.4"))),
      ["eastmoney/margin_total [ALL] field 'financing_balance'", "'25,123.4'"]),
     ("out_of_order_dates", STAR50, body(_klines(lambda lines: lines[::-1])),
@@ -263,7 +263,7 @@ def test_a_paged_report_lands_every_page_and_reads_as_one(server: HTTPServer,
     landed = (tmp_path / "eastmoney/datacenter/RPTA_RZRQ_LSDB").glob("*.json")
     assert sorted(p.name for p in landed if not p.name.endswith(".meta.json")) == [
         "SSE_SZSE.json", *(f"SSE_SZSE.p{n}.json" for n in range(2, 7))]
-    assert run.frames["margin"].height == 570
+    assert run.frames["crosscheck"].filter(dataset="margin").height == 570
     assert [h.args["pageNumber"] for h in run.replay.hits] == ["1", "2", "3", "4", "5", "6"]
 
 

@@ -189,7 +189,7 @@ def test_the_rate_limit_holds_per_host(replay: tuple[ProviderReplay, dict[str, s
                       LandingZone(tmp_path), CATALOG)
     assert errors == []
     kline, chart = handler.starts("eastmoney_kline"), handler.starts("yahoo")
-    assert len(kline) == 25 and len(chart) == 27
+    assert len(kline) == 29 and len(chart) == 27
     # The server sees the limiter's spacing up to thread scheduling: 50 ms of slack. Throughput
     # is benchmarks/bench_extract.py's business; here the mix of hosts decides it.
     assert _shortest_span(kline, 20) >= 20 / 40 - 0.05

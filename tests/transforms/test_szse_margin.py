@@ -1,0 +1,88 @@
+"""SZSE report ``1837_xxpl`` summary parser: 亿元 strings to yuan, and every kind of drift."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+from transforms import szse_margin
+from transforms.errors import PayloadError
+
+BODY = (REPO / "tests/data/exchanges/1837_xxpl_2026-01-30.json").read_bytes()
+DAY = "2026-01-30"
+
+
+def _edit(change: Callable[[list[Any]], None]) -> bytes:
+    doc = json.loads(BODY)
+    change(doc)
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def test_summary_row_converts_yi_with_separators_to_yuan() -> None:
+    row = szse_margin.margin(BODY, "SZSE", DAY).row(0, named=True)
+    assert row == {"exchange": "SZSE", "trade_date": date(2026, 1, 30),
+                   "financing_balance": pytest.approx(13982.04e8),
+                   "lending_balance": pytest.approx(72.31e8),
+                   "financing_buy": pytest.approx(1014.15e8)}
+
+
+def test_the_summary_tab_is_found_by_its_key_not_its_position() -> None:
+    body = _edit(lambda doc: doc.reverse())
+    assert szse_margin.margin(body, "SZSE", DAY)["financing_balance"][0] == pytest.approx(
+        13982.04e8)
+
+
+def _unit_yuan(doc: list[Any]) -> None:
+    doc[0]["metadata"]["cols"]["jrrzye"] = "融资余额(元)"
+
+
+def _renamed(doc: list[Any]) -> None:
+    doc[0]["data"][0]["rzye"] = doc[0]["data"][0].pop("jrrzye")
+
+
+def _text(doc: list[Any]) -> None:
+    doc[0]["data"][0]["jrrzmr"] = "--"
+
+
+def _older_day(doc: list[Any]) -> None:
+    doc[0]["metadata"]["subname"] = "2026-01-29"
+
+
+def _no_summary(doc: list[Any]) -> None:
+    del doc[0]
+
+
+def _empty(doc: list[Any]) -> None:
+    doc[0]["data"] = []
+
+
+def _no_labels(doc: list[Any]) -> None:
+    del doc[0]["metadata"]["cols"]
+
+
+@pytest.mark.parametrize(("body", "field", "wording"), [
+    (b"<html><head><title>502 Bad Gateway</title></head></html>", None, "HTML/XML page"),
+    (BODY[:-40], None, "truncated JSON"),
+    (BODY.decode("utf-8").encode("gbk"), None, "GBK-encoded text is not accepted"),
+    (_edit(_unit_yuan), "metadata.cols.jrrzye", "labelled '融资余额(元)', expected 亿元"),
+    (_edit(_renamed), "jrrzye", "summary row lacks the field"),
+    (_edit(_text), "financing_buy", "non-numeric value '--'"),
+    (_edit(_older_day), "metadata.subname", "report of 2026-01-29, requested 2026-01-30"),
+    (_edit(_no_summary), "metadata.tabkey", "no report tab with tabkey 'tab1'"),
+    (_edit(_empty), "data", "expected one summary row, got 0"),
+    (_edit(_no_labels), "cols", "missing field"),
+    (b"{}", None, "expected a non-empty list of report tabs"),
+])
+def test_drift_is_a_payload_error_naming_provider_dataset_and_field(
+    body: bytes, field: str | None, wording: str
+) -> None:
+    with pytest.raises(PayloadError) as caught:
+        szse_margin.margin(body, "SZSE", DAY)
+    assert (caught.value.provider, caught.value.dataset) == ("szse", "margin_szse")
+    assert caught.value.field == field
+    assert wording in str(caught.value)
