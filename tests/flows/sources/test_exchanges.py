@@ -14,7 +14,14 @@ from flows.catalog import build_catalog
 from flows.pipeline import land_live, parse_landed
 from flows.sources.landing import LandingZone
 from tests.conftest import SNAPSHOT
-from tests.flows.sources.replay import ProviderReplay, body, fast_settings, install, loopback, status
+from tests.flows.sources.replay import (
+    ProviderReplay,
+    body,
+    fast_settings,
+    install,
+    loopback,
+    status,
+)
 from warehouse.seeds import sessions
 
 START, END = date(2026, 1, 5), date(2026, 1, 30)
