@@ -180,10 +180,10 @@ def margin_total_infinite(rows: list[dict[str, Any]]) -> None:
     report_row(rows, "STATISTICS_DATE", "2026-01-27")["FIN_BALANCE"] = float("inf")
 
 
-def szse_above_total(rows: list[dict[str, Any]]) -> None:
-    """The Shenzhen balance of 2026-01-27 up by half."""
-    row = report_row(rows, "DIM_DATE", "2026-01-27", SCDM="001")
-    row["RZYE"] = row["RZYE"] * 1.5
+def szse_day_above_total(tabs: list[dict[str, Any]]) -> None:
+    """SZSE's own report of its day with the financing balance up by half (亿元 text)."""
+    row = tabs[0]["data"][0]
+    row["jrrzye"] = f"{float(row['jrrzye'].replace(',', '')) * 1.5:,.2f}"
 
 
 def empty(rows: list[Any]) -> None:
