@@ -57,7 +57,6 @@ class SuiteInputs:
     """What suites are parameterised with: the run's as-of date and the seeded identifiers."""
 
     as_of: date
-    symbols: tuple[str, ...]
     index_codes: tuple[str, ...]
 
 

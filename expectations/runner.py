@@ -111,18 +111,66 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(present)
 
 
+def check_frame(con: duckdb.DuckDBPyConnection, check: Check) -> pd.DataFrame:
+    """The check query's result as the pandas frame GX validates.
+
+    It travels through Arrow, which converts a full-market partition about twice as fast as
+    DuckDB's own ``df()``. Dates arrive as nanosecond datetimes: GX compares those vectorised,
+    and every other date type value by value in Python.
+    """
+    table = con.sql(read_sql(check.sql), params=check.params or None).to_arrow_table()
+    frame = table.to_pandas(date_as_object=False)
+    del table
+    for column in frame.select_dtypes(include=["datetime64[us]", "datetime64[ms]",
+                                               "datetime64[s]"]).columns:
+        frame[column] = frame[column].astype("datetime64[ns]")
+    if check.series_key is not None:
+        frame = frame.rename(columns={"series": check.series_key})
+    return frame
+
+
+def rule_columns(rule: Rule, frame: pd.DataFrame) -> tuple[str, ...]:
+    """The frame columns a rule's expectation reads, row condition included.
+
+    A table-level expectation reads no column; it gets the first, so its batch keeps the rows.
+    """
+    expectation = rule.expectation
+    names: list[str] = []
+    for attribute in ("column", "column_A", "column_B"):
+        value = getattr(expectation, attribute, None)
+        if isinstance(value, str):
+            names.append(value)
+    names.extend(getattr(expectation, "column_list", None) or [])
+    condition = getattr(expectation, "row_condition", None)
+    column = getattr(condition, "column", None)
+    if column is not None:
+        names.append(column.name)
+    return tuple(dict.fromkeys(names)) or (str(frame.columns[0]),)
+
+
 def run_check(
     con: duckdb.DuckDBPyConnection, check: Check, batch_definition: BatchDefinition
 ) -> list[Outcome]:
-    """Run one check query and judge every rule of its suite against the frame."""
+    """Run one check query and judge every rule of its suite against the frame.
+
+    Each group of rules reading the same columns is validated on a frame of just those
+    columns: GX copies a whole batch whenever an expectation filters rows (a row condition, a
+    pair ignoring missing values), and a full-market partition is millions of rows wide with
+    every column. Samples of broken rules are still read from the whole frame.
+    """
     import great_expectations as gx
 
-    frame = con.execute(read_sql(check.sql), check.params).df()
-    if check.series_key is not None:
-        frame = frame.rename(columns={"series": check.series_key})
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    frame = check_frame(con, check)
+    groups: dict[tuple[str, ...], list[Rule]] = {}
+    for rule in check.rules:
+        groups.setdefault(rule_columns(rule, frame), []).append(rule)
 
-    def validate(rules: list[Rule], result_format: dict[str, Any]) -> dict[str, Any]:
+    def validate(columns: tuple[str, ...], rules: list[Rule],
+                 result_format: dict[str, Any]) -> dict[str, Any]:
+        # A column the frame lacks is left for GX to report as a rule it cannot evaluate.
+        present = [column for column in columns if column in frame.columns]
+        batch = batch_definition.get_batch(
+            batch_parameters={"dataframe": frame[present or list(frame.columns[:1])]})
         suite = gx.ExpectationSuite(
             name=check.suite, expectations=[rule.expectation for rule in rules]
         )
@@ -133,10 +181,13 @@ def run_check(
             if result.expectation_config is not None
         }
 
-    results = validate(list(check.rules), COUNT_FORMAT)
-    broken = [rule for rule in check.rules if not results[rule.rule].success]
-    if broken:
-        results.update(validate(broken, SAMPLE_FORMAT))
+    results: dict[str, Any] = {}
+    for columns, rules in groups.items():
+        counted = validate(columns, rules, COUNT_FORMAT)
+        broken = [rule for rule in rules if not counted[rule.rule].success]
+        if broken:
+            counted.update(validate(columns, broken, SAMPLE_FORMAT))
+        results.update(counted)
     return [_judge(check, rule, results[rule.rule], frame) for rule in check.rules]
 
 

@@ -97,6 +97,7 @@ final AS (
             ELSE 'ohlc'
         END AS bar_kind,
         seeded.seed_currency,
+        CASE WHEN chained.symbol IS NOT NULL THEN seeded.symbol IS NOT NULL END AS is_seeded,
         CASE WHEN seeded.calendar IS NOT NULL THEN on_day.session_no IS NOT NULL END AS is_session,
         chained.prev_close,
         abs(chained.close / chained.prev_close - 1) AS abs_move,

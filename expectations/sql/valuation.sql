@@ -10,6 +10,11 @@ bars AS (
     FROM staging.security_bars
 ),
 
+securities AS (
+    SELECT symbol
+    FROM ref.securities
+),
+
 -- A duplicated bar is the security_bars suite's finding; one close per day keeps rows unique here.
 bar_closes AS (
     SELECT symbol, trade_date, max(close) AS bar_close
@@ -26,6 +31,7 @@ final AS (
         staged.market_cap,
         staged.total_shares,
         staged.source_file,
+        CASE WHEN staged.symbol IS NOT NULL THEN securities.symbol IS NOT NULL END AS is_seeded,
         bar_closes.bar_close,
         abs(staged.close / bar_closes.bar_close - 1) AS close_gap,
         staged.market_cap / (staged.close * staged.total_shares) AS cap_ratio,
@@ -36,6 +42,7 @@ final AS (
             CASE WHEN NOT isfinite(staged.total_shares) THEN 'total_shares' END
         ), '') AS nonfinite_columns
     FROM staged
+    LEFT JOIN securities USING (symbol)
     LEFT JOIN bar_closes USING (symbol, trade_date)
 )
 

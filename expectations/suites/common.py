@@ -118,6 +118,16 @@ def in_set(column: str, values: Iterable[object], rule: str, description: str) -
     )
 
 
+def seeded_symbol() -> Rule:
+    """The row's security is in the seeds, as the check query's ``is_seeded`` flag says.
+
+    Judged in SQL rather than by a GX value set: a full-market value set of thousands of symbols
+    costs GX seconds of configuration copying on every gate run, whatever the data's size.
+    """
+    return in_set("is_seeded", [True], "symbol_in_seeds",
+                  "the symbol must be a seeded security (security missing from the seeds)")
+
+
 def at_least(
     column_a: str,
     column_b: str,

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from expectations.checks import Check, Rule, SuiteInputs
-from expectations.suites.common import finite_numbers, in_set, key_rules, no_future_date, not_null
+from expectations.suites.common import (
+    finite_numbers,
+    key_rules,
+    no_future_date,
+    not_null,
+    seeded_symbol,
+)
 
 TABLE = "eps_forecast"
 KEYS = ("symbol", "report_date", "fiscal_year")
@@ -32,12 +38,7 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 "fiscal_year must lie between 2000 and 2100",
                 show=("fiscal_year",),
             ),
-            in_set(
-                "symbol",
-                inputs.symbols,
-                "symbol_in_seeds",
-                "the symbol must be a seeded security (security missing from the seeds)",
-            ),
+            seeded_symbol(),
         ),
     )
     return [rows]

@@ -14,6 +14,7 @@ from expectations.suites.common import (
     not_empty,
     not_null,
     positive,
+    seeded_symbol,
     sessions_check,
 )
 
@@ -51,12 +52,7 @@ def checks(inputs: SuiteInputs) -> list[Check]:
             no_future_date("trade_date", inputs.as_of),
             finite_numbers(),
             *bar_rules(volume_rule=positive("volume")),
-            in_set(
-                "symbol",
-                inputs.symbols,
-                "symbol_in_seeds",
-                "the symbol must be a seeded security (security missing from the seeds)",
-            ),
+            seeded_symbol(),
             not_null("currency"),
             Rule(
                 "currency_matches_seed",

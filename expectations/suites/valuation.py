@@ -5,10 +5,10 @@ from __future__ import annotations
 from expectations.checks import Check, Rule, SuiteInputs
 from expectations.suites.common import (
     finite_numbers,
-    in_set,
     key_rules,
     no_future_date,
     positive,
+    seeded_symbol,
 )
 
 TABLE = "valuation"
@@ -33,12 +33,7 @@ def checks(inputs: SuiteInputs) -> list[Check]:
             *key_rules(KEYS),
             no_future_date("trade_date", inputs.as_of),
             finite_numbers(),
-            in_set(
-                "symbol",
-                inputs.symbols,
-                "symbol_in_seeds",
-                "the symbol must be a seeded security (security missing from the seeds)",
-            ),
+            seeded_symbol(),
             positive("close"),
             positive("market_cap"),
             positive("total_shares"),

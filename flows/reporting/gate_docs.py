@@ -42,7 +42,6 @@ def build_gate_docs(
     """Render the gate results ``doc`` as a GX Data Docs site in ``out_dir`` (replaced whole)."""
     inputs = SuiteInputs(
         as_of=date.fromisoformat(doc["as_of"]),
-        symbols=tuple(sorted(read_seed("securities")["symbol"])),
         index_codes=tuple(sorted(read_seed("indices")["index_code"])),
     )
     from expectations.suites import all_checks

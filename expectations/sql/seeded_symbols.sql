@@ -1,4 +1,0 @@
--- Every security the seeds know.
-SELECT symbol
-FROM ref.securities
-ORDER BY symbol
