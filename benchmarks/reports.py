@@ -1,7 +1,9 @@
 """Market-wide feeds of a zone: index levels, FX, margin balances, IPO reports, EPS consensus.
 
 Each series is simulated once over the whole generated span from its own seed and then cut to
-the zone, so the history and the new days agree.
+the zone, so the history and the new days agree, and so do a series' two sources (Eastmoney and
+Yahoo index closes, Yahoo and Eastmoney FX, the exchanges' and Eastmoney's margin balances),
+which the gate cross-checks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 
 from benchmarks.payloads import (
     ZoneWriter,
+    api_json,
     chart_body,
     datacenter_body,
     em_datetime,
@@ -27,6 +30,9 @@ from warehouse.seeds import read_seed
 IPO_MARKETS = {("STAR", "SH"): "上交所科创板", ("CHINEXT", "SZ"): "深交所创业板",
                ("MAIN", "SH"): "上交所主板", ("MAIN", "SZ"): "深交所主板"}
 FX_LEVELS = {"USDCNY": (6.9, 0.003), "USDHKD": (7.80, 0.0004)}
+# Each exchange's share of the market-wide margin balance (Eastmoney market codes 007, 001).
+EXCHANGE_SHARES = {"SSE": ("007", 0.52), "SZSE": ("001", 0.47)}
+YI = 1e8
 # How far back a single day's request for a slow report reaches, so it is never empty.
 DAY_ZONE_LOOKBACK = timedelta(days=100)
 IPO_LOOKBACK = timedelta(days=365)
@@ -54,17 +60,24 @@ def write_market_feeds(
 ) -> int:
     """Land every non-security body the zone's catalog asks for; returns the count."""
     indices = {row["index_code"]: row for row in read_seed("indices").iter_rows(named=True)}
+    index_seeds = {code: 100 + n for n, code in enumerate(indices)}
     before = writer.files
     last_day = max(max(days) for days in calendar_days.values())
-    for n, spec in enumerate(specs):
-        if spec.dataset in ("index_kline", "index_chart"):
+    margin_days = calendar_days["XSHG"]
+    for spec in specs:
+        if spec.dataset in ("index_kline", "index_chart", "index_chart_check"):
             calendar = indices[spec.subject]["calendar"]
             days = calendar_days[calendar]
-            writer.land(spec, _index_body(spec, days, end, day, [seed, 100 + n]))
-        elif spec.dataset == "fx_chart":
+            writer.land(spec, _index_body(spec, days, end, day,
+                                          [seed, index_seeds[spec.subject]]))
+        elif spec.dataset in ("fx_chart", "fx_kline_check"):
             writer.land(spec, _fx_body(spec, start, last_day, end, day, seed))
-        elif spec.dataset in ("margin_total", "margin_exchange"):
-            writer.land(spec, _margin_body(spec, calendar_days["XSHG"], end, day, seed))
+        elif spec.dataset in ("margin_total", "margin_exchange", "margin_sse"):
+            writer.land(spec, _margin_body(spec, margin_days, end, day, seed))
+        elif spec.dataset == "margin_szse":
+            report_day = date.fromisoformat(spec.code)
+            if (report_day <= end) if day is None else report_day == day:
+                writer.land(spec, _szse_body(report_day, margin_days, seed))
         elif spec.dataset == "eps_forecast":
             writer.land(spec, _eps_body(eps_rows, start, end, day))
         elif spec.dataset == "ipo_cn":
@@ -92,7 +105,7 @@ def _index_body(spec: RequestSpec, days: list[date], end: date, day: date | None
     if spec.dataset == "index_kline":
         lines = kline_lines([days[t].isoformat() for t in idx], opens[idx], closes[idx],
                             highs[idx], lows[idx], volume[idx], amount[idx], previous[idx], 2,
-                            lots=True, float_shares=1e12)
+                            lots=spec.code.split(".")[0] in ("0", "1"), float_shares=1e12)
         return kline_body(spec.code, spec.subject, 2, pre_close, lines)
     market = "XHKG" if spec.code == "^HSI" else "XNYS"
     quote: dict[str, list[float | None]] = {
@@ -118,6 +131,13 @@ def _fx_body(spec: RequestSpec, start: date, last_day: date, end: date, day: dat
     level, sigma = FX_LEVELS[spec.subject]
     rates = np.round(_walk(len(days), level, sigma, [seed, 200, len(spec.subject)]), 4)
     idx = np.flatnonzero(_in_zone(days, end, day))
+    if spec.dataset == "fx_kline_check":
+        flat = rates[idx]
+        previous = np.concatenate([[rates[max(idx[0] - 1, 0)]], flat[:-1]])
+        zeros = np.zeros(len(idx))
+        lines = kline_lines([days[t].isoformat() for t in idx], flat, flat, flat, flat, zeros,
+                            zeros, previous, 4, lots=False, float_shares=1.0)
+        return kline_body(spec.code, spec.code.split(".")[1], 4, None, lines)
     quote: dict[str, list[float | None]] = {
         "high": rates[idx].tolist(), "open": rates[idx].tolist(), "low": rates[idx].tolist(),
         "close": rates[idx].tolist(), "volume": [0] * len(idx),
@@ -126,10 +146,32 @@ def _fx_body(spec: RequestSpec, start: date, last_day: date, end: date, day: dat
         [days[t] for t in idx], "FX"), quote, None)
 
 
-def _margin_body(spec: RequestSpec, days: list[date], end: date, day: date | None,
-                 seed: int) -> bytes:
+def _margin_walk(days: list[date], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Market-wide financing balance and purchases in yuan, one value per session."""
     total = _walk(len(days), 1.6e12, 0.006, [seed, 300])
     buys = total * np.random.default_rng([seed, 301]).uniform(0.05, 0.08, len(days))
+    return total, buys
+
+
+def _szse_body(report_day: date, days: list[date], seed: int) -> bytes:
+    """SZSE's ``1837_xxpl`` summary for one day, in 亿元 with thousands separators."""
+    total, buys = _margin_walk(days, seed)
+    t = days.index(report_day)
+    share = EXCHANGE_SHARES["SZSE"][1]
+    return api_json([{
+        "metadata": {"tabkey": "tab1", "name": "融资融券交易总量",
+                     "subname": report_day.isoformat(),
+                     "cols": {"jrrzye": "融资余额(亿元)", "jrrzmr": "融资买入额(亿元)",
+                              "jrrjye": "融券余额(亿元)"}},
+        "data": [{"jrrzye": f"{total[t] * share / YI:,.2f}",
+                  "jrrzmr": f"{buys[t] * share / YI:,.2f}",
+                  "jrrjye": f"{total[t] * share / 150 / YI:,.2f}"}],
+    }])
+
+
+def _margin_body(spec: RequestSpec, days: list[date], end: date, day: date | None,
+                 seed: int) -> bytes:
+    total, buys = _margin_walk(days, seed)
     idx = np.flatnonzero(_in_zone(days, end, day))
     rows: list[dict[str, object]] = []
     if spec.dataset == "margin_total":
@@ -139,8 +181,14 @@ def _margin_body(spec: RequestSpec, days: list[date], end: date, day: date | Non
                  "FIN_BUY_AMT": round(buys[t] / 1e8, 8), "AVG_GUARANTEE_RATIO": 270.5}
                 for t in idx]
         return datacenter_body("RPTA_WEB_MARGIN_DAILYTRADE", rows)
+    if spec.dataset == "margin_sse":
+        share = EXCHANGE_SHARES["SSE"][1]
+        result = [{"opDate": days[t].strftime("%Y%m%d"), "rzye": round(total[t] * share),
+                   "rzmre": round(buys[t] * share), "rqylje": round(total[t] * share / 150)}
+                  for t in idx[::-1]]
+        return api_json({"result": result, "pageHelp": {"total": len(result)}})
     for t in idx:
-        for market, share in (("007", 0.52), ("001", 0.47)):
+        for market, share in EXCHANGE_SHARES.values():
             rows.append({"DIM_DATE": em_datetime(days[t]), "SCDM": market,
                          "RZYE": round(total[t] * share, 2),
                          "RQYE": round(total[t] * share / 150, 2),
