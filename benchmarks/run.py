@@ -150,7 +150,7 @@ def tables(results: dict[str, Any]) -> str:
     peer = rate(cntech) / rate(akshare)
     lines += [
         "## Parsing the same Eastmoney kline bodies", "",
-        "| parser | files | rows | seconds | rows/s |", "|---|---:|---:|---:|---:|",
+        "| parser | files | rows | seconds (best of 3) | rows/s |", "|---|---:|---:|---:|---:|",
         f"| akshare stock_zh_a_hist (HTTP via responses) | {akshare['files']} | "
         f"{akshare['rows']:,} | {akshare['wall_s']:.2f} | {rate(akshare):,.0f} |",
         f"| cntech landing read (sha256) + transforms parser | {cntech['files']} | "

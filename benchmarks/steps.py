@@ -26,6 +26,7 @@ from warehouse.db import quote_literal
 SQL = Path(__file__).parent / "sql"
 BAR_DATASETS = ("index_kline", "stock_kline", "index_chart", "stock_chart")
 Step = Callable[..., dict[str, Any]]
+PEER_REPEATS = 3
 
 
 def _specs(zone: str, seeds: str, start: str, end: str, datasets: tuple[str, ...]) -> list[
@@ -145,42 +146,50 @@ def nightly(zone: str, seeds: str, data_dir: str, history_start: str) -> dict[st
 
 
 def peer_akshare(zone: str, seeds: str, start: str, end: str, files: int) -> dict[str, Any]:
-    """akshare's ``stock_zh_a_hist`` over the same kline bodies, its HTTP served from the zone."""
+    """akshare's ``stock_zh_a_hist`` over the same kline bodies, its HTTP served from the zone.
+
+    The best of ``PEER_REPEATS`` passes, as for cntech: first-call costs are not parsing.
+    """
     import akshare
     import responses
 
     specs = _specs(zone, seeds, start, end, ("stock_kline",))[:files]
     bodies = {spec.code: (Path(zone) / spec.path).read_bytes() for spec in specs}
-    rows = 0
+    walls = []
     with responses.RequestsMock() as mock:
         mock.add_callback(
             responses.GET, "https://push2his.eastmoney.com/api/qt/stock/kline/get",
             callback=lambda request: (200, {"Content-Type": "application/json"},
                                       bodies[parse_qs(urlsplit(str(request.url)).query)["secid"][0]]))
-        started = time.perf_counter()
-        for spec in specs:
-            frame = akshare.stock_zh_a_hist(symbol=spec.code.split(".")[1], period="daily",
-                                            start_date="19900101", end_date="20500101",
-                                            adjust="qfq")
-            rows += len(frame)
-        wall = time.perf_counter() - started
-    return {"wall_s": wall, "rows": rows, "files": len(specs)}
+        for _ in range(PEER_REPEATS):
+            rows = 0
+            started = time.perf_counter()
+            for spec in specs:
+                frame = akshare.stock_zh_a_hist(symbol=spec.code.split(".")[1], period="daily",
+                                                start_date="19900101", end_date="20500101",
+                                                adjust="qfq")
+                rows += len(frame)
+            walls.append(time.perf_counter() - started)
+    return {"wall_s": min(walls), "walls_s": walls, "rows": rows, "files": len(specs)}
 
 
 def peer_cntech(zone: str, seeds: str, start: str, end: str, files: int) -> dict[str, Any]:
     """cntech's extract + transform of the same bodies, as a parse chunk of the flows runs it:
     every body read from the landing zone and checked against its manifest's sha256, then the
-    kline parser over all of them at once."""
+    kline parser over all of them at once. The best of ``PEER_REPEATS`` passes."""
     from flows.pipeline import parse_landed
     from flows.sources.landing import LandingZone
 
     specs = _specs(zone, seeds, start, end, ("stock_kline",))[:files]
-    started = time.perf_counter()
-    frames, report = parse_landed(LandingZone(Path(zone)), specs)
-    wall = time.perf_counter() - started
-    if report.errors:
-        raise RuntimeError(f"{len(report.errors)} bodies failed: {report.errors[0]}")
-    return {"wall_s": wall, "rows": frames["security_bars"].height, "files": len(specs)}
+    walls = []
+    for _ in range(PEER_REPEATS):
+        started = time.perf_counter()
+        frames, report = parse_landed(LandingZone(Path(zone)), specs)
+        walls.append(time.perf_counter() - started)
+        if report.errors:
+            raise RuntimeError(f"{len(report.errors)} bodies failed: {report.errors[0]}")
+    return {"wall_s": min(walls), "walls_s": walls, "rows": frames["security_bars"].height,
+            "files": len(specs)}
 
 
 STEPS: dict[str, Step] = {

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 from prefect import flow, get_run_logger, task
 
 from flows import pipeline, runners
@@ -26,7 +25,7 @@ from flows.nightly import ExtractionFailed, GateFailed, gate, prepare, publish_m
 from flows.progress import progress_bar
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
-from warehouse import db, export, load, marts, seeds
+from warehouse import export, load, marts, seeds
 from warehouse.db import STAGING_TABLES
 from warehouse.lock import WriterLock, confined
 
@@ -75,19 +74,12 @@ def parsed_dir(settings: Settings, landing_root: Path, grain: str) -> Path:
     return confined(settings.resolved_data_dir(), "backfill", key)
 
 
-def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
-    con = db.connect(pipeline.warehouse_path(settings))
-    if settings.duckdb_memory_limit:
-        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
-    return con
-
-
 @task
 def stage_partition(
     settings: Settings, run_id: str, part: load.Partition, files: dict[str, list[str]]
 ) -> dict[str, int]:
     """Replace the staging tables with one partition's rows, read from its Parquet files."""
-    with _connect(settings) as con:
+    with pipeline.connect_warehouse(settings) as con:
         load.set_run_context(con, run_id=run_id, as_of=part.end, source=settings.source)
         return {table: load.stage_files(con, table, files.get(table, []),
                                         pipeline.PARTITION_COLUMNS[table], part.start, part.end)
@@ -97,7 +89,7 @@ def stage_partition(
 @task
 def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, int]) -> None:
     """Upsert the staged partition into core and record it as merged, in one transaction."""
-    with _connect(settings) as con:
+    with pipeline.connect_warehouse(settings) as con:
         load.merge_core(con, part, rows)
         export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
 
@@ -105,7 +97,7 @@ def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, in
 @task
 def build(settings: Settings, run_id: str, first: date) -> tuple[date, dict[str, int]]:
     """Rebuild every mart as of the newest stored index day."""
-    with _connect(settings) as con:
+    with pipeline.connect_warehouse(settings) as con:
         as_of = load.last_index_date(con)
         if as_of is None:
             raise ExtractionFailed("the backfill stored no index bars; nothing to publish")
@@ -115,7 +107,7 @@ def build(settings: Settings, run_id: str, first: date) -> tuple[date, dict[str,
 
 
 def _pending_parts(settings: Settings, parts: list[load.Partition]) -> list[load.Partition]:
-    with _connect(settings) as con:
+    with pipeline.connect_warehouse(settings) as con:
         load.ensure_tails(con)
         done = load.merged_partitions(con, parts[0].landing) if parts else set()
     return [p for p in parts if (p.start, p.end) not in done]
@@ -162,7 +154,7 @@ def backfill(
             if errors:
                 _fail(settings, run_id, "extraction_failed", "; ".join(errors))
                 raise ExtractionFailed("\n".join(errors))
-            with _connect(settings) as con:
+            with pipeline.connect_warehouse(settings) as con:
                 seeds.load_sessions(con, min([start, *load.stored_start(con)]), end)
             _load_partitions(settings, run_id, pending, chunks, result)
         as_of, result.mart_rows = build(settings, run_id, start)
@@ -202,6 +194,6 @@ def _load_partitions(
 
 
 def _fail(settings: Settings, run_id: str, status: str, message: str, **kwargs: object) -> None:
-    with _connect(settings) as con:
+    with pipeline.connect_warehouse(settings) as con:
         pipeline.ledger_finish(con, run_id, status=status, message=message[:2000],
                                **kwargs)  # type: ignore[arg-type]

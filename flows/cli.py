@@ -35,7 +35,9 @@ class Format(StrEnum):
 
 
 class Runner(StrEnum):
+    auto = "auto"
     threads = "threads"
+    processes = "processes"
     dask = "dask"
 
 
@@ -45,8 +47,9 @@ class Grain(StrEnum):
 
 
 TaskRunnerOption = Annotated[Runner | None, typer.Option(help="Where the parse step fans out: "
-                             "threads here or a Dask cluster (default: CNTECH_TASK_RUNNER, "
-                             "threads).")]
+                             "threads or worker processes here, or a Dask cluster; auto picks "
+                             "processes for large landing zones (default: CNTECH_TASK_RUNNER, "
+                             "auto).")]
 DaskAddressOption = Annotated[str | None, typer.Option(help="Scheduler of an existing Dask "
                               "cluster, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")]
 

@@ -48,7 +48,7 @@ class RunResult:
 @task
 def prepare(settings: Settings, run_id: str) -> None:
     """Create warehouse tables, reload the reference seeds and open the run's ledger row."""
-    with db.connect(pipeline.warehouse_path(settings)) as con:
+    with pipeline.connect_warehouse(settings) as con:
         db.apply_ddl(con)
         seeds.load_seeds(con, settings.seeds_dir)
         data_dir = settings.resolved_data_dir()
@@ -66,7 +66,7 @@ def extract_live(settings: Settings, landing_root: Path, window_end: date) -> li
     A series the warehouse has never stored backfills from ``history_start``; bodies already
     landed by an earlier attempt are kept, not refetched.
     """
-    with db.connect(pipeline.warehouse_path(settings)) as con:
+    with pipeline.connect_warehouse(settings) as con:
         stored = last_stored_dates(con)
     specs = build_catalog(settings.history_start, window_end, stored,
                           settings.incremental_overlap_days, seeds_dir=settings.seeds_dir)
@@ -86,7 +86,7 @@ def stage(
     frames = pipeline.scheduled_listings_only(frames, as_of)
     if explicit_as_of is not None:
         frames, report.dropped_after_as_of = pipeline.clip_to_as_of(frames, explicit_as_of)
-    with db.connect(pipeline.warehouse_path(settings)) as con:
+    with pipeline.connect_warehouse(settings) as con:
         load.set_run_context(con, run_id=run_id, as_of=as_of, source=settings.source)
         starts: list[date] = [f["trade_date"].min() for f in frames.values()  # type: ignore[misc]
                               if "trade_date" in f.columns and f.height]
@@ -103,7 +103,7 @@ def stage(
 @task
 def gate(settings: Settings, run_id: str, as_of: date) -> tuple[bool, int, str, int]:
     """Run every expectation suite over staging; results land in ``<data-dir>/gate``."""
-    with db.connect(pipeline.warehouse_path(settings)) as con:
+    with pipeline.connect_warehouse(settings) as con:
         result = run_gate(con, run_id=run_id, as_of=as_of,
                           results_dir=settings.resolved_data_dir() / "gate")
     failures = sum(1 for f in result.failures if f.severity == "fail")
@@ -113,7 +113,7 @@ def gate(settings: Settings, run_id: str, as_of: date) -> tuple[bool, int, str, 
 @task
 def merge_and_build(settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
     """Upsert staging into core on natural keys, export the touched months, rebuild the marts."""
-    with db.connect(pipeline.warehouse_path(settings)) as con:
+    with pipeline.connect_warehouse(settings) as con:
         core_rows = load.merge_core(con)
         export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
         mart_rows = marts.build_marts(con)
@@ -129,7 +129,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.Data
         "status": "published", "as_of": as_of, "gate_passed": True, "gate_failures": 0,
         "published_at": published_at, "message": gate_verdict,
     }
-    with db.connect(pipeline.warehouse_path(settings)) as con:
+    with pipeline.connect_warehouse(settings) as con:
         info = pl.DataFrame({
             "run_id": [run_id], "as_of_date": [as_of], "source": [settings.source],
             "published_at": [published_at], "gate_checks_run": [checks_run],
@@ -144,7 +144,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.Data
 
 
 def _finish(settings: Settings, run_id: str, **kwargs: object) -> None:
-    with db.connect(pipeline.warehouse_path(settings)) as con:
+    with pipeline.connect_warehouse(settings) as con:
         pipeline.ledger_finish(con, run_id, **kwargs)  # type: ignore[arg-type]
 
 

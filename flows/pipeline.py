@@ -19,6 +19,7 @@ from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from transforms.dispatch import parse_many
 from transforms.schemas import STAGING_SCHEMAS, empty
+from warehouse import db
 from warehouse.db import STAGING_TABLES
 
 WAREHOUSE_NAME = "warehouse.duckdb"
@@ -29,6 +30,9 @@ DATED_COLUMNS = {
 }
 PARTITION_COLUMNS = {**DATED_COLUMNS, "ipo_listings": "listing_date"}
 PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}
+# Bodies of one dataset are parsed together up to this many bytes: big enough that per-batch
+# costs vanish, small enough that a chunk of ten-year bodies never sits in memory at once.
+BATCH_BYTES = 64 * 2**20
 
 
 @dataclass
@@ -46,6 +50,14 @@ def warehouse_path(settings: Settings) -> Path:
     return settings.resolved_data_dir() / WAREHOUSE_NAME
 
 
+def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The writer's connection, its buffer pool capped at ``duckdb_memory_limit`` when set."""
+    con = db.connect(warehouse_path(settings))
+    if settings.duckdb_memory_limit:
+        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+    return con
+
+
 def land_live(settings: Settings, zone: LandingZone, specs: list[RequestSpec]) -> list[str]:
     """Fetch and land every spec not yet landed, politely and with bounded concurrency.
 
@@ -58,27 +70,41 @@ def land_live(settings: Settings, zone: LandingZone, specs: list[RequestSpec]) -
 def parse_landed(
     zone: LandingZone, specs: Iterable[RequestSpec]
 ) -> tuple[dict[str, pl.DataFrame], StageReport]:
-    """Parse every landed body into per-table frames; a bad body is reported, never staged."""
+    """Parse every landed body into per-table frames; a bad body is reported, never staged.
+
+    Bodies are parsed in batches of one dataset (see ``BATCH_BYTES``); errors are reported in
+    the order of ``specs``.
+    """
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGING_TABLES}
     report = StageReport()
     failed: list[tuple[int, str]] = []
-    by_dataset: dict[str, list[tuple[int, RequestSpec, bytes]]] = {}
+    pending: dict[str, list[tuple[int, RequestSpec, bytes]]] = {}
+    pending_bytes: dict[str, int] = {}
+
+    def flush(dataset: str) -> None:
+        landed = pending.pop(dataset)
+        pending_bytes.pop(dataset)
+        table, frame, errors = parse_many(
+            dataset, [(body, spec.subject, spec.code) for _, spec, body in landed])
+        failed.extend((landed[item][0], f"{exc} (body kept at {zone.body_path(landed[item][1])})")
+                      for item, exc in errors.items())
+        if frame.height:
+            paths = pl.Series([spec.path for _, spec, _ in landed], dtype=pl.String)
+            parts[table].append(frame.with_columns(
+                source_file=paths.gather(frame["item"])).drop("item"))
+
     for position, spec in enumerate(specs):
         try:
             body = zone.read(spec)
         except ExtractionError as exc:
             failed.append((position, str(exc)))
             continue
-        by_dataset.setdefault(spec.dataset, []).append((position, spec, body))
-    for dataset, landed in by_dataset.items():
-        table, frame, errors = parse_many(
-            dataset, [(body, spec.subject, spec.code) for _, spec, body in landed])
-        failed += [(landed[item][0], f"{exc} (body kept at {zone.body_path(landed[item][1])})")
-                   for item, exc in errors.items()]
-        if frame.height:
-            paths = pl.Series([spec.path for _, spec, _ in landed], dtype=pl.String)
-            parts[table].append(frame.with_columns(
-                source_file=paths.gather(frame["item"])).drop("item"))
+        pending.setdefault(spec.dataset, []).append((position, spec, body))
+        pending_bytes[spec.dataset] = pending_bytes.get(spec.dataset, 0) + len(body)
+        if pending_bytes[spec.dataset] >= BATCH_BYTES:
+            flush(spec.dataset)
+    for dataset in list(pending):
+        flush(dataset)
     report.errors = [message for _, message in sorted(failed)]
     frames: dict[str, pl.DataFrame] = {}
     for table, pieces in parts.items():

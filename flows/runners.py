@@ -1,4 +1,4 @@
-"""How the parse step fans out: a thread pool in the flow's process, or a Dask cluster.
+"""How the parse step fans out: threads or processes beside the flow, or a Dask cluster.
 
 Parsing is the only step that runs elsewhere. Each task parses a chunk of landed bodies and
 writes Parquet files next to the warehouse, returning their paths, never frames; the DuckDB
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.futures import wait
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 
 from flows import pipeline
@@ -26,15 +27,31 @@ from flows.catalog import RequestSpec
 from flows.settings import Settings
 
 CHUNK_MARKERS = "_chunks"
+# From this many bodies on, ``auto`` parses in worker processes (the bundled snapshot has 368).
+PROCESS_POOL_MIN_BODIES = 2000
 
 
-def task_runner(settings: Settings) -> TaskRunner[Any]:
-    """The runner the settings ask for: threads, a Dask scheduler at an address, or a local one.
+def runner_kind(settings: Settings, bodies: int) -> str:
+    """``threads``, ``processes`` or ``dask``, resolving ``auto`` by the number of bodies.
 
-    A local cluster gets ``parse_workers`` single-threaded worker processes, so parsing (mostly
-    JSON decoding, which holds the GIL) uses every core.
+    Parsing is mostly JSON decoding and Python checks, which hold the GIL, so threads barely
+    overlap; worker processes use every core but take seconds to start, which only a large
+    landing zone (a backfill, a full-market night) repays.
     """
-    if settings.task_runner == "dask":
+    if settings.task_runner != "auto":
+        return settings.task_runner
+    return "processes" if bodies >= PROCESS_POOL_MIN_BODIES else "threads"
+
+
+def task_runner(settings: Settings, bodies: int = 0) -> TaskRunner[Any]:
+    """The runner for parsing ``bodies`` bodies: threads, a process pool, a Dask scheduler at
+    an address, or a local Dask cluster.
+
+    A local cluster gets ``parse_workers`` single-threaded worker processes, so parsing uses
+    every core.
+    """
+    kind = runner_kind(settings, bodies)
+    if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
         if settings.dask_address:
@@ -49,6 +66,8 @@ def task_runner(settings: Settings) -> TaskRunner[Any]:
             with get_client(sync_client=True) as client:
                 cluster["env"] = {"PREFECT_API_URL": str(client.api_url).rstrip("/")}
         return DaskTaskRunner(cluster_kwargs=cluster)
+    if kind == "processes":
+        return ProcessPoolTaskRunner(max_workers=settings.parse_workers)
     return ThreadPoolTaskRunner(max_workers=settings.parse_workers)
 
 
@@ -116,8 +135,24 @@ def fan_out_parse(
         if not listing.is_file():
             _write_json(listing, [asdict(spec) for spec in chunk])
         files.append(str(listing))
-    subflow = parse_landing.with_options(task_runner=task_runner(settings))
-    return subflow(str(landing_root), files, str(out_dir), grain)
+    subflow = parse_landing.with_options(task_runner=task_runner(settings, len(specs)))
+    if runner_kind(settings, len(specs)) != "processes":
+        return subflow(str(landing_root), files, str(out_dir), grain)
+    with _reporting_to_this_api():
+        return subflow(str(landing_root), files, str(out_dir), grain)
+
+
+def _reporting_to_this_api() -> AbstractContextManager[Any]:
+    """Settings under which worker processes report to this run's Prefect API.
+
+    A process pool hands its workers the current settings; without the API URL among them each
+    worker would start an ephemeral API server of its own.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with get_client(sync_client=True) as client:
+        url = str(client.api_url).rstrip("/")
+    return temporary_settings(updates={PREFECT_API_URL: url})
 
 
 def _write_json(path: Path, document: object) -> None:

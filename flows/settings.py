@@ -29,13 +29,14 @@ class Settings(BaseSettings):
     seeds_dir: Path = REPO_ROOT / "warehouse" / "seeds"
 
     # How the parse step fans out; the DuckDB writer always stays in the flow's own process.
-    task_runner: Literal["threads", "dask"] = "threads"
+    # auto: a process pool once there are enough bodies to repay its start-up, else threads.
+    task_runner: Literal["auto", "threads", "processes", "dask"] = "auto"
     dask_address: str | None = None
-    # Parse workers: threads, or the worker processes of a local Dask cluster (no address).
+    # Parse workers: threads, pool processes, or the processes of a local Dask cluster.
     parse_workers: int = Field(default=2, ge=1)
     dask_processes: bool = True
     parse_chunk_size: int = Field(default=250, ge=1)
-    # DuckDB's buffer pool for the writer during a backfill (e.g. "1GB"); unset: 80% of RAM.
+    # DuckDB's memory for the writer's connections (e.g. "1GB"); unset: DuckDB's 80% of RAM.
     duckdb_memory_limit: str | None = None
 
     eastmoney_kline_base_url: str = "https://push2his.eastmoney.com"

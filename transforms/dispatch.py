@@ -16,13 +16,14 @@ from transforms import (
     szse_margin,
     yahoo_chart,
 )
-from transforms.eastmoney_kline import KlineBatch, KlineBody
+from transforms.eastmoney_kline import KlineBody
 from transforms.errors import PayloadError
+from transforms.payload import ParsedBatch
 
 Parser = Callable[[bytes, str, str], pl.DataFrame]
-BatchParser = Callable[[Sequence[KlineBody]], KlineBatch]
 # (body, subject, provider code) of one landed request.
 Landed = tuple[bytes, str, str]
+BatchParser = Callable[[str, Sequence[Landed]], ParsedBatch]
 
 PARSERS: dict[str, tuple[str, Parser]] = {
     "index_kline": ("index_bars", eastmoney_kline.index_bars),
@@ -50,8 +51,12 @@ PARSERS: dict[str, tuple[str, Parser]] = {
 
 # Datasets whose bodies are parsed together in one vectorised pass (the bulk of a backfill).
 BATCH_PARSERS: dict[str, BatchParser] = {
-    "index_kline": eastmoney_kline.index_bars_batch,
-    "stock_kline": eastmoney_kline.security_bars_batch,
+    "index_kline": lambda dataset, landed: eastmoney_kline.index_bars_batch(
+        [KlineBody(body, dataset, subject, code) for body, subject, code in landed]),
+    "stock_kline": lambda dataset, landed: eastmoney_kline.security_bars_batch(
+        [KlineBody(body, dataset, subject, code) for body, subject, code in landed]),
+    "valuation": lambda dataset, landed: eastmoney_datacenter.valuation_batch(
+        [(body, subject) for body, subject, _ in landed]),
 }
 
 
@@ -66,8 +71,7 @@ def parse_many(
     table, parser = PARSERS[dataset]
     batch_parser = BATCH_PARSERS.get(dataset)
     if batch_parser is not None:
-        batch = batch_parser([KlineBody(body, dataset, subject, code)
-                              for body, subject, code in landed])
+        batch = batch_parser(dataset, landed)
         return table, batch.frame, batch.errors
     frames: list[pl.DataFrame] = []
     errors: dict[int, PayloadError] = {}

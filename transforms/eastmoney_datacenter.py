@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from transforms.errors import PayloadError
-from transforms.payload import decode_json, require, strict_date, strict_float
+from transforms.payload import (
+    ParsedBatch,
+    decode_json,
+    require,
+    strict_batch,
+    strict_date,
+    strict_float,
+)
 from transforms.schemas import EPS_FORECAST, IPO_LISTINGS, MARGIN, VALUATION, conform
 
 PROVIDER = "eastmoney"
 YI = 1e8
 WAN = 1e4
 MARGIN_MARKETS = {"007": "SSE", "001": "SZSE"}
+VALUATION_FIELDS = {
+    "SECUCODE": "symbol", "TRADE_DATE": "trade_date", "CLOSE_PRICE": "close",
+    "PE_TTM": "pe_ttm", "TOTAL_MARKET_CAP": "market_cap", "TOTAL_SHARES": "total_shares",
+}
+VALUATION_NUMBERS = ("close", "pe_ttm", "market_cap", "total_shares")
 IPO_MARKETS = {
     "上交所科创板": ("SSE", "STAR"),
     "深交所创业板": ("SZSE", "CHINEXT"),
@@ -22,10 +36,10 @@ IPO_MARKETS = {
 }
 
 
-def report_rows(
+def report_data(
     body: bytes, dataset: str, subject: str, fields: dict[str, str]
-) -> pl.DataFrame:
-    """Check the report envelope and the columns this parser relies on; return them as strings.
+) -> list[dict[str, Any]]:
+    """Check the report envelope and that every row carries the columns this parser relies on.
 
     ``fields`` maps provider column → our name. Extra provider columns are ignored; a missing or
     renamed one is a contract error naming it.
@@ -42,32 +56,72 @@ def report_rows(
     if not rows:
         raise PayloadError(PROVIDER, dataset, "report returned no rows", field="result.data",
                            subject=subject)
+    wanted = fields.keys()
     for position, row in enumerate(rows):
         if not isinstance(row, dict):
             raise PayloadError(PROVIDER, dataset, f"row {position} is not an object",
                                field="result.data", subject=subject)
-        missing = [name for name in fields if name not in row]
-        if missing:
+        if not wanted <= row.keys():
+            missing = next(name for name in fields if name not in row)
             raise PayloadError(PROVIDER, dataset, f"row {position} lacks the column",
-                               field=missing[0], subject=subject)
-    columns: dict[str, list[Any]] = {
-        ours: [None if row[theirs] is None else str(row[theirs]) for row in rows]
-        for theirs, ours in fields.items()
-    }
-    return pl.DataFrame(columns, schema={ours: pl.String for ours in fields.values()})
+                               field=missing, subject=subject)
+    return rows
+
+
+def _as_text(name: str, values: list[Any]) -> pl.Series:
+    """Values as the provider sent them (numbers, text, null), as text for the strict casts."""
+    return pl.Series(name, values, dtype=pl.String, strict=False)
+
+
+def report_rows(
+    body: bytes, dataset: str, subject: str, fields: dict[str, str]
+) -> pl.DataFrame:
+    """The report's ``fields`` (see :func:`report_data`) as string columns under our names."""
+    rows = report_data(body, dataset, subject, fields)
+    return pl.DataFrame([_as_text(ours, [row[theirs] for row in rows])
+                         for theirs, ours in fields.items()])
+
+
+def valuation_batch(landed: Sequence[tuple[bytes, str]]) -> ParsedBatch:
+    """Many ``RPT_VALUEANALYSIS_DET`` bodies (body, symbol) → ``valuation`` rows (yuan).
+
+    The envelope and columns are checked body by body; dates and numbers are typed in one pass
+    over every body's rows, and a body with a bad value is named with its first one.
+    """
+    dataset = "valuation"
+    errors: dict[int, PayloadError] = {}
+    items: list[int] = []
+    counts: list[int] = []
+    columns: dict[str, list[Any]] = {ours: [] for ours in VALUATION_FIELDS.values()}
+    for item, (body, subject) in enumerate(landed):
+        try:
+            rows = report_data(body, dataset, subject, VALUATION_FIELDS)
+        except PayloadError as exc:
+            errors[item] = exc
+            continue
+        items.append(item)
+        counts.append(len(rows))
+        for theirs, ours in VALUATION_FIELDS.items():
+            columns[ours].extend([row[theirs] for row in rows])
+    frame = pl.DataFrame([
+        pl.Series("item", np.repeat(np.asarray(items, dtype=np.uint32), counts), pl.UInt32),
+        *(_as_text(ours, values) for ours, values in columns.items()),
+    ])
+    typed, offences = strict_batch(frame, ["trade_date"], VALUATION_NUMBERS)
+    for item, (name, message) in offences.items():
+        errors[item] = PayloadError(PROVIDER, dataset, message, field=name,
+                                    subject=landed[item][1])
+    good = typed.filter(~pl.col("item").is_in(list(errors)))
+    return ParsedBatch(conform(good, pl.Schema([("item", pl.UInt32()), *VALUATION.items()])),
+                       dict(sorted(errors.items())))
 
 
 def valuation(body: bytes, subject: str) -> pl.DataFrame:
     """``RPT_VALUEANALYSIS_DET`` daily A-share valuation → ``valuation`` rows (yuan)."""
-    dataset = "valuation"
-    frame = report_rows(body, dataset, subject, {
-        "SECUCODE": "symbol", "TRADE_DATE": "trade_date", "CLOSE_PRICE": "close",
-        "PE_TTM": "pe_ttm", "TOTAL_MARKET_CAP": "market_cap", "TOTAL_SHARES": "total_shares",
-    })
-    frame = strict_date(frame, "trade_date", PROVIDER, dataset, subject)
-    frame = strict_float(frame, ["close", "pe_ttm", "market_cap", "total_shares"],
-                         PROVIDER, dataset, subject)
-    return conform(frame, VALUATION)
+    batch = valuation_batch([(body, subject)])
+    if batch.errors:
+        raise batch.errors[0]
+    return batch.frame.drop("item")
 
 
 def eps_forecast(body: bytes, subject: str) -> pl.DataFrame:

@@ -10,14 +10,14 @@ precise error a body parsed alone would get, while the other bodies' rows are ke
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from transforms.errors import PayloadError
-from transforms.payload import decode_json, require
+from transforms.payload import ParsedBatch, decode_json, first_offences, require
 from transforms.schemas import INDEX_BARS, SECURITY_BARS, conform
 
 PROVIDER = "eastmoney"
@@ -41,15 +41,6 @@ class KlineBody:
     def error(self, message: str, field: str | None = None) -> PayloadError:
         """A contract error naming this request."""
         return PayloadError(PROVIDER, self.dataset, message, field=field, subject=self.subject)
-
-
-@dataclass
-class KlineBatch:
-    """Rows of every body that met the contract, keyed by ``item`` (its position), and the
-    error of every body that did not."""
-
-    frame: pl.DataFrame
-    errors: dict[int, PayloadError] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,7 +83,7 @@ def _envelope(kline: KlineBody) -> _Envelope:
     return _Envelope(klines, decimal, int(market_text) in LOT_MARKETS)
 
 
-def parse_klines(bodies: Sequence[KlineBody]) -> KlineBatch:
+def parse_klines(bodies: Sequence[KlineBody]) -> ParsedBatch:
     """Parse kline bodies into ``item``/trade_date/OHLC/volume (shares)/amount rows.
 
     ``klines`` entries are comma-joined ``date,open,close,high,low,volume,amount,...``; later
@@ -117,13 +108,13 @@ def parse_klines(bodies: Sequence[KlineBody]) -> KlineBatch:
     if suspects:
         checked = _with_rule_columns(cells.filter(pl.col("item").is_in(suspects)))
         for rule in _RULES:
-            for first in _first_breaks(checked, rule.broken, errors):
+            for first in first_offences(checked, rule.broken, errors):
                 errors[first["item"]] = bodies[first["item"]].error(*rule.message(first))
         frame = pl.concat([
             quick.filter(~pl.col("item").is_in(suspects)),
             checked.filter(~pl.col("item").is_in(list(errors))).select(quick.columns),
         ]).sort("row")
-    return KlineBatch(frame.select(
+    return ParsedBatch(frame.select(
         "item",
         "subject",
         pl.col("date").alias("trade_date"),
@@ -221,18 +212,6 @@ def _with_rule_columns(cells: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _first_breaks(
-    checked: pl.DataFrame, bad: pl.Expr, known: dict[int, PayloadError]
-) -> list[dict[str, Any]]:
-    """The first offending row of every body breaking a rule, with the body's offence count."""
-    offending = checked.filter(bad & ~pl.col("item").is_in(list(known)))
-    if not offending.height:
-        return []
-    return (offending.group_by("item", maintain_order=True)
-            .agg(pl.all().first(), pl.len().alias("offences"))
-            .to_dicts())
-
-
 @dataclass(frozen=True)
 class _Rule:
     """A row-level contract rule: which rows break it, and the error its first one gives."""
@@ -282,19 +261,19 @@ def parse_kline(body: bytes, dataset: str, subject: str, secid: str) -> pl.DataF
     return batch.frame.drop("item", "subject")
 
 
-def index_bars_batch(bodies: Sequence[KlineBody]) -> KlineBatch:
+def index_bars_batch(bodies: Sequence[KlineBody]) -> ParsedBatch:
     """Eastmoney index klines → ``index_bars`` staging rows (plus ``item``)."""
     batch = parse_klines(bodies)
     frame = batch.frame.rename({"subject": "index_code"})
-    return KlineBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *INDEX_BARS.items()])),
+    return ParsedBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *INDEX_BARS.items()])),
                       batch.errors)
 
 
-def security_bars_batch(bodies: Sequence[KlineBody]) -> KlineBatch:
+def security_bars_batch(bodies: Sequence[KlineBody]) -> ParsedBatch:
     """Eastmoney A-share klines (forward-adjusted) → ``security_bars`` staging rows in CNY."""
     batch = parse_klines(bodies)
     frame = batch.frame.rename({"subject": "symbol"}).with_columns(pl.lit("CNY").alias("currency"))
-    return KlineBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *SECURITY_BARS.items()])),
+    return ParsedBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *SECURITY_BARS.items()])),
                       batch.errors)
 
 
@@ -308,7 +287,7 @@ def security_bars(body: bytes, symbol: str, secid: str) -> pl.DataFrame:
     return _single(security_bars_batch([KlineBody(body, "stock_kline", symbol, secid)]))
 
 
-def _single(batch: KlineBatch) -> pl.DataFrame:
+def _single(batch: ParsedBatch) -> pl.DataFrame:
     if batch.errors:
         raise batch.errors[0]
     return batch.frame.drop("item")

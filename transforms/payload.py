@@ -3,12 +3,71 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 import polars as pl
 
 from transforms.errors import PayloadError
+
+
+@dataclass
+class ParsedBatch:
+    """Rows of every body of a batch that met its contract, keyed by ``item`` (the body's
+    position in the batch), and the error of every body that did not."""
+
+    frame: pl.DataFrame
+    errors: dict[int, PayloadError] = field(default_factory=dict)
+
+
+def first_offences(
+    frame: pl.DataFrame, broken: pl.Expr, skip: Collection[int] = ()
+) -> list[dict[str, Any]]:
+    """The first row breaking a rule in every ``item`` not in ``skip``, with that item's count
+    of breaking rows as ``offences``."""
+    offending = frame.filter(broken & ~pl.col("item").is_in(list(skip)))
+    if not offending.height:
+        return []
+    return (offending.group_by("item", maintain_order=True)
+            .agg(pl.all().first(), pl.len().alias("offences"))
+            .to_dicts())
+
+
+def strict_batch(
+    frame: pl.DataFrame,
+    dates: Sequence[str],
+    numbers: Sequence[str],
+    missing: tuple[str, ...] = ("-", ""),
+) -> tuple[pl.DataFrame, dict[int, tuple[str, str]]]:
+    """:func:`strict_date` then :func:`strict_float` over the string columns of many bodies.
+
+    ``frame`` has an ``item`` column naming each row's body. Returns the typed frame and, for
+    every item breaking a rule, the field and message of its first offence, worded as the
+    single-body functions word it.
+    """
+    raw = {name: pl.col(name).cast(pl.String).str.strip_chars() for name in numbers}
+    given = {name: value.is_not_null() & ~value.is_in(list(missing)) for name, value in raw.items()}
+    typed = frame.with_columns(
+        *(pl.col(name).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+          .alias(f"{name}__typed") for name in dates),
+        *(pl.when(given[name]).then(value).cast(pl.Float64, strict=False).alias(f"{name}__typed")
+          for name, value in raw.items()),
+    )
+    offences: dict[int, tuple[str, str]] = {}
+    for name in dates:
+        for row in first_offences(typed, pl.col(f"{name}__typed").is_null(), offences):
+            offences[row["item"]] = (name, f"unparseable date {row[name]!r}")
+    for name in numbers:
+        broken = given[name] & pl.col(f"{name}__typed").is_null()
+        for row in first_offences(typed, broken, offences):
+            offences[row["item"]] = (
+                name, f"non-numeric value {row[name]!r} ({row['offences']} row(s))")
+    return typed.select(
+        pl.exclude([*dates, *numbers]),
+        *(pl.col(f"{name}__typed").alias(name) for name in [*dates, *numbers]),
+    ), offences
 
 
 def decode_json(body: bytes, provider: str, dataset: str, subject: str | None = None) -> Any:

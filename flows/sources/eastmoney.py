@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 from flows.catalog import RequestSpec
 from flows.sources.base import Provider
@@ -16,8 +17,8 @@ REPORT_HEADERS = {"Referer": "https://data.eastmoney.com/", "Accept": "applicati
 
 def _json(body: bytes) -> Any:
     try:
-        return json.loads(body)
-    except ValueError:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
         return None
 
 
@@ -72,4 +73,4 @@ class Eastmoney(Provider):
                 spec.key, f"{len(docs)} pages hold {len(rows)} rows but page 1 declared "
                 f"{count}: the report changed while it was paged", field="result.count")
         merged["result"]["data"] = rows
-        return json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode()
+        return orjson.dumps(merged)

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from flows.catalog import RequestSpec, page_of
 from flows.sources.errors import ExtractionError
 from flows.sources.providers import PROVIDERS
@@ -32,9 +34,10 @@ class LandingZone:
         """Absolute path of the body for ``spec``."""
         return self.root / spec.path
 
-    def pages(self, spec: RequestSpec) -> list[RequestSpec]:
-        """Every page landed for ``spec`` as its manifest declares them, page 1 first."""
-        count = int(self.meta(spec).get("pages", 1))
+    def pages(self, spec: RequestSpec, meta: Mapping[str, Any] | None = None) -> list[RequestSpec]:
+        """Every page landed for ``spec`` as its manifest (``meta``, read if not given)
+        declares them, page 1 first."""
+        count = int((self.meta(spec) if meta is None else meta).get("pages", 1))
         return [spec, *(page_of(spec, number) for number in range(2, count + 1))]
 
     def complete(self, spec: RequestSpec) -> bool:
@@ -79,7 +82,9 @@ class LandingZone:
         """The landed body for ``spec``: every page verified against its manifest's sha256,
         pages merged into one document, the provider's envelope contract checked."""
         provider = PROVIDERS[spec.provider]
-        bodies = [self._verified(page) for page in self.pages(spec)]
+        meta = self.meta(spec)
+        bodies = [self._verified(spec, meta), *(self._verified(page, self.meta(page))
+                                                for page in self.pages(spec, meta)[1:])]
         try:
             body = bodies[0] if len(bodies) == 1 else provider.merge_pages(spec, bodies)
             provider.check_contract(spec, body)
@@ -88,12 +93,13 @@ class LandingZone:
                                   field=exc.field) from None
         return body
 
-    def _verified(self, spec: RequestSpec) -> bytes:
+    def _verified(self, spec: RequestSpec, meta: Mapping[str, Any]) -> bytes:
         path = self.body_path(spec)
-        if not path.is_file():
-            raise ExtractionError(spec.key, f"no landed body at {path}")
-        body = path.read_bytes()
-        expected = self.meta(spec).get("sha256")
+        try:
+            body = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise ExtractionError(spec.key, f"no landed body at {path}") from None
+        expected = meta.get("sha256")
         if expected and hashlib.sha256(body).hexdigest() != expected:
             raise ExtractionError(
                 spec.key, f"{path} does not match the sha256 in its manifest: the landing zone "
@@ -104,10 +110,11 @@ class LandingZone:
     def meta(self, spec: RequestSpec) -> dict[str, Any]:
         """The manifest beside a body, or an empty dict when there is none."""
         path = self.body_path(spec)
-        meta_path = path.with_name(path.name + META_SUFFIX)
-        if not meta_path.is_file():
+        try:
+            text = path.with_name(path.name + META_SUFFIX).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return {}
-        loaded: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = orjson.loads(text)
         return loaded
 
     def write_index(self, specs: Iterable[RequestSpec]) -> Path:

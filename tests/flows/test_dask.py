@@ -1,9 +1,12 @@
-"""The parse step fanned out on a Dask cluster publishes exactly the marts of the default run."""
+"""The parse step fanned out on a Dask cluster or a process pool publishes exactly the marts of
+the default run."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 import threading
 from pathlib import Path
 
@@ -14,6 +17,8 @@ from flows import pipeline
 from flows.nightly import RunResult, nightly
 from flows.runners import task_runner
 from flows.settings import Settings
+from tests.conftest import REPO
+from tests.flows.runs import CNTECH
 from warehouse.marts import MARTS
 
 
@@ -59,3 +64,33 @@ def test_dask_runner_follows_the_settings() -> None:
     local = task_runner(Settings(task_runner="dask", dask_processes=False, parse_workers=3))
     assert local.cluster_kwargs["n_workers"] == 3  # type: ignore[attr-defined]
     assert type(task_runner(Settings())).__name__ == "ThreadPoolTaskRunner"
+    assert type(task_runner(Settings(), bodies=50_000)).__name__ == "ProcessPoolTaskRunner"
+    assert type(task_runner(Settings(task_runner="threads"), bodies=50_000)).__name__ == (
+        "ThreadPoolTaskRunner")
+
+
+def test_process_pool_gives_identical_marts(
+    published: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CNTECH_PARSE_CHUNK_SIZE", "64")
+    result = nightly(source="snapshot", data_dir=str(tmp_path / "data"),
+                     task_runner="processes")
+    assert published.published is not None and result.published is not None
+    assert _digests(result.published) == _digests(published.published)
+    assert result.rows == published.rows
+
+
+def test_pool_workers_report_to_the_runs_own_api_server(tmp_path: Path) -> None:
+    # Without a configured API, a run starts one temporary server; a worker process that did
+    # not inherit its address would start (and announce) one of its own.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CNTECH_", "PREFECT_"))}
+    env.update({"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "INFO",
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
+                "DO_NOT_TRACK": "1", "CNTECH_PARSE_CHUNK_SIZE": "64"})
+    done = subprocess.run(
+        [str(CNTECH), "run", "-v", "--task-runner", "processes", "--data-dir",
+         str(tmp_path / "data")],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=600, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    assert output.count("Starting temporary server") == 1, output[-3000:]

@@ -63,3 +63,34 @@ def test_report_contract_errors(body: bytes, field: str, words: str) -> None:
         dc.margin_by_exchange(body, "SSE_SZSE")
     assert caught.value.field == field
     assert words in str(caught.value)
+
+
+def _valuation(day: str, close: object, pe: object = 95.1) -> dict[str, object]:
+    return {"SECUCODE": "688256.SH", "SECURITY_CODE": "688256", "TRADE_DATE": f"{day} 00:00:00",
+            "CLOSE_PRICE": close, "PE_TTM": pe, "TOTAL_MARKET_CAP": 5.4e11,
+            "TOTAL_SHARES": 416594451, "BOARD_NAME": "ignored"}
+
+
+def test_valuation_batch_names_each_bad_body_and_keeps_the_others() -> None:
+    good = _report([_valuation("2026-01-29", 1290.5), _valuation("2026-01-30", 1310.0, None)])
+    text = _report([_valuation("2026-01-29", 1290.5), _valuation("2026-01-30", "1,310.0"),
+                    _valuation("2026-01-31", "n/a")])
+    bad_day = _report([_valuation("2026-02-30", 1290.5)])
+    empty = _report([])
+    batch = dc.valuation_batch([(text, "688256.SH"), (good, "688256.SH"),
+                                (bad_day, "688256.SH"), (empty, "688256.SH")])
+    assert {item: (error.field, str(error).split(": ", 1)[1])
+            for item, error in batch.errors.items()} == {
+        0: ("close", "non-numeric value '1,310.0' (2 row(s))"),
+        2: ("trade_date", "unparseable date '2026-02-30 00:00:00'"),
+        3: ("result.data", "report returned no rows"),
+    }
+    assert batch.frame["item"].to_list() == [1, 1]
+    assert batch.frame["pe_ttm"].to_list() == [95.1, None]
+    assert batch.frame["trade_date"].to_list() == [date(2026, 1, 29), date(2026, 1, 30)]
+
+
+def test_single_valuation_body_raises_its_first_offence() -> None:
+    with pytest.raises(PayloadError, match="non-numeric value 'x'") as caught:
+        dc.valuation(_report([_valuation("2026-01-30", 1.0, "x")]), "688256.SH")
+    assert caught.value.field == "pe_ttm" and caught.value.subject == "688256.SH"
