@@ -19,6 +19,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
+from expectations.gate import preload
 from flows import pipeline, runners
 from flows.catalog import build_catalog, replayable
 from flows.nightly import ExtractionFailed, GateFailed, gate, prepare, publish_marts
@@ -149,6 +150,7 @@ def backfill(
         work = parsed_dir(settings, landing_root, partition)
         if pending:
             logger.info("parsing %d bodies of %s by %s", len(specs), landing_root, partition)
+            preload()
             chunks = runners.fan_out_parse(settings, landing_root, specs, work, partition)
             errors = [error for chunk in chunks for error in chunk.errors]
             if errors:

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 
-from expectations.gate import run_gate
+from expectations.gate import preload, run_gate
 from flows import pipeline, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
 from flows.settings import Settings
@@ -219,6 +219,8 @@ def nightly(
             errors = []
         parsed_dir = confined(data_dir_path, "parsed", run_id)
         try:
+            # The gate's imports load while the parse workers run; they would wait for it.
+            preload()
             parsed = runners.fan_out_parse(settings, landing_root, specs, parsed_dir)
             as_of_date, report = stage(settings, run_id, parsed, settings.as_of)
         finally:

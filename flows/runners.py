@@ -63,8 +63,7 @@ def task_runner(settings: Settings, bodies: int = 0) -> TaskRunner[Any]:
         if settings.dask_processes:
             # Worker processes must report to this run's Prefect API; without it each would
             # start an ephemeral API server of its own.
-            with get_client(sync_client=True) as client:
-                cluster["env"] = {"PREFECT_API_URL": str(client.api_url).rstrip("/")}
+            cluster["env"] = {"PREFECT_API_URL": _api_url()}
         return DaskTaskRunner(cluster_kwargs=cluster)
     if kind == "processes":
         return ProcessPoolTaskRunner(max_workers=settings.parse_workers)
@@ -136,10 +135,10 @@ def fan_out_parse(
             _write_json(listing, [asdict(spec) for spec in chunk])
         files.append(str(listing))
     subflow = parse_landing.with_options(task_runner=task_runner(settings, len(specs)))
-    if runner_kind(settings, len(specs)) != "processes":
-        return subflow(str(landing_root), files, str(out_dir), grain)
-    with _reporting_to_this_api():
-        return subflow(str(landing_root), files, str(out_dir), grain)
+    if runner_kind(settings, len(specs)) == "processes":
+        with _reporting_to_this_api():
+            return subflow(str(landing_root), files, str(out_dir), grain)
+    return subflow(str(landing_root), files, str(out_dir), grain)
 
 
 def _reporting_to_this_api() -> AbstractContextManager[Any]:
@@ -150,9 +149,13 @@ def _reporting_to_this_api() -> AbstractContextManager[Any]:
     """
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    return temporary_settings(updates={PREFECT_API_URL: _api_url()})
+
+
+def _api_url() -> str:
+    """The Prefect API this process reports to (an ephemeral one included)."""
     with get_client(sync_client=True) as client:
-        url = str(client.api_url).rstrip("/")
-    return temporary_settings(updates={PREFECT_API_URL: url})
+        return str(client.api_url).rstrip("/")
 
 
 def _write_json(path: Path, document: object) -> None:

@@ -23,9 +23,13 @@ def reference_rows(
 
 
 def margin_by_exchange(body: bytes, subject: str) -> pl.DataFrame:
-    """Eastmoney's ``RPTA_RZRQ_LSDB`` SSE/SZSE financing balances, to check the exchanges'."""
+    """Eastmoney's ``RPTA_RZRQ_LSDB`` SSE/SZSE financing balances, to check the exchanges'.
+
+    A day without a balance (``-``) has nothing to compare and is dropped.
+    """
     frame = eastmoney_datacenter.margin_by_exchange(body, subject)
-    return reference_rows(frame, dataset="margin", series=pl.col("exchange"),
+    return reference_rows(frame.filter(pl.col("financing_balance").is_not_null()),
+                          dataset="margin", series=pl.col("exchange"),
                           provider="eastmoney", value="financing_balance")
 
 

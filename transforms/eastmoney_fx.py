@@ -20,8 +20,10 @@ RATE_BOUNDS = {"USDCNY": (5.0, 9.0), "USDHKD": (7.0, 8.5)}
 
 
 def fx_closes(body: bytes, pair: str, secid: str) -> pl.DataFrame:
-    """Daily closes of ``secid`` as the cross-check of ``pair`` in ``fx_rates``."""
-    frame = eastmoney_kline.parse_kline(body, DATASET, pair, secid)
+    """Daily closes of ``secid`` as the cross-check of ``pair`` in ``fx_rates``; a day without
+    a close (``-``) has nothing to compare and is dropped."""
+    frame = eastmoney_kline.parse_kline(body, DATASET, pair, secid).filter(
+        pl.col("close").is_not_null())
     low, high = RATE_BOUNDS[pair]
     off = frame.filter(~pl.col("close").is_between(low, high))
     if off.height:

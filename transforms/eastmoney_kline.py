@@ -9,6 +9,7 @@ precise error a body parsed alone would get, while the other bodies' rows are ke
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -222,7 +223,8 @@ class _Rule:
 
 def _scale_message(row: dict[str, Any]) -> tuple[str, str]:
     name = next(p for p in PRICES
-                if row[f"{p}_f"] is not None and row[f"{p}_places"] != row["decimal"])
+                if row[f"{p}_f"] is not None and math.isfinite(row[f"{p}_f"])
+                and row[f"{p}_places"] != row["decimal"])
     return (f"declares {row['decimal']} decimals but {name} on {row['trade_date']} is "
             f"{row[name]!r} ({row[f'{name}_places']}): the price scale changed", "data.decimal")
 
@@ -239,7 +241,8 @@ _NARROWEST = pl.col("width").min().over("item")
 _RULES = (
     _Rule(pl.col("line").is_null(),
           lambda row: ("kline entries must be strings", "data.klines")),
-    _Rule(pl.any_horizontal(pl.col(f"{p}_f").is_not_null()
+    # NaN and infinity are the gate's finite_numbers rule to name, not a scale change.
+    _Rule(pl.any_horizontal(pl.col(f"{p}_f").is_finite()
                             & (pl.col(f"{p}_places") != pl.col("decimal")) for p in PRICES),
           _scale_message),
     _Rule((_NARROWEST < len(KLINE_FIELDS)) & (pl.col("width") == _NARROWEST),

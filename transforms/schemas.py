@@ -91,7 +91,8 @@ MARGIN = pl.Schema(
 
 # A second source's figure for a series the primary source stages elsewhere: Eastmoney's SSE/SZSE
 # margin balances (``margin``), Yahoo's NDX/HSI closes (``index_bars``), Eastmoney's FX closes
-# (``fx_rates``). Only the gate reads it, to compare the two sources day by day.
+# (``fx_rates``). The gate compares the two sources day by day; core keeps the figures so a
+# disagreement found later can be traced to both.
 CROSSCHECK = pl.Schema(
     {
         "dataset": pl.String,

@@ -1,9 +1,10 @@
 """Shanghai Stock Exchange ``queryMargin.do`` market summary → ``margin`` rows for SSE.
 
 Payload contract: a JSON object (optionally wrapped in a JSONP callback, which the site's own
-pages request) whose ``result`` is a list of one object per trading day, newest first, with
-``opDate`` (``YYYYMMDD``), ``rzye`` (financing balance), ``rzmre`` (financing purchases) and
-``rqylje`` (value of securities lent out), all in whole yuan, as numbers or numeric strings.
+pages request) whose ``result`` is a list of one object per trading day (newest first as the
+site sends it, though any order is accepted; a repeated day is not) with ``opDate``
+(``YYYYMMDD``), ``rzye`` (financing balance), ``rzmre`` (financing purchases) and ``rqylje``
+(value of securities lent out), all in whole yuan, as numbers or numeric strings.
 ``pageHelp.total``, when present, must equal the number of rows: a window longer than one page
 would otherwise arrive cut short without a word.
 """
@@ -59,6 +60,10 @@ def margin(body: bytes, subject: str) -> pl.DataFrame:
                            field="opDate", subject=subject)
     frame = frame.with_columns(dates.alias("trade_date")).sort("trade_date")
     check_dates_ordered(frame, "trade_date", PROVIDER, DATASET, subject)
+    unknown = frame.filter(pl.col("financing_balance").is_null())
+    if unknown.height:
+        raise PayloadError(PROVIDER, DATASET, f"no financing balance on "
+                           f"{unknown['trade_date'][0]}", field="rzye", subject=subject)
     small = frame.filter(pl.col("financing_balance") < MIN_BALANCE_YUAN)
     if small.height:
         raise PayloadError(

@@ -39,7 +39,10 @@ def margin(body: bytes, subject: str, day: str) -> pl.DataFrame:
     tab = _summary_tab(doc, subject)
     metadata = require(tab, "metadata", dict, PROVIDER, DATASET, subject)
     published = metadata.get("subname")
-    if isinstance(published, str) and ISO_DATE.match(published) and published != day:
+    if not isinstance(published, str) or not ISO_DATE.match(published):
+        raise PayloadError(PROVIDER, DATASET, f"no report date to check the day against "
+                           f"({published!r})", field="metadata.subname", subject=subject)
+    if published != day:
         raise PayloadError(PROVIDER, DATASET, f"answer is the report of {published}, requested "
                            f"{day}", field="metadata.subname", subject=subject)
     cols = require(metadata, "cols", dict, PROVIDER, DATASET, subject)

@@ -14,6 +14,7 @@ from expectations.suites.common import (
     in_set,
     key_rules,
     no_future_date,
+    not_null,
     positive,
 )
 
@@ -54,6 +55,7 @@ def checks(inputs: SuiteInputs) -> list[Check]:
             no_future_date("trade_date", inputs.as_of),
             finite_numbers(),
             in_set("dataset", DATASETS, "dataset_known", f"dataset must be one of {DATASETS}"),
+            not_null("value"),
             positive("value"),
         ),
     )

@@ -253,3 +253,39 @@ def test_gate_runs_read_only_on_a_warehouse_without_core(tmp_path: Path) -> None
     with duckdb.connect(str(path), read_only=True) as reader:
         result = gate(reader, tmp_path / "results")
     assert result.passed, result.summary()
+
+
+def test_a_date_past_2262_is_named_not_a_crash(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse.execute(update("security_bars", at("symbol", "603019.SH", "2026-01-21"),
+                             "trade_date = DATE '2926-01-21'"))
+    only_suites(monkeypatch, "security_bars")
+
+    result = gate(warehouse, tmp_path)
+
+    future = [f for f in result.failures if f.rule == "no_future_date"]
+    assert future and future[0].sample[0]["symbol"] == "603019.SH", result.summary()
+
+
+def test_rules_narrowed_to_their_columns_reach_the_same_verdicts(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from expectations import runner
+
+    firsts = {case.table: case for case in reversed(CASES)}
+    for case in firsts.values():
+        for statement in case.sql:
+            warehouse.execute(statement)
+
+    def outcomes(narrow_from: int, run_id: str) -> list[tuple[object, ...]]:
+        monkeypatch.setattr(runner, "NARROW_FROM_ROWS", narrow_from)
+        recorded = json.loads(gate(warehouse, tmp_path, run_id).results_path.read_text())
+        return [(r["table"], r["rule"], r["suite"], r["success"], r["element_count"],
+                 r["unexpected_count"], json.dumps(r["sample"], sort_keys=True))
+                for r in recorded["results"]]
+
+    whole, narrowed = outcomes(10**9, "whole"), outcomes(0, "narrowed")
+    assert narrowed == whole
+    assert {(table, rule) for table, rule, _, success, *_ in whole if not success} >= {
+        (case.table, case.rule) for case in firsts.values()}

@@ -69,3 +69,9 @@ def test_eastmoney_margin_split_becomes_the_exchanges_crosscheck() -> None:
     body = (SNAPSHOT / "eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json").read_bytes()
     frame = crosscheck.margin_by_exchange(body, "SSE_SZSE")
     assert set(frame["series"]) == {"SSE", "SZSE"} and set(frame["dataset"]) == {"margin"}
+
+
+def test_a_day_without_a_close_has_nothing_to_compare() -> None:
+    lines = [HKD[0], "2026-01-30,7.7795,-,7.7802,7.7781,-,-,0.03,-0.01,-0.0005,-"]
+    frame = eastmoney_fx.fx_closes(_kline("119.USDHKD", lines), "USDHKD", "119.USDHKD")
+    assert frame["trade_date"].to_list() == [date(2026, 1, 29)]

@@ -135,3 +135,8 @@ def test_non_string_entries_are_refused_without_losing_the_batch() -> None:
     assert {item: str(error).split(": ", 1)[1] for item, error in batch.errors.items()} == {
         0: "kline entries must be strings", 2: "kline entries must be strings"}
     assert batch.frame["item"].to_list() == [1]
+
+
+def test_non_finite_prices_are_left_to_the_gate_not_called_a_scale_change() -> None:
+    frame = security_bars(_body(["2026-01-30,inf,1310,1320,1290,1,1"]), "688256.SH", "1.688256")
+    assert frame["open"].to_list() == [float("inf")]

@@ -90,3 +90,12 @@ def test_drift_is_a_payload_error_naming_provider_dataset_and_field(
     assert caught.value.field == field
     assert wording in str(caught.value)
     assert str(caught.value).startswith("sse/margin_sse [SSE]")
+
+
+def test_a_day_without_a_financing_balance_is_refused() -> None:
+    def dash(doc: dict[str, Any]) -> None:
+        doc["result"][0]["rzye"] = "-"
+
+    with pytest.raises(PayloadError, match="no financing balance on 2026-01-30") as caught:
+        sse_margin.margin(_edit(dash), "SSE")
+    assert caught.value.field == "rzye"

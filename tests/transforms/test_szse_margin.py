@@ -86,3 +86,13 @@ def test_drift_is_a_payload_error_naming_provider_dataset_and_field(
     assert (caught.value.provider, caught.value.dataset) == ("szse", "margin_szse")
     assert caught.value.field == field
     assert wording in str(caught.value)
+
+
+def test_a_report_without_its_date_is_refused() -> None:
+    def undated(doc: list[Any]) -> None:
+        for tab in doc:
+            tab["metadata"].pop("subname", None)
+
+    with pytest.raises(PayloadError, match="no report date") as caught:
+        szse_margin.margin(_edit(undated), "SZSE", DAY)
+    assert caught.value.field == "metadata.subname"
