@@ -105,6 +105,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results[f"backfill_{key}"] = step(
             "backfill", zone=zone, seeds=seeds, data_dir=str(data_dir), start=str(first),
             end=str(args.end), partition=args.partition)
+    other = "month" if args.partition == "year" else "year"
+    other_dir = work / f"data-{other}"
+    shutil.rmtree(other_dir, ignore_errors=True)
+    results["backfill_other"] = step(
+        "backfill", zone=zone, seeds=seeds, data_dir=str(other_dir), start=str(start),
+        end=str(args.end), partition=other)
+    results["backfill_other"]["partition"] = other
+    shutil.rmtree(other_dir, ignore_errors=True)
     results["nightly"] = []
     for day in made.new_days:
         for key, (data_dir, first) in histories.items():
@@ -129,8 +137,10 @@ def tables(results: dict[str, Any]) -> str:
         "| step | wall s | rows | rows/s | peak RSS MB | cntech time / step time |",
         "|---|---:|---:|---:|---:|---:|",
     ]
+    other = results["backfill_other"]
     for label, measured in (("cntech backfill (parse, stage, gate, merge, marts, publish)",
                              full),
+                            (f"cntech backfill by {other['partition']} (same zone)", other),
                             ("floor (a): DuckDB read_json + string split", floor_a),
                             ("floor (b): DuckDB from one Parquet file (bars only)", floor_b)):
         lines.append(f"| {label} | {measured['wall_s']:.1f} | {measured['rows']:,} | "
@@ -144,7 +154,9 @@ def tables(results: dict[str, Any]) -> str:
               f"{'met' if ratio_a <= TARGET_BACKFILL_RATIO else 'MISSED'} ({ratio_a:.2f}x); "
               f"peak RSS ≤ {TARGET_RSS_MB} MB: "
               f"{'met' if full['peak_rss_mb'] <= TARGET_RSS_MB else 'MISSED'} "
-              f"({full['peak_rss_mb']:,.0f} MB).", ""]
+              f"({full['peak_rss_mb']:,.0f} MB; by {other['partition']}: "
+              f"{other['peak_rss_mb']:,.0f} MB, {rate(floor_a) / rate(other):.2f}x floor (a)).",
+              ""]
     lines += _nightly_table(results)
     akshare, cntech = results["akshare"], results["cntech_parse"]
     peer = rate(cntech) / rate(akshare)
