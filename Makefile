@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy flows transforms expectations warehouse scripts benchmarks tests
 
-# Full-market benchmarks (about an hour at full size; akshare is installed for the peer
+# Full-market benchmarks (about 15 minutes at full size on 2 cores; akshare is installed for the peer
 # comparison only, never as a project dependency). SECURITIES=2000 YEARS=10 for a shorter run.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet akshare==1.19.5 responses==0.26.3
