@@ -130,7 +130,11 @@ def _cells(
     bodies: Sequence[KlineBody], envelopes: dict[int, _Envelope], errors: dict[int, PayloadError]
 ) -> pl.DataFrame:
     """Every row of the bodies with a sound envelope, split into raw cells, with its body's
-    ``item``, subject, declared precision and volume unit."""
+    ``item``, subject, declared precision and volume unit.
+
+    A body whose ``klines`` hold anything but strings (and nulls, which the rules name) is moved
+    from ``envelopes`` to ``errors`` here, where building the column finds it.
+    """
     try:
         lines = pl.Series("line", [line for e in envelopes.values() for line in e.klines],
                           dtype=pl.String)
