@@ -9,7 +9,7 @@ from flows.sources.errors import ExtractionError
 
 
 class Provider:
-    """Defaults: one page per request, throttling signalled by HTTP 429, no envelope contract."""
+    """Defaults: one page per request, throttling signalled by HTTP 429."""
 
     def headers(self, spec: RequestSpec) -> Mapping[str, str]:
         """Request headers the provider expects besides the User-Agent."""
@@ -27,6 +27,3 @@ class Provider:
         """One document holding every page's rows, for a parser that reads one body."""
         raise ExtractionError(spec.key, f"{spec.provider} answers in one page; cannot merge "
                               f"{len(bodies)} landed pages")
-
-    def check_contract(self, spec: RequestSpec, body: bytes) -> None:
-        """Raise ``ExtractionError`` when the body breaks a rule no parser can see."""
