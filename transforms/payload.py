@@ -64,9 +64,10 @@ def strict_batch(
         for row in first_offences(typed, broken, offences):
             offences[row["item"]] = (
                 name, f"non-numeric value {row[name]!r} ({row['offences']} row(s))")
+    checked = {*dates, *numbers}
     return typed.select(
-        pl.exclude([*dates, *numbers]),
-        *(pl.col(f"{name}__typed").alias(name) for name in [*dates, *numbers]),
+        pl.col(f"{name}__typed").alias(name) if name in checked else pl.col(name)
+        for name in frame.columns
     ), offences
 
 
@@ -163,26 +164,7 @@ def strict_float(
     missing: tuple[str, ...] = ("-", ""),
 ) -> pl.DataFrame:
     """Cast string columns to Float64; ``missing`` markers become null, anything else must parse."""
-    raw = {name: pl.col(name).cast(pl.String).str.strip_chars() for name in columns}
-    given = {name: value.is_not_null() & ~value.is_in(list(missing)) for name, value in raw.items()}
-    cast = frame.with_columns(
-        pl.when(given[name]).then(value).cast(pl.Float64, strict=False).alias(name)
-        for name, value in raw.items()
-    )
-    # Values given but not cast are found by counting, and located only when there are any.
-    given_counts = frame.select(given[name].sum().alias(name) for name in columns).row(0)
-    parsed_counts = cast.select(pl.col(columns).count()).row(0)
-    for name, wanted, parsed in zip(columns, given_counts, parsed_counts, strict=True):
-        if wanted != parsed:
-            bad = frame.filter(given[name] & cast[name].is_null())
-            raise PayloadError(
-                provider,
-                dataset,
-                f"non-numeric value {bad[name][0]!r} ({bad.height} row(s))",
-                field=name,
-                subject=subject,
-            )
-    return cast
+    return _strict_body(frame, [], columns, provider, dataset, subject, missing)
 
 
 def strict_date(
@@ -193,15 +175,20 @@ def strict_date(
     subject: str | None = None,
 ) -> pl.DataFrame:
     """Parse ``YYYY-MM-DD`` (optionally followed by a time) into a Date, failing loudly."""
-    raw = pl.col(column).cast(pl.String).str.slice(0, 10)
-    parsed = frame.with_columns(raw.str.to_date("%Y-%m-%d", strict=False).alias(column))
-    bad = frame.filter(parsed[column].is_null())
-    if bad.height:
-        raise PayloadError(
-            provider, dataset, f"unparseable date {bad[column][0]!r}", field=column,
-            subject=subject,
-        )
-    return parsed
+    return _strict_body(frame, [column], [], provider, dataset, subject)
+
+
+def _strict_body(
+    frame: pl.DataFrame, dates: Sequence[str], numbers: Sequence[str], provider: str,
+    dataset: str, subject: str | None, missing: tuple[str, ...] = ("-", ""),
+) -> pl.DataFrame:
+    """:func:`strict_batch` over one body's frame, raising its first offence."""
+    typed, offences = strict_batch(frame.with_columns(pl.lit(0, pl.UInt32).alias("item")),
+                                   dates, numbers, missing)
+    if offences:
+        name, message = offences[0]
+        raise PayloadError(provider, dataset, message, field=name, subject=subject)
+    return typed.drop("item")
 
 
 def check_dates_ordered(
