@@ -10,26 +10,13 @@ import pytest
 from expectations import suites
 from expectations.gate import run_gate
 from expectations.suites import crosscheck
-from tests.expectations.gate_fixture import AS_OF, build_warehouse
+from tests.expectations.gate_fixture import AS_OF
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("crosscheck") / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        build_warehouse(con)
-    return path
-
-
-@pytest.fixture
-def warehouse(template: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:
-    """The clean fixture warehouse with only the cross-check suite in the gate."""
+@pytest.fixture(autouse=True)
+def only_crosscheck(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the cross-check suite in the gate: the clean-run test covers the others."""
     monkeypatch.setattr(suites, "SUITES", (crosscheck,))
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{template}' AS template (READ_ONLY)")
-    con.execute("COPY FROM DATABASE template TO memory")
-    con.execute("DETACH template")
-    return con
 
 
 def _skew(con: duckdb.DuckDBPyConnection, series: str, day: str, factor: float) -> None:

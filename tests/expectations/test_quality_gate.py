@@ -20,25 +20,6 @@ from warehouse import load
 SUITE_MODULES = {module.__name__.rsplit(".", 1)[1]: module for module in suites.SUITES}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The clean warehouse, built once: copying it is a third of the cost of building it."""
-    path = tmp_path_factory.mktemp("template") / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        build_warehouse(con)
-    return path
-
-
-@pytest.fixture
-def warehouse(template: Path) -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory warehouse holding a clean staged run."""
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{template}' AS template (READ_ONLY)")
-    con.execute("COPY FROM DATABASE template TO memory")
-    con.execute("DETACH template")
-    return con
-
-
 def gate(con: duckdb.DuckDBPyConnection, results_dir: Path, run_id: str = "test") -> GateResult:
     """Run the gate for the fixture's as-of date."""
     return run_gate(con, run_id=run_id, as_of=AS_OF, results_dir=results_dir)
