@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from expectations.checks import Check, Rule, Severity, read_sql
+from registry import DATASETS
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -36,10 +37,7 @@ SAMPLE_FORMAT: dict[str, Any] = {
 HISTORY_LOOKBACK = timedelta(days=31)
 # Prior history the close, rate and balance chains continue from; core may hold none of it yet.
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "index_bars": ("index_code", "trade_date", "close"),
-    "security_bars": ("symbol", "trade_date", "close"),
-    "fx_rates": ("pair", "trade_date", "rate"),
-    "margin": ("exchange", "trade_date", "financing_balance"),
+    d.name: (d.series, d.date, d.chain) for d in DATASETS if d.series and d.chain
 }
 
 

@@ -26,8 +26,8 @@ from flows.nightly import ExtractionFailed, GateFailed, gate, prepare, publish_m
 from flows.progress import progress_bar
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
+from registry import STAGING_TABLES, by_name
 from warehouse import export, load, marts, seeds
-from warehouse.db import STAGING_TABLES
 from warehouse.lock import WriterLock, confined
 
 GRAINS = ("month", "year")
@@ -83,7 +83,7 @@ def stage_partition(
     with pipeline.connect_warehouse(settings) as con:
         load.set_run_context(con, run_id=run_id, as_of=part.end, source=settings.source)
         return {table: load.stage_files(con, table, files.get(table, []),
-                                        pipeline.PARTITION_COLUMNS[table], part.start, part.end)
+                                        by_name(table).date, part.start, part.end)
                 for table in STAGING_TABLES}
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from registry import STAGING_TABLES, by_name
 from warehouse.seeds import SEEDS_DIR, read_seed, sessions
 
 KLINE_FIELDS1 = "f1,f2,f3,f4,f5,f6"
@@ -30,16 +31,6 @@ SSE_PAGE_SIZE = "5000"
 # SZSE and SSE share the XSHG calendar; margin statistics are published for its sessions only.
 MARGIN_CALENDAR = "XSHG"
 REPORT_PAGE_SIZE = "500"
-# Core table → (series column, date column): where a series' last stored date is read from.
-STORED_SERIES: dict[str, tuple[str, str]] = {
-    "index_bars": ("index_code", "trade_date"),
-    "security_bars": ("symbol", "trade_date"),
-    "fx_rates": ("pair", "trade_date"),
-    "valuation": ("symbol", "trade_date"),
-    "eps_forecast": ("symbol", "report_date"),
-    "margin": ("exchange", "trade_date"),
-    "ipo_listings": ("exchange", "listing_date"),
-}
 # IPO reports cover a market, not one exchange: the last listing of either exchange counts.
 IPO_MARKETS = {"SSE": "CN", "SZSE": "CN", "HKEX": "HK"}
 
@@ -104,8 +95,13 @@ def replayable(specs: Iterable[RequestSpec], root: Path) -> list[RequestSpec]:
 def last_stored_dates(con: duckdb.DuckDBPyConnection) -> dict[SeriesKey, date]:
     """The last date each series reached in the core tables (empty for a new warehouse)."""
     stored: dict[SeriesKey, date] = {}
-    for table, (series, day) in STORED_SERIES.items():
-        rows = con.table(f"core.{table}").aggregate(f"{series}, max({day})", series).fetchall()
+    for table in STAGING_TABLES:
+        dataset = by_name(table)
+        if dataset.series is None:
+            continue
+        series = duckdb.ColumnExpression(dataset.series)
+        last_date = duckdb.FunctionExpression("max", duckdb.ColumnExpression(dataset.date))
+        rows = con.table(f"core.{table}").aggregate([series, last_date], series).fetchall()
         for name, last in rows:
             if table == "ipo_listings":
                 name = IPO_MARKETS.get(name, name)

@@ -18,6 +18,7 @@ from expectations.gate import preload, run_gate
 from flows import pipeline, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
 from flows.settings import Settings
+from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from warehouse import db, export, load, marts, publish, seeds
 from warehouse.lock import WriterLock, confined
@@ -70,7 +71,7 @@ def extract_live(settings: Settings, landing_root: Path, window_end: date) -> li
         stored = last_stored_dates(con)
     specs = build_catalog(settings.history_start, window_end, stored,
                           settings.incremental_overlap_days, seeds_dir=settings.seeds_dir)
-    return pipeline.land_live(settings, LandingZone(landing_root), specs)
+    return land_all(settings, LandingZone(landing_root), specs)
 
 
 @task

@@ -15,20 +15,13 @@ import polars as pl
 from flows.catalog import RequestSpec
 from flows.settings import Settings
 from flows.sources.errors import ExtractionError
-from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
+from registry import DATASETS, STAGING_TABLES, by_name
 from transforms.dispatch import parse_many
-from transforms.schemas import STAGING_SCHEMAS, empty
+from transforms.schemas import empty
 from warehouse import db
-from warehouse.db import STAGING_TABLES
 
 WAREHOUSE_NAME = "warehouse.duckdb"
-DATED_COLUMNS = {
-    "index_bars": "trade_date", "security_bars": "trade_date", "fx_rates": "trade_date",
-    "valuation": "trade_date", "eps_forecast": "report_date", "margin": "trade_date",
-    "crosscheck": "trade_date",
-}
-PARTITION_COLUMNS = {**DATED_COLUMNS, "ipo_listings": "listing_date"}
 PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}
 # Bodies of one dataset are parsed together up to this many bytes: big enough that per-batch
 # costs vanish, small enough that a chunk of ten-year bodies never sits in memory at once.
@@ -56,15 +49,6 @@ def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
     if settings.duckdb_memory_limit:
         con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
     return con
-
-
-def land_live(settings: Settings, zone: LandingZone, specs: list[RequestSpec]) -> list[str]:
-    """Fetch and land every spec not yet landed, politely and with bounded concurrency.
-
-    Returns one message per request left without a usable body (its error page is kept under
-    ``errors/`` in the zone); see :func:`flows.sources.extract.land_all`.
-    """
-    return land_all(settings, zone, specs)
 
 
 def parse_landed(
@@ -108,8 +92,7 @@ def parse_landed(
     report.errors = [message for _, message in sorted(failed)]
     frames: dict[str, pl.DataFrame] = {}
     for table, pieces in parts.items():
-        schema = pl.Schema({**STAGING_SCHEMAS[table], "source_file": pl.String()})
-        frames[table] = pl.concat(pieces, how="vertical") if pieces else empty(schema)
+        frames[table] = pl.concat(pieces, how="vertical") if pieces else empty(by_name(table))
     bars = frames["index_bars"]
     if bars.height:
         report.last_date = bars["trade_date"].max()  # type: ignore[assignment]
@@ -128,9 +111,10 @@ def clip_to_as_of(frames: dict[str, pl.DataFrame], as_of: date) -> tuple[dict[st
     """Point-in-time replay: drop rows dated after an explicitly requested as-of date."""
     dropped = 0
     clipped = dict(frames)
-    for table, column in DATED_COLUMNS.items():
+    for dataset in DATASETS:
+        table = dataset.name
         before = clipped[table].height
-        clipped[table] = clipped[table].filter(pl.col(column) <= as_of)
+        clipped[table] = clipped[table].filter(pl.col(dataset.date) <= as_of)
         dropped += before - clipped[table].height
     return clipped, dropped
 
@@ -166,7 +150,7 @@ def parse_chunk(
         if grain is None:
             files[table] = [_write_parquet(frame, out_dir / table / f"{name}.parquet")]
             continue
-        column = PARTITION_COLUMNS[table]
+        column = by_name(table).date
         labelled = frame.filter(pl.col(column).is_not_null()).with_columns(
             pl.col(column).dt.strftime(PARTITION_FORMATS[grain]).alias("part"))
         files[table] = [
@@ -192,10 +176,10 @@ def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame],
     dates = [c.last_date for c in chunks if c.last_date is not None]
     report.last_date = max(dates) if dates else None
     frames = {}
-    for table in STAGING_TABLES:
-        paths = [path for chunk in chunks for path in chunk.files.get(table, [])]
-        schema = pl.Schema({**STAGING_SCHEMAS[table], "source_file": pl.String()})
-        frames[table] = pl.read_parquet(paths, schema=schema) if paths else empty(schema)
+    for dataset in DATASETS:
+        paths = [path for chunk in chunks for path in chunk.files.get(dataset.name, [])]
+        frames[dataset.name] = (pl.read_parquet(paths, schema=dataset.staging_schema) if paths
+                                else empty(dataset))
     return frames, report
 
 
@@ -333,7 +317,3 @@ def ledger_preview(
     finally:
         con.execute("ROLLBACK")
 
-
-def details(obj: Any) -> str:
-    """Compact JSON for log lines."""
-    return json.dumps(obj, default=str, sort_keys=True)

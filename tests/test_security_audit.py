@@ -14,7 +14,8 @@ from pydantic import SecretStr
 from flows.settings import Settings
 from tests.conftest import REPO
 
-PACKAGES = ("flows", "transforms", "warehouse", "expectations", "scripts", "benchmarks")
+PACKAGES = ("flows", "transforms", "warehouse", "expectations", "registry", "scripts",
+            "benchmarks")
 SQL_METHODS = {"execute", "executemany", "sql", "query", "table", "aggregate", "filter"}
 SQL_START = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|ATTACH|DETACH|"
                        r"COMMENT|WITH|PRAGMA|SET|CALL|EXPORT|IMPORT|INSTALL|LOAD)\b", re.I)

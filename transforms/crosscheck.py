@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from registry.datasets import CROSSCHECK
 from transforms import eastmoney_datacenter, yahoo_chart
-from transforms.schemas import CROSSCHECK, conform
+from transforms.schemas import conform
 
 
 def reference_rows(

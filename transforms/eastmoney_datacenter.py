@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from registry.datasets import EPS_FORECAST, IPO_LISTINGS, MARGIN, VALUATION
 from transforms.errors import PayloadError
 from transforms.payload import (
     ParsedBatch,
@@ -17,7 +18,7 @@ from transforms.payload import (
     strict_date,
     strict_float,
 )
-from transforms.schemas import EPS_FORECAST, IPO_LISTINGS, MARGIN, VALUATION, conform
+from transforms.schemas import conform, with_item
 
 PROVIDER = "eastmoney"
 YI = 1e8
@@ -112,7 +113,7 @@ def valuation_batch(landed: Sequence[tuple[bytes, str]]) -> ParsedBatch:
         errors[item] = PayloadError(PROVIDER, dataset, message, field=name,
                                     subject=landed[item][1])
     good = typed.filter(~pl.col("item").is_in(list(errors)))
-    return ParsedBatch(conform(good, pl.Schema([("item", pl.UInt32()), *VALUATION.items()])),
+    return ParsedBatch(conform(good, with_item(VALUATION)),
                        dict(sorted(errors.items())))
 
 

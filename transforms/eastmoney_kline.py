@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from registry.datasets import INDEX_BARS, SECURITY_BARS
 from transforms.errors import PayloadError
 from transforms.payload import ParsedBatch, decode_json, first_offences, require
-from transforms.schemas import INDEX_BARS, SECURITY_BARS, conform
+from transforms.schemas import conform, with_item
 
 PROVIDER = "eastmoney"
 KLINE_FIELDS = ("trade_date", "open", "close", "high", "low", "volume", "amount")
@@ -272,7 +273,7 @@ def index_bars_batch(bodies: Sequence[KlineBody]) -> ParsedBatch:
     """Eastmoney index klines → ``index_bars`` staging rows (plus ``item``)."""
     batch = parse_klines(bodies)
     frame = batch.frame.rename({"subject": "index_code"})
-    return ParsedBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *INDEX_BARS.items()])),
+    return ParsedBatch(conform(frame, with_item(INDEX_BARS)),
                       batch.errors)
 
 
@@ -280,7 +281,7 @@ def security_bars_batch(bodies: Sequence[KlineBody]) -> ParsedBatch:
     """Eastmoney A-share klines (forward-adjusted) → ``security_bars`` staging rows in CNY."""
     batch = parse_klines(bodies)
     frame = batch.frame.rename({"subject": "symbol"}).with_columns(pl.lit("CNY").alias("currency"))
-    return ParsedBatch(conform(frame, pl.Schema([("item", pl.UInt32()), *SECURITY_BARS.items()])),
+    return ParsedBatch(conform(frame, with_item(SECURITY_BARS)),
                       batch.errors)
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import openpyxl
 import polars as pl
 
+from registry.datasets import IPO_LISTINGS
 from transforms.errors import PayloadError
-from transforms.schemas import IPO_LISTINGS, conform
+from transforms.schemas import conform
 
 PROVIDER = "hkex"
 DATASET = "ipo_hk"

@@ -16,9 +16,10 @@ from typing import Any
 
 import polars as pl
 
+from registry.datasets import MARGIN
 from transforms.errors import PayloadError
 from transforms.payload import check_dates_ordered, decode_json, require, strict_float
-from transforms.schemas import MARGIN, conform
+from transforms.schemas import conform
 
 PROVIDER = "sse"
 DATASET = "margin_sse"

@@ -6,9 +6,10 @@ from typing import Any
 
 import polars as pl
 
+from registry.datasets import FX_RATES, INDEX_BARS, SECURITY_BARS
 from transforms.errors import PayloadError
 from transforms.payload import check_dates_ordered, decode_json, require
-from transforms.schemas import FX_RATES, INDEX_BARS, SECURITY_BARS, conform
+from transforms.schemas import conform
 
 PROVIDER = "yahoo"
 QUOTE_FIELDS = ("open", "high", "low", "close", "volume")

@@ -6,17 +6,9 @@ from pathlib import Path
 
 import duckdb
 
+from registry import STAGING_TABLES
+
 SQL_ROOT = Path(__file__).resolve().parent
-STAGING_TABLES = (
-    "index_bars",
-    "security_bars",
-    "fx_rates",
-    "valuation",
-    "eps_forecast",
-    "ipo_listings",
-    "margin",
-    "crosscheck",
-)
 
 
 def sql_text(relative: str) -> str:

@@ -13,14 +13,11 @@ from pathlib import Path
 
 import duckdb
 
-# Core table → the date its rows are partitioned by.
-PARTITIONED = {
-    "index_bars": "trade_date", "security_bars": "trade_date", "fx_rates": "trade_date",
-    "valuation": "trade_date", "margin": "trade_date", "eps_forecast": "report_date",
-    "crosscheck": "trade_date",
-}
-# Small reference-like tables are rewritten whole.
-WHOLE = ("ipo_listings",)
+from registry import DATASETS
+
+# Core table → the date its rows are partitioned by; small reference-like tables are whole.
+PARTITIONED = {d.name: d.date for d in DATASETS if d.export == "monthly"}
+WHOLE = tuple(d.name for d in DATASETS if d.export == "whole")
 
 
 def export_touched(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:

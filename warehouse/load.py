@@ -9,9 +9,10 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from warehouse.db import STAGING_TABLES, run_sql_file, sql_text
+from registry import DATASETS, STAGING_TABLES
+from warehouse.db import run_sql_file, sql_text
 
-DATE_COLUMNS = ("trade_date", "report_date", "listing_date")
+DATE_COLUMNS = frozenset(dataset.date for dataset in DATASETS)
 
 
 def set_run_context(

@@ -1,25 +1,16 @@
-"""One suite per staging table; each module's `checks` builds that table's checks for a run."""
+"""One suite per registered dataset: module ``expectations.suites.<dataset>`` builds its checks."""
 
 from __future__ import annotations
 
-from expectations.checks import Check, SuiteInputs
-from expectations.suites import (
-    crosscheck,
-    eps_forecast,
-    fx_rates,
-    index_bars,
-    ipo_listings,
-    margin,
-    security_bars,
-    valuation,
-)
+import importlib
 
-SUITES = (
-    index_bars, security_bars, fx_rates, valuation, eps_forecast, ipo_listings, margin,
-    crosscheck,
-)
+from expectations.checks import Check, SuiteInputs
+from registry import STAGING_TABLES
+
+SUITES = tuple(importlib.import_module(f"expectations.suites.{table}")
+               for table in STAGING_TABLES)
 
 
 def all_checks(inputs: SuiteInputs) -> list[Check]:
-    """Every check of every suite, in staging-table order."""
+    """Every check of every dataset's suite, in registry order."""
     return [check for suite in SUITES for check in suite.checks(inputs)]

@@ -17,9 +17,10 @@ from expectations.suites.common import (
     not_null,
     positive,
 )
+from registry import by_name
 
 TABLE = "crosscheck"
-KEYS = ("dataset", "series", "provider", "trade_date")
+KEYS = by_name(TABLE).keys
 DATASETS = ("margin", "index_bars", "fx_rates")
 
 # (row column, its value, largest relative difference, what the two figures are, severity).

@@ -10,9 +10,10 @@ from expectations.suites.common import (
     not_null,
     seeded_symbol,
 )
+from registry import by_name
 
 TABLE = "eps_forecast"
-KEYS = ("symbol", "report_date", "fiscal_year")
+KEYS = by_name(TABLE).keys
 
 
 def checks(inputs: SuiteInputs) -> list[Check]:

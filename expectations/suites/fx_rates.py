@@ -11,9 +11,10 @@ from expectations.suites.common import (
     not_empty,
     not_null,
 )
+from registry import by_name
 
 TABLE = "fx_rates"
-KEYS = ("pair", "trade_date")
+KEYS = by_name(TABLE).keys
 
 # Plausible bands per pair: a rate quoted per 100 USD or inverted lands far outside them.
 RATE_BANDS = {"USDCNY": (6.0, 8.0), "USDHKD": (7.70, 7.90)}

@@ -13,9 +13,10 @@ from expectations.suites.common import (
     not_empty,
     sessions_check,
 )
+from registry import by_name
 
 TABLE = "index_bars"
-KEYS = ("index_code", "trade_date")
+KEYS = by_name(TABLE).keys
 
 # No index in the seeds has ever moved this far in a day; a bigger move is a broken feed.
 INDEX_MOVE_LIMIT = 0.25

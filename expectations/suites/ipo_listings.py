@@ -11,9 +11,10 @@ from expectations.suites.common import (
     not_null,
     positive,
 )
+from registry import by_name
 
 TABLE = "ipo_listings"
-KEYS = ("symbol",)
+KEYS = by_name(TABLE).keys
 EXCHANGES = ("SSE", "SZSE", "HKEX")
 
 

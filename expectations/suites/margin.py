@@ -14,9 +14,10 @@ from expectations.suites.common import (
     positive,
     sessions_check,
 )
+from registry import by_name
 
 TABLE = "margin"
-KEYS = ("exchange", "trade_date")
+KEYS = by_name(TABLE).keys
 EXCHANGES = ("SSE", "SZSE", "TOTAL")
 
 # Financing balances drift by a percent or two a day; 5% means a 亿元/yuan unit break.

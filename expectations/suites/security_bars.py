@@ -17,9 +17,10 @@ from expectations.suites.common import (
     seeded_symbol,
     sessions_check,
 )
+from registry import by_name
 
 TABLE = "security_bars"
-KEYS = ("symbol", "trade_date")
+KEYS = by_name(TABLE).keys
 
 # Close-to-close moves may overshoot the board limit by rounding to the tick.
 TOLERANCE = 0.005

@@ -10,9 +10,10 @@ from expectations.suites.common import (
     positive,
     seeded_symbol,
 )
+from registry import by_name
 
 TABLE = "valuation"
-KEYS = ("symbol", "trade_date")
+KEYS = by_name(TABLE).keys
 
 # Both datasets quote yuan for the same close; a wider gap is a unit or decimal-scale shift.
 MAX_CLOSE_GAP = 0.02

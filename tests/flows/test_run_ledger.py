@@ -13,8 +13,8 @@ import pytest
 
 from flows import pipeline
 from flows.nightly import RunResult, nightly
+from registry import STAGING_TABLES
 from warehouse import db
-from warehouse.db import STAGING_TABLES
 from warehouse.seeds import CalendarRangeError
 
 

@@ -11,7 +11,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from flows.catalog import build_catalog
-from flows.pipeline import land_live, parse_landed
+from flows.pipeline import parse_landed
+from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from tests.conftest import SNAPSHOT
 from tests.flows.sources.replay import (
@@ -41,7 +42,7 @@ def replay(server: HTTPServer) -> ProviderReplay:
 
 
 def _land(server: HTTPServer, replay: ProviderReplay, root: Path) -> list[str]:
-    return land_live(fast_settings(install(server, replay)), LandingZone(root), SPECS)
+    return land_all(fast_settings(install(server, replay)), LandingZone(root), SPECS)
 
 
 def test_one_sse_request_per_window_one_szse_request_per_session(

@@ -1,7 +1,7 @@
 """Every malformed answer ends as one clear error, its body kept, nothing staged from it.
 
 Each case serves the bundled snapshot's real bodies from a loopback server with one request
-broken, lands a sample of the catalog (every dataset) through ``flows.pipeline.land_live`` and
+broken, lands a sample of the catalog (every dataset) through ``flows.sources.extract.land_all`` and
 parses it with ``parse_landed``: the other requests must still land and parse.
 """
 
@@ -22,7 +22,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from flows.catalog import RequestSpec, build_catalog
-from flows.pipeline import land_live, parse_landed
+from flows.pipeline import parse_landed
+from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from tests.conftest import SNAPSHOT
 from tests.flows.sources.replay import (
@@ -74,7 +75,7 @@ def _run(server: HTTPServer, root: Path, faults: dict[str, Fault] | None = None,
     for path, fault in (faults or {}).items():
         replay.script(path, forever=fault)
     zone = LandingZone(root)
-    errors = land_live(fast_settings(install(server, replay)), zone, specs)
+    errors = land_all(fast_settings(install(server, replay)), zone, specs)
     # As the nightly flow does: a request that failed to land is reported once, not parsed.
     frames, report = parse_landed(zone, [spec for spec in specs if zone.complete(spec)])
     return Landed(zone, replay, [*errors, *report.errors], frames)
@@ -275,7 +276,7 @@ def test_a_broken_page_fails_the_whole_report(server: HTTPServer, tmp_path: Path
     replay.script(MARGIN_SPLIT, body(lambda raw: raw), body(lambda raw: raw),
                   body(_edit_json(lambda doc: doc["result"].update(data=None))))
     zone = LandingZone(tmp_path)
-    assert land_live(fast_settings(install(server, replay)), zone, [paged]) == []
+    assert land_all(fast_settings(install(server, replay)), zone, [paged]) == []
     frames, report = parse_landed(zone, [paged])
     assert frames["margin"].height == 0
     assert report.errors == [
