@@ -14,6 +14,7 @@ import pandas as pd
 
 from expectations.checks import Check, Rule, Severity, read_sql
 from registry import DATASETS
+from warehouse import series
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -88,6 +89,15 @@ def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
             con.register(names[-1], relation)
         names.append("gate_series_tails")
         con.register(names[-1], _tails(con))
+        long_forms = {
+            "gate_staged_series": series.staged(con),
+            "gate_merged_series": series.long_form(
+                {table: con.table(f"gate_history_{table}") for table in HISTORY_COLUMNS}),
+            "gate_series_calendars": series.calendars(con),
+        }
+        for name, relation in long_forms.items():
+            names.append(name)
+            con.register(name, relation)
         yield
     finally:
         for name in names:

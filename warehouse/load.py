@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from registry import DATASETS, STAGING_TABLES
+from warehouse import series
 from warehouse.db import run_sql_file, sql_text
 
 DATE_COLUMNS = frozenset(dataset.date for dataset in DATASETS)
@@ -84,7 +85,8 @@ def ensure_tails(con: duckdb.DuckDBPyConnection) -> None:
     """Build ``core.series_tails`` once for a warehouse whose history predates it."""
     [(missing,)] = con.execute(sql_text("ops/tails_missing.sql")).fetchall()
     if missing:
-        run_sql_file(con, "core/series_tails_rebuild.sql")
+        with series.registered(con, {"stored_series": series.stored(con)}):
+            run_sql_file(con, "core/series_tails_rebuild.sql")
 
 
 def merged_partitions(con: duckdb.DuckDBPyConnection, landing: str) -> set[tuple[date, date]]:
@@ -109,7 +111,8 @@ def merge_core(
             run_sql_file(con, f"core/{table}.sql")
             row = con.execute(f"SELECT count(*) FROM core.{table}").fetchall()[0]
             counts[table] = int(row[0]) if row else 0
-        run_sql_file(con, "core/series_tails.sql")
+        with series.registered(con, {"staged_series": series.staged(con)}):
+            run_sql_file(con, "core/series_tails.sql")
         if partition is not None:
             con.execute(sql_text("ops/record_partition.sql"), {
                 "landing": partition.landing, "partition_start": partition.start,

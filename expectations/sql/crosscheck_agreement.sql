@@ -6,26 +6,21 @@ WITH reference AS (
     FROM staging.crosscheck
 ),
 
+checked_datasets AS (
+    SELECT DISTINCT dataset
+    FROM reference
+),
+
 staged_primary AS (
-    SELECT 'margin' AS dataset, exchange AS series, trade_date, financing_balance AS value
-    FROM staging.margin
-    UNION ALL
-    SELECT 'index_bars', index_code, trade_date, close
-    FROM staging.index_bars
-    UNION ALL
-    SELECT 'fx_rates', pair, trade_date, rate
-    FROM staging.fx_rates
+    SELECT dataset, series, trade_date, value
+    FROM gate_staged_series
+    WHERE dataset IN (SELECT dataset FROM checked_datasets)
 ),
 
 merged_primary AS (
-    SELECT 'margin' AS dataset, exchange AS series, trade_date, financing_balance AS value
-    FROM gate_history_margin
-    UNION ALL
-    SELECT 'index_bars', index_code, trade_date, close
-    FROM gate_history_index_bars
-    UNION ALL
-    SELECT 'fx_rates', pair, trade_date, rate
-    FROM gate_history_fx_rates
+    SELECT dataset, series, trade_date, value
+    FROM gate_merged_series
+    WHERE dataset IN (SELECT dataset FROM checked_datasets)
 ),
 
 -- A day staged again is judged by its new figure, not the merged one it replaces.

@@ -2,25 +2,13 @@
 -- the last session of its calendar on or before $as_of, $lag_sessions sessions back. A security
 -- suspended on its due session is exempt: it has nothing to publish.
 WITH staged AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, trade_date, source_file
-    FROM staging.index_bars
-    UNION ALL
-    SELECT 'security_bars', symbol, trade_date, source_file
-    FROM staging.security_bars
-    UNION ALL
-    SELECT 'margin', exchange, trade_date, source_file
-    FROM staging.margin
+    SELECT dataset, series, trade_date, source_file
+    FROM gate_staged_series
 ),
 
 calendars AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, calendar
-    FROM ref.indices
-    UNION ALL
-    SELECT 'security_bars', symbol, calendar
-    FROM ref.securities
-    UNION ALL
-    SELECT DISTINCT 'margin', exchange, $margin_calendar
-    FROM staging.margin
+    SELECT dataset, series, calendar
+    FROM gate_series_calendars
 ),
 
 sessions AS (

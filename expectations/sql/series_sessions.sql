@@ -2,40 +2,22 @@
 -- last merged date, so the seam with history is covered too) and its last staged date, flagged
 -- present or missing. Sessions inside a security's suspension window are not expected.
 WITH staged AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, trade_date, source_file
-    FROM staging.index_bars
-    UNION ALL
-    SELECT 'security_bars', symbol, trade_date, source_file
-    FROM staging.security_bars
-    UNION ALL
-    SELECT 'margin', exchange, trade_date, source_file
-    FROM staging.margin
+    SELECT dataset, series, trade_date, source_file
+    FROM gate_staged_series
 ),
 
 -- Stored days around the staged range, plus each series' last stored day however old it is.
 merged AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, trade_date
-    FROM gate_history_index_bars
-    UNION ALL
-    SELECT 'security_bars', symbol, trade_date
-    FROM gate_history_security_bars
-    UNION ALL
-    SELECT 'margin', exchange, trade_date
-    FROM gate_history_margin
+    SELECT dataset, series, trade_date
+    FROM gate_merged_series
     UNION ALL
     SELECT dataset, series, last_date
     FROM gate_series_tails
 ),
 
 calendars AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, calendar
-    FROM ref.indices
-    UNION ALL
-    SELECT 'security_bars', symbol, calendar
-    FROM ref.securities
-    UNION ALL
-    SELECT DISTINCT 'margin', exchange, $margin_calendar
-    FROM staging.margin
+    SELECT dataset, series, calendar
+    FROM gate_series_calendars
 ),
 
 sessions AS (

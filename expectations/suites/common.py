@@ -16,9 +16,6 @@ from expectations.checks import Check, Rule, Severity
 # How many sessions a daily series may trail the last session on or before the as-of date.
 FRESHNESS_LAG_SESSIONS = 0
 
-# Shanghai and Shenzhen share one calendar; margin statistics follow it.
-MARGIN_CALENDAR = "XSHG"
-
 
 def not_empty() -> Rule:
     """The staged dataset holds at least one row."""
@@ -193,7 +190,7 @@ def sessions_check(table: str, series_key: str) -> Check:
         table=table,
         suite=f"{table}.sessions",
         sql="series_sessions.sql",
-        params={"dataset": table, "margin_calendar": MARGIN_CALENDAR},
+        params={"dataset": table},
         keys=(series_key, "trade_date"),
         series_key=series_key,
         rules=(
@@ -211,7 +208,6 @@ def freshness_check(table: str, series_key: str, as_of: date) -> Check:
     """Each series reaches the last session of its calendar on or before the as-of date."""
     params: dict[str, object] = {
         "dataset": table,
-        "margin_calendar": MARGIN_CALENDAR,
         "as_of": as_of,
         "lag_sessions": FRESHNESS_LAG_SESSIONS,
     }

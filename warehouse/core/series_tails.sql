@@ -1,19 +1,11 @@
--- The first and last stored day of every daily series, and its last value, maintained from what
+-- The first and last stored day of every daily series (staged_series: the registry's long
+-- form of the staged chained datasets, registered by warehouse.series), and its last value, maintained from what
 -- is staged: the gate's history checks read a series' seam with the past from here instead of
 -- scanning the history.
 INSERT OR REPLACE INTO core.series_tails BY NAME
 WITH source AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, trade_date, close AS value
-    FROM staging.index_bars
-    UNION ALL
-    SELECT 'security_bars', symbol, trade_date, close
-    FROM staging.security_bars
-    UNION ALL
-    SELECT 'fx_rates', pair, trade_date, rate
-    FROM staging.fx_rates
-    UNION ALL
-    SELECT 'margin', exchange, trade_date, financing_balance
-    FROM staging.margin
+    SELECT dataset, series, trade_date, value
+    FROM staged_series
 ),
 context AS (
     SELECT run_id FROM ops.run_context

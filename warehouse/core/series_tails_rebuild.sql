@@ -2,17 +2,8 @@
 -- tails existed); afterwards every merge keeps it current from staging alone.
 INSERT OR REPLACE INTO core.series_tails BY NAME
 WITH source AS (
-    SELECT 'index_bars' AS dataset, index_code AS series, trade_date, close AS value
-    FROM core.index_bars
-    UNION ALL
-    SELECT 'security_bars', symbol, trade_date, close
-    FROM core.security_bars
-    UNION ALL
-    SELECT 'fx_rates', pair, trade_date, rate
-    FROM core.fx_rates
-    UNION ALL
-    SELECT 'margin', exchange, trade_date, financing_balance
-    FROM core.margin
+    SELECT dataset, series, trade_date, value
+    FROM stored_series
 ),
 final AS (
     SELECT

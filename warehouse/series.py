@@ -1,0 +1,102 @@
+"""The long form of the registry's daily series, built from the declarations.
+
+Tails, sessions, freshness and the cross-checks all read a dataset's series the same way: one
+row per series and day with the value its continuity rules follow. Those relations are derived
+here from the registry instead of being spelled out as a SQL union in every file that needs
+them; the SQL files read them as registered views (`staged_series`, `gate_staged_series`,
+`gate_merged_series`, `gate_series_calendars`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import duckdb
+import polars as pl
+
+from registry import STAGING_TABLES, Dataset, by_name
+
+VARCHAR = duckdb.sqltype("VARCHAR")
+# Reference seeds a dataset may take its series' calendars from.
+SEED_TABLES = ("indices", "securities")
+
+
+def chained() -> tuple[Dataset, ...]:
+    """Datasets whose series carry a value from day to day (a close, a rate, a balance)."""
+    return tuple(d for d in map(by_name, STAGING_TABLES) if d.series and d.chain)
+
+
+def long_form(
+    sources: Mapping[str, duckdb.DuckDBPyRelation], *, with_source_file: bool = False
+) -> duckdb.DuckDBPyRelation:
+    """(dataset, series, trade_date, value[, source_file]) of every chained dataset.
+
+    ``sources`` maps each dataset to the relation its rows come from: its staging or core
+    table, or the gate's history view of it.
+    """
+    parts = []
+    for dataset in chained():
+        assert dataset.series and dataset.chain
+        columns = [
+            duckdb.ConstantExpression(dataset.name).alias("dataset"),
+            duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
+            duckdb.ColumnExpression(dataset.date).alias("trade_date"),
+            duckdb.ColumnExpression(dataset.chain).alias("value"),
+        ]
+        if with_source_file:
+            columns.append(duckdb.ColumnExpression("source_file"))
+        parts.append(sources[dataset.name].select(*columns))
+    relation = parts[0]
+    for part in parts[1:]:
+        relation = relation.union(part)
+    return relation
+
+
+def staged(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """The staged rows of every chained dataset, in long form."""
+    return long_form({table: con.table(f"staging.{table}") for table in STAGING_TABLES},
+                     with_source_file=True)
+
+
+def stored(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """Every stored row of every chained dataset, in long form (a one-off tails rebuild)."""
+    return long_form({table: con.table(f"core.{table}") for table in STAGING_TABLES})
+
+
+def calendars(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """(dataset, series, calendar) of every staged series whose dataset declares a calendar."""
+    staged_series = staged(con).select("dataset", "series").distinct()
+    fixed = pl.DataFrame(
+        [(d.name, d.calendar.fixed) for d in chained() if d.calendar and d.calendar.fixed],
+        schema={"dataset": pl.String, "calendar": pl.String}, orient="row")
+    parts = [staged_series.join(con.from_arrow(fixed.to_arrow()), "dataset")
+             .select("dataset", "series", "calendar")]
+    for dataset in chained():
+        calendar = dataset.calendar
+        if calendar is None or calendar.seed_table is None or calendar.seed_key is None:
+            continue
+        table = calendar.seed_table
+        if table not in SEED_TABLES:
+            raise ValueError(f"{dataset.name}: no reference seed {table!r} to take calendars from")
+        parts.append(con.table(f"ref.{table}").select(
+            duckdb.ConstantExpression(dataset.name).alias("dataset"),
+            duckdb.ColumnExpression(calendar.seed_key).cast(VARCHAR).alias("series"),
+            duckdb.ColumnExpression("calendar")))
+    relation = parts[0]
+    for part in parts[1:]:
+        relation = relation.union(part)
+    return relation
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection,
+               views: dict[str, duckdb.DuckDBPyRelation]) -> Iterator[None]:
+    """Expose relations as temporary views for the SQL files that read them."""
+    try:
+        for name, relation in views.items():
+            con.register(name, relation)
+        yield
+    finally:
+        for name in views:
+            con.unregister(name)
