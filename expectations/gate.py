@@ -16,6 +16,7 @@ from types import ModuleType
 import duckdb
 
 from expectations.checks import SuiteInputs, read_sql
+from expectations.measures import measure_views
 from expectations.runner import history_views, run_check
 from expectations.suites import all_checks
 
@@ -120,7 +121,8 @@ def run_gate(
         as_of=as_of,
         index_codes=_column(con, "seeded_indices.sql"),
     )
-    with history_views(con):
+    core_tables = set(_column(con, "core_tables.sql"))
+    with history_views(con), measure_views(con, core_tables):
         outcomes = [
             outcome
             for check in all_checks(inputs)

@@ -22,9 +22,10 @@ FLOW_SHIFT = 30.0
 
 
 def _index_level(name: str) -> Measure:
-    # STAR 50 launched near 1,000, Nasdaq-100 and the Hang Seng trade near 20,000-30,000; no
-    # covered index has moved 40% in one session.
-    return Measure(name, "index_points", low=1.0, high=1e6, shift=LEVEL_SHIFT, step=1.4)
+    # Nasdaq-100 and the Hang Seng trade near 20,000-30,000; an index proxied by an ETF (Hang
+    # Seng TECH by 513130.SH) is quoted at the ETF's price, under 1 yuan. No covered index has
+    # moved 40% in one session.
+    return Measure(name, "index_points", low=0.01, high=1e6, shift=LEVEL_SHIFT, step=1.4)
 
 
 def _price(name: str) -> Measure:
@@ -135,7 +136,7 @@ EPS_FORECAST = Dataset(
     series="symbol",
     # No covered company earns 1,000 per share; forecasts cross zero, so no level rule.
     measures=(Measure("eps", "eps", low=-1e3, high=1e3),),
-    calendar=Calendar(seed_table="securities", seed_key="symbol"),
+    # A report is dated the day an analyst published it, weekends included: no calendar.
     marts=("mart_valuation",),
 )
 

@@ -64,29 +64,45 @@ def stored(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     return long_form({table: con.table(f"core.{table}") for table in STAGING_TABLES})
 
 
-def calendars(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    """(dataset, series, calendar) of every staged series whose dataset declares a calendar."""
-    staged_series = staged(con).select("dataset", "series").distinct()
-    fixed = pl.DataFrame(
-        [(d.name, d.calendar.fixed) for d in chained() if d.calendar and d.calendar.fixed],
-        schema={"dataset": pl.String, "calendar": pl.String}, orient="row")
-    parts = [staged_series.join(con.from_arrow(fixed.to_arrow()), "dataset")
-             .select("dataset", "series", "calendar")]
-    for dataset in chained():
+def calendars(con: duckdb.DuckDBPyConnection, *, every_dataset: bool = False
+              ) -> duckdb.DuckDBPyRelation:
+    """(dataset, series, calendar) of the series whose dataset declares a calendar.
+
+    Chained datasets only unless ``every_dataset``. A seed-backed calendar lists every seeded
+    series; a fixed one the staged series; one by series value its declared pairs.
+    """
+    wanted = {d.name for d in chained()} if not every_dataset else set(STAGING_TABLES)
+    pairs: list[tuple[str, str | None, str]] = []
+    parts = []
+    for table in STAGING_TABLES:
+        dataset = by_name(table)
         calendar = dataset.calendar
-        if calendar is None or calendar.seed_table is None or calendar.seed_key is None:
+        if table not in wanted or calendar is None or dataset.series is None:
             continue
-        table = calendar.seed_table
-        if table not in SEED_TABLES:
-            raise ValueError(f"{dataset.name}: no reference seed {table!r} to take calendars from")
-        parts.append(con.table(f"ref.{table}").select(
-            duckdb.ConstantExpression(dataset.name).alias("dataset"),
-            duckdb.ColumnExpression(calendar.seed_key).cast(VARCHAR).alias("series"),
-            duckdb.ColumnExpression("calendar")))
-    relation = parts[0]
-    for part in parts[1:]:
+        pairs += [(table, value, name) for value, name in calendar.by_series]
+        if calendar.fixed is not None:
+            parts.append(con.table(f"staging.{table}").select(
+                duckdb.ConstantExpression(table).alias("dataset"),
+                duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
+                duckdb.ConstantExpression(calendar.fixed).alias("calendar")).distinct())
+        if calendar.seed_table is not None and calendar.seed_key is not None:
+            parts.append(_seeded(con, table, calendar.seed_table, calendar.seed_key))
+    frame = pl.DataFrame(pairs, orient="row", schema={
+        "dataset": pl.String, "series": pl.String, "calendar": pl.String})
+    relation = con.from_arrow(frame.to_arrow())
+    for part in parts:
         relation = relation.union(part)
     return relation
+
+
+def _seeded(con: duckdb.DuckDBPyConnection, dataset: str, seed: str, key: str
+            ) -> duckdb.DuckDBPyRelation:
+    if seed not in SEED_TABLES:
+        raise ValueError(f"{dataset}: no reference seed {seed!r} to take calendars from")
+    return con.table(f"ref.{seed}").select(
+        duckdb.ConstantExpression(dataset).alias("dataset"),
+        duckdb.ColumnExpression(key).cast(VARCHAR).alias("series"),
+        duckdb.ColumnExpression("calendar"))
 
 
 @contextmanager

@@ -5,12 +5,33 @@ from __future__ import annotations
 import importlib
 
 from expectations.checks import Check, SuiteInputs
-from registry import STAGING_TABLES
+from expectations.measures import dated, measured
+from expectations.suites.common import measures_check, sessions_only_check
+from registry import STAGING_TABLES, by_name
 
 SUITES = tuple(importlib.import_module(f"expectations.suites.{table}")
                for table in STAGING_TABLES)
 
 
 def all_checks(inputs: SuiteInputs) -> list[Check]:
-    """Every check of every dataset's suite, in registry order."""
-    return [check for suite in SUITES for check in suite.checks(inputs)]
+    """Every check of every dataset's suite, then the rules its declaration implies.
+
+    A dated dataset's rows must fall on its calendar's sessions (unless its suite judges that
+    row by row already); its declared value columns get the unit and plausibility rules.
+    """
+    with_measures = {dataset.name for dataset in measured()}
+    with_calendar = {dataset.name for dataset in dated()}
+    checks = []
+    for suite in SUITES:
+        own = suite.checks(inputs)
+        checks += own
+        table = getattr(suite, "TABLE", None)
+        if table is None:
+            continue
+        session_rule = f"{by_name(table).date}_is_session"
+        if table in with_calendar and all(rule.rule != session_rule
+                                          for check in own for rule in check.rules):
+            checks.append(sessions_only_check(table, by_name(table).date))
+        if table in with_measures:
+            checks.append(measures_check(table))
+    return checks

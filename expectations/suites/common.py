@@ -103,7 +103,8 @@ def positive(column: str, *, severity: Severity = "fail") -> Rule:
     )
 
 
-def in_set(column: str, values: Iterable[object], rule: str, description: str) -> Rule:
+def in_set(column: str, values: Iterable[object], rule: str, description: str,
+           show: tuple[str, ...] = ()) -> Rule:
     """The column only holds known values (nulls are the key rules' business)."""
     from great_expectations import expectations as gxe
 
@@ -111,7 +112,7 @@ def in_set(column: str, values: Iterable[object], rule: str, description: str) -
         rule,
         gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values)),
         description,
-        show=(column,),
+        show=(column, *show),
     )
 
 
@@ -228,4 +229,54 @@ def freshness_check(table: str, series_key: str, as_of: date) -> Check:
                 skip_missing=False,
             ),
         ),
+    )
+
+
+def measures_check(table: str) -> Check:
+    """Each declared value column of ``table``: plausible range, stable level, plausible steps.
+
+    Units and limits come from the dataset registry; one row per series and column, so a
+    whole-market batch costs one aggregate query and a small frame.
+    """
+    from great_expectations import expectations as gxe
+
+    def verdict(rule: str, column: str, description: str, show: tuple[str, ...]) -> Rule:
+        return Rule(rule, gxe.ExpectColumnValuesToBeInSet(column=column, value_set=[True]),
+                    description, show=("measure", "unit", *show))
+
+    return Check(
+        table=table,
+        suite=f"{table}.measures",
+        sql="measure_plausibility.sql",
+        params={"dataset": table},
+        keys=("series", "measure"),
+        rules=(
+            verdict("value_in_plausible_range", "range_ok",
+                    "every value must lie within its column's plausible range for its unit "
+                    "(sentinel, unit or scale error)",
+                    ("out_of_range", "first_bad_date", "first_bad_value", "low", "high")),
+            verdict("unit_level_stable", "level_ok",
+                    "a series' incoming level must stay within the declared factor of its "
+                    "stored level (unit or scale change)",
+                    ("level_factor", "reference_level", "incoming_level", "likely_level_slip")),
+            verdict("step_plausible", "step_ok",
+                    "no value may differ from the series' previous one by more than the "
+                    "declared factor (unit slip on some rows, spike or unadjusted split)",
+                    ("worst_step", "worst_step_date", "likely_step_slip")),
+        ),
+    )
+
+
+def sessions_only_check(table: str, date_column: str) -> Check:
+    """Every staged row of ``table`` is dated on a session of its series' calendar."""
+    return Check(
+        table=table,
+        suite=f"{table}.calendar",
+        sql="dated_rows.sql",
+        params={"dataset": table},
+        keys=("series",),
+        rules=(in_set("all_sessions", [True], f"{date_column}_is_session",
+                      f"{date_column} must be a session of the series' trading calendar "
+                      "(a row dated on a weekend or holiday)",
+                      show=("calendar", "non_sessions", "first_non_session")),),
     )

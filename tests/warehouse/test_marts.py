@@ -138,6 +138,19 @@ def test_valuation_forward_pe_percentile_and_stretched(con: duckdb.DuckDBPyConne
     assert early["pe_forward"] is None
 
 
+def test_valuation_publishes_no_non_positive_pe(con: duckdb.DuckDBPyConnection) -> None:
+    days = [d for d in _sessions(con, "XSHG") if d >= date(2026, 1, 1)]
+    con.executemany(
+        "INSERT INTO core.valuation VALUES ('688256.SH', ?, 1000, ?, 1e11, 1e8, 't')",
+        [(d, -250.0 if i % 2 else 150.0) for i, d in enumerate(days)],
+    )
+    marts.build_marts(con)
+    rows = _rows(con, "SELECT as_of_date, pe_ttm FROM marts.mart_valuation WHERE symbol = ? "
+                      "ORDER BY as_of_date", ["688256.SH"])
+    assert len(rows) == len(days)
+    assert [r["pe_ttm"] for r in rows] == [None if i % 2 else 150.0 for i in range(len(days))]
+
+
 def test_ipo_first_day_falls_back_to_bars_and_skips_introductions(
     con: duckdb.DuckDBPyConnection,
 ) -> None:

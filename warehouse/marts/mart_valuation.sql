@@ -7,9 +7,12 @@ membership AS (
     FROM ref.baskets AS b
     JOIN ref.securities AS s USING (symbol)
 ),
--- Only basket members' rows: the full-market history is far larger than the baskets.
+-- Only basket members' rows: the full-market history is far larger than the baskets. A P/E of
+-- a loss-making year is not a multiple of earnings: null, as the column comment says.
 source AS (
-    SELECT v.symbol, v.trade_date, v.close, v.pe_ttm, v.market_cap
+    SELECT
+        v.symbol, v.trade_date, v.close, CASE WHEN v.pe_ttm > 0 THEN v.pe_ttm END AS pe_ttm,
+        v.market_cap
     FROM core.valuation AS v
     CROSS JOIN context
     WHERE v.trade_date <= context.as_of_date

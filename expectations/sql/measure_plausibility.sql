@@ -1,0 +1,174 @@
+-- One row per series and declared value column of $dataset: values outside the column's
+-- plausible range, the level of the incoming values against the series' stored level, and the
+-- largest step between consecutive values, each with its verdict against the registry.
+WITH specs AS (
+    SELECT measure, unit, low, high, max_shift, max_step, zero_is_missing
+    FROM gate_measure_specs
+    WHERE dataset = $dataset
+),
+
+staged AS (
+    SELECT series, trade_date, measure, value, source_file
+    FROM gate_staged_measures
+    WHERE dataset = $dataset AND series IS NOT NULL
+),
+
+-- A stored day staged again is judged by its new figure, not the one it replaces.
+stored AS (
+    SELECT series, trade_date, measure, value
+    FROM gate_stored_measures AS kept
+    WHERE dataset = $dataset
+        AND NOT EXISTS (
+            SELECT 1 FROM staged
+            WHERE staged.series = kept.series
+                AND staged.trade_date = kept.trade_date
+                AND staged.measure = kept.measure
+        )
+),
+
+judged_values AS (
+    SELECT
+        staged.*,
+        specs.unit,
+        specs.low,
+        specs.high,
+        staged.value IS NULL
+        OR (
+            (specs.low IS NULL OR staged.value >= specs.low)
+            AND (specs.high IS NULL OR staged.value <= specs.high)
+            AND NOT (specs.zero_is_missing AND staged.value = 0)
+        ) AS in_range
+    FROM staged
+    INNER JOIN specs USING (measure)
+),
+
+-- The level a batch arrives at: the median of its first five positive values per series.
+incoming_levels AS (
+    SELECT series, measure, median(value) AS incoming_level, min(trade_date) AS first_date
+    FROM (
+        SELECT
+            series, measure, trade_date, value,
+            row_number() OVER (PARTITION BY series, measure ORDER BY trade_date) AS position
+        FROM staged
+        WHERE value > 0
+    )
+    WHERE position <= 5
+    GROUP BY series, measure
+),
+
+-- The level the series stood at: the median of its last five stored values before the batch.
+stored_levels AS (
+    SELECT series, measure, median(value) AS reference_level
+    FROM (
+        SELECT
+            stored.series, stored.measure, stored.value,
+            row_number() OVER (
+                PARTITION BY stored.series, stored.measure ORDER BY stored.trade_date DESC
+            ) AS position
+        FROM stored
+        INNER JOIN incoming_levels USING (series, measure)
+        WHERE stored.value > 0 AND stored.trade_date < incoming_levels.first_date
+    )
+    WHERE position <= 5
+    GROUP BY series, measure
+),
+
+chain AS (
+    SELECT series, measure, trade_date, value, true AS is_staged
+    FROM staged
+    WHERE value > 0
+    UNION ALL
+    SELECT series, measure, trade_date, value, false AS is_staged
+    FROM stored
+    WHERE value > 0
+),
+
+steps AS (
+    SELECT
+        series, measure, trade_date, is_staged,
+        value / lag(value) OVER (PARTITION BY series, measure ORDER BY trade_date) AS step
+    FROM chain
+),
+
+worst_steps AS (
+    SELECT
+        series,
+        measure,
+        max(greatest(step, 1 / step)) AS worst_step,
+        arg_max(trade_date, greatest(step, 1 / step)) AS worst_step_date
+    FROM steps
+    WHERE is_staged AND step IS NOT NULL
+    GROUP BY series, measure
+),
+
+range_summaries AS (
+    SELECT
+        series,
+        measure,
+        any_value(unit) AS unit,
+        any_value(low) AS low,
+        any_value(high) AS high,
+        count(*) FILTER (WHERE NOT in_range) AS out_of_range,
+        min(trade_date) FILTER (WHERE NOT in_range) AS first_bad_date,
+        arg_min(value, trade_date) FILTER (WHERE NOT in_range) AS first_bad_value,
+        arg_max(source_file, trade_date) AS source_file
+    FROM judged_values
+    GROUP BY series, measure
+),
+
+verdicts AS (
+    SELECT
+        range_summaries.*,
+        incoming_levels.incoming_level,
+        stored_levels.reference_level,
+        incoming_levels.incoming_level / stored_levels.reference_level AS level_factor,
+        worst_steps.worst_step,
+        worst_steps.worst_step_date,
+        specs.max_shift,
+        specs.max_step
+    FROM range_summaries
+    INNER JOIN specs USING (measure)
+    LEFT JOIN incoming_levels USING (series, measure)
+    LEFT JOIN stored_levels USING (series, measure)
+    LEFT JOIN worst_steps USING (series, measure)
+),
+
+final AS (
+    SELECT
+        verdicts.series,
+        verdicts.measure,
+        verdicts.unit,
+        verdicts.low,
+        verdicts.high,
+        verdicts.out_of_range,
+        verdicts.first_bad_date,
+        verdicts.first_bad_value,
+        verdicts.out_of_range = 0 AS range_ok,
+        verdicts.reference_level,
+        verdicts.incoming_level,
+        verdicts.level_factor,
+        CASE WHEN verdicts.max_shift IS NOT NULL AND verdicts.level_factor IS NOT NULL
+            THEN greatest(verdicts.level_factor, 1 / verdicts.level_factor) <= verdicts.max_shift
+        END AS level_ok,
+        verdicts.worst_step,
+        verdicts.worst_step_date,
+        CASE WHEN verdicts.max_step IS NOT NULL AND verdicts.worst_step IS NOT NULL
+            THEN verdicts.worst_step <= verdicts.max_step
+        END AS step_ok,
+        coalesce(level_slips.likely_slip, 'not a power of ten: a wrong series or a bad value')
+            AS likely_level_slip,
+        coalesce(step_slips.likely_slip, 'not a power of ten: a spike, a split or a bad value')
+            AS likely_step_slip,
+        verdicts.source_file
+    FROM verdicts
+    LEFT JOIN gate_unit_slips AS level_slips
+        ON level_slips.decades
+            = round(abs(log10(verdicts.level_factor)))
+            AND abs(abs(log10(verdicts.level_factor)) - level_slips.decades) < 0.15
+    LEFT JOIN gate_unit_slips AS step_slips
+        ON step_slips.decades = round(log10(verdicts.worst_step))
+            AND abs(log10(verdicts.worst_step) - step_slips.decades) < 0.15
+)
+
+SELECT * FROM final
+ORDER BY series, measure

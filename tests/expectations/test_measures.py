@@ -1,0 +1,112 @@
+"""Units declared once, checked everywhere: the registry's ranges, level shifts and steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.gate import GateResult, run_gate
+from registry import STAGING_TABLES
+from tests.expectations.gate_fixture import AS_OF
+
+# Days before this are moved from staging into core: the stored history a batch continues.
+SEAM = "2026-01-20"
+
+
+def gate(con: duckdb.DuckDBPyConnection, results_dir: Path) -> GateResult:
+    return run_gate(con, run_id="measures", as_of=AS_OF, results_dir=results_dir)
+
+
+def store_history(con: duckdb.DuckDBPyConnection) -> None:
+    """Merge the fixture's days before ``SEAM`` into core, as an earlier run would have."""
+    for table in ("index_bars", "security_bars", "fx_rates", "valuation", "margin"):
+        assert table in STAGING_TABLES
+        con.execute(f"INSERT INTO core.{table} BY NAME SELECT * EXCLUDE (source_file), "
+                    f"'earlier-run' AS loaded_run_id FROM staging.{table} "
+                    f"WHERE trade_date < DATE '{SEAM}'")
+        con.execute(f"DELETE FROM staging.{table} WHERE trade_date < DATE '{SEAM}'")
+
+
+def failure(result: GateResult, table: str, rule: str) -> list[dict]:
+    found = [f for f in result.failures if (f.table, f.rule) == (table, rule)]
+    assert found, result.summary()
+    assert found[0].severity == "fail"
+    return found[0].sample
+
+
+def test_clean_batch_on_stored_history_passes(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    result = gate(warehouse, tmp_path)
+    assert result.passed, result.summary()
+    measures = [o for o in result.failures if o.rule.startswith(("unit_", "step_", "value_"))]
+    assert measures == []
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "factor", "series", "slip"),
+    [
+        ("valuation", "market_cap", 1e4, "688256.SH", "万元"),
+        ("valuation", "total_shares", 1e-8, "603019.SH", "亿"),
+        ("security_bars", "close", 100, "00700.HK", "分"),
+        ("security_bars", "volume", 100, "NVDA.US", "lots of 100"),
+        ("index_bars", "amount", 1e8, "STAR50", "亿元"),
+    ],
+)
+def test_a_column_in_another_unit_fails_naming_series_column_factor_and_slip(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, table: str, column: str,
+    factor: float, series: str, slip: str,
+) -> None:
+    store_history(warehouse)
+    key = "index_code" if table == "index_bars" else "symbol"
+    assert column.isidentifier() and key.isidentifier()
+    warehouse.execute(f"UPDATE staging.{table} SET {column} = {column} * ? WHERE {key} = ?",
+                      [factor, series])
+
+    result = gate(warehouse, tmp_path)
+
+    assert not result.passed
+    [row] = [r for r in failure(result, table, "unit_level_stable") if r["series"] == series]
+    assert row["measure"] == column
+    assert row["level_factor"] == pytest.approx(factor, rel=0.05)
+    assert slip in row["likely_level_slip"]
+    assert row["source_file"]
+    assert f"{table}: 1 row breaks unit_level_stable" in "\n".join(
+        f.message for f in result.failures)
+
+
+def test_first_load_without_history_is_judged_by_the_declared_range(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    warehouse.execute("UPDATE staging.fx_rates SET rate = rate * 100 WHERE pair = 'USDCNY'")
+    sample = failure(gate(warehouse, tmp_path), "fx_rates", "value_in_plausible_range")
+    assert sample[0]["series"] == "USDCNY" and sample[0]["measure"] == "rate"
+    assert sample[0]["high"] == 200.0 and sample[0]["first_bad_value"] > 200
+
+
+@pytest.mark.parametrize("sentinel", [0.0, 9999.99 * 10, -99999.0])
+def test_sentinel_pe_fails(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, sentinel: float
+) -> None:
+    warehouse.execute("UPDATE staging.valuation SET pe_ttm = ? WHERE symbol = '603019.SH' "
+                      "AND trade_date = DATE '2026-01-22'", [sentinel])
+    sample = failure(gate(warehouse, tmp_path), "valuation", "value_in_plausible_range")
+    assert sample[0] | {"series": "603019.SH", "measure": "pe_ttm",
+                        "first_bad_date": "2026-01-22"} == sample[0]
+
+
+def test_one_day_in_another_unit_fails_the_step_rule(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    warehouse.execute("UPDATE staging.index_bars SET close = close * 10, open = open * 10, "
+                      "high = high * 10, low = low * 10 "
+                      "WHERE index_code = 'NDX' AND trade_date = DATE '2026-01-23'")
+    sample = failure(gate(warehouse, tmp_path), "index_bars", "step_plausible")
+    closes = [r for r in sample if r["measure"] == "close"]
+    assert closes and closes[0]["series"] == "NDX"
+    assert closes[0]["worst_step"] == pytest.approx(10, rel=0.05)
+    assert "tenfold" in closes[0]["likely_step_slip"]
