@@ -77,11 +77,16 @@ def extract_live(settings: Settings, landing_root: Path, window_end: date) -> li
 @task
 def stage(
     settings: Settings, run_id: str, parsed: list[pipeline.ParsedChunk],
-    explicit_as_of: date | None,
+    explicit_as_of: date | None, window_end: date,
 ) -> tuple[date, pipeline.StageReport]:
-    """Load parsed bodies into staging tables; resolve the as-of date and trading sessions."""
+    """Load parsed bodies into staging tables; resolve the as-of date and trading sessions.
+
+    The as-of date is the one requested, or the newest staged index bar capped at the end of
+    the window the landing zone was requested for: a bar dated after it is the gate's
+    ``no_future_date`` finding, never the date the run is for.
+    """
     frames, report = pipeline.read_parsed(parsed)
-    as_of = explicit_as_of or report.last_date
+    as_of = explicit_as_of or (report.last_date and min(report.last_date, window_end))
     if as_of is None:
         raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")
     frames = pipeline.scheduled_listings_only(frames, as_of)
@@ -223,7 +228,7 @@ def nightly(
             # The gate's imports load while the parse workers run; they would wait for it.
             preload()
             parsed = runners.fan_out_parse(settings, landing_root, specs, parsed_dir)
-            as_of_date, report = stage(settings, run_id, parsed, settings.as_of)
+            as_of_date, report = stage(settings, run_id, parsed, settings.as_of, window_end)
         finally:
             shutil.rmtree(parsed_dir, ignore_errors=True)
         errors = [*errors, *report.errors]

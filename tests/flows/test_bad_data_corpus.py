@@ -37,7 +37,8 @@ from warehouse import load, seeds
 AS_OF = date(2026, 1, 30)
 HISTORY_AS_OF = date(2026, 1, 23)
 SUITE_MODULES = {module.__name__.rsplit(".", 1)[1]: module for module in suites.SUITES}
-END_TO_END_DEFAULT = ("main_board_60pct_move", "truncated_body", "ipo_scheduled_after_as_of")
+END_TO_END_DEFAULT = ("main_board_60pct_move", "truncated_body", "ipo_scheduled_after_as_of",
+                      "index_bar_after_the_window")
 EXIT_CODES = {"gate": 1, "extraction": 3, "quarantine": 0}
 LEDGER_STATUS = {"gate": "gate_failed", "extraction": "extraction_failed",
                  "quarantine": "published"}

@@ -75,6 +75,9 @@ KINDS: list[Kind] = [
          {"symbol": "300308.SZ", "trade_date": "2026-01-24"}),
     Kind("future_date", kline("0.300308", edits.append_day("2026-02-02")), "gate", "security_bars",
          "no_future_date", {"symbol": "300308.SZ", "trade_date": "2026-02-02"}),
+    # The newest index bar used to become the run's as-of date; it is capped at the window's end.
+    Kind("index_bar_after_the_window", kline("1.000688", edits.append_day("2026-02-02")), "gate",
+         "index_bars", "no_future_date", {"index_code": "STAR50", "trade_date": "2026-02-02"}),
     Kind("stale_stock_feed", kline("0.002230", edits.drop_from("2026-01-27")), "gate",
          "security_bars", "fresh_as_of",
          {"symbol": "002230.SZ", "last_date": "2026-01-26", "due_date": "2026-01-30"}),
