@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from registry.model import Calendar, Dataset, Measure
+from registry.model import Calendar, Dataset, Measure, SeriesRules
 
 # A whole column in the wrong unit moves a series' level by a power of ten; the largest real
 # change of level between a stored month and the first days of a new batch is far below 8x.
@@ -61,6 +61,9 @@ INDEX_BARS = Dataset(
     calendar=Calendar(seed_table="indices", seed_key="index_code"),
     lag_sessions=0,
     marts=("mart_index_performance", "mart_index_event_returns", "mart_margin_financing"),
+    # An index is an average of many prices: it does not jump 5% and fall back the next day, nor
+    # print one level for a week, without a bad print or a frozen feed.
+    series_rules=SeriesRules(spike_floor=0.05),
 )
 
 SECURITY_BARS = Dataset(
@@ -81,6 +84,11 @@ SECURITY_BARS = Dataset(
     calendar=Calendar(seed_table="securities", seed_key="symbol"),
     lag_sessions=0,
     marts=("mart_basket_market_value", "mart_ipo_debuts", "mart_ipo_monthly"),
+    # Real markets do spike and revert (Hong Kong small caps, US meme days) and illiquid Hong
+    # Kong names print one close for a week, so those two only warn. Kline and chart prices are
+    # split-adjusted: a jump matching a split ratio with volume moving inversely is a provider
+    # that forgot to adjust, and fails.
+    series_rules=SeriesRules(spike_floor=0.15, spike="warn", stale="warn", split="fail"),
 )
 
 FX_RATES = Dataset(
@@ -96,6 +104,9 @@ FX_RATES = Dataset(
     measures=(Measure("rate", "rate", low=0.5, high=200.0, shift=1.5, step=1.05),),
     lag_sessions=0,
     marts=("mart_basket_market_value",),
+    # A managed or pegged rate does not move 1% and back; the Hong Kong dollar can sit on its
+    # 7.85 convertibility limit for weeks, so an unchanged rate only warns.
+    series_rules=SeriesRules(spike_floor=0.01, stale="warn"),
 )
 
 VALUATION = Dataset(
@@ -189,6 +200,8 @@ MARGIN = Dataset(
     # The exchanges publish a session's figures before the next session opens.
     lag_sessions=1,
     marts=("mart_margin_financing",),
+    # A market-wide balance moves every session and never jumps 3% to fall back the next day.
+    series_rules=SeriesRules(spike_floor=0.03),
 )
 
 CROSSCHECK = Dataset(

@@ -52,6 +52,26 @@ class Measure:
     description: str = ""
 
 
+Severity = Literal["fail", "warn"]
+
+
+@dataclass(frozen=True)
+class SeriesRules:
+    """How a chained series is judged beyond single values; a severity of ``None`` turns a rule off.
+
+    A spike is a move of at least ``spike_floor`` (log return) and beyond the series' own robust
+    spread that reverses the next session; stale is ``stale_sessions`` identical values in a row
+    while most of the dataset's other series moved; a split is a one-day jump matching a common
+    split ratio with volume moving inversely (datasets with a ``volume`` column only).
+    """
+
+    spike_floor: float
+    spike: Severity | None = "fail"
+    stale_sessions: int = 5
+    stale: Severity | None = "fail"
+    split: Severity | None = None
+
+
 @dataclass(frozen=True)
 class Calendar:
     """How a row finds its trading calendar.
@@ -90,6 +110,7 @@ class Dataset:
     lag_sessions: int | None = None
     export: Literal["monthly", "whole"] = "monthly"
     marts: tuple[str, ...] = field(default_factory=tuple)
+    series_rules: SeriesRules | None = None
 
     def __post_init__(self) -> None:
         named = {self.date, *self.keys, *(m.name for m in self.measures)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 
 from expectations.checks import Check, SuiteInputs
+from expectations.derived import measures_check, series_rules_check, sessions_only_check
 from expectations.measures import dated, measured
-from expectations.suites.common import measures_check, sessions_only_check
 from registry import STAGING_TABLES, by_name
 
 SUITES = tuple(importlib.import_module(f"expectations.suites.{table}")
@@ -34,4 +34,7 @@ def all_checks(inputs: SuiteInputs) -> list[Check]:
             checks.append(sessions_only_check(table, by_name(table).date))
         if table in with_measures:
             checks.append(measures_check(table))
+        declared = by_name(table).series_rules
+        if declared is not None:
+            checks.append(series_rules_check(table, declared))
     return checks

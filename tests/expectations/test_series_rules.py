@@ -1,0 +1,82 @@
+"""Series plausibility: spikes that revert, frozen feeds and unadjusted splits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.gate import GateResult, run_gate
+from tests.expectations.gate_fixture import AS_OF
+from tests.expectations.test_measures import store_history
+
+
+def gate(con: duckdb.DuckDBPyConnection, results_dir: Path) -> GateResult:
+    return run_gate(con, run_id="series", as_of=AS_OF, results_dir=results_dir)
+
+
+def broken(result: GateResult, table: str, rule: str) -> tuple[str, list[dict]]:
+    found = [f for f in result.failures if (f.table, f.rule) == (table, rule)]
+    assert found, result.summary()
+    return found[0].severity, found[0].sample
+
+
+def test_an_index_print_that_reverts_the_next_day_fails(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    warehouse.execute("UPDATE staging.index_bars SET close = close * 1.15, high = high * 1.15 "
+                      "WHERE index_code = 'NDX' AND trade_date = DATE '2026-01-22'")
+    severity, sample = broken(gate(warehouse, tmp_path), "index_bars", "no_spike_and_revert")
+    assert severity == "fail"
+    assert sample[0]["series"] == "NDX" and sample[0]["spike_date"] == "2026-01-22"
+    assert sample[0]["spike_move"] == pytest.approx(0.15, abs=0.03)
+    assert sample[0]["revert_move"] < -0.1
+
+
+def test_a_stock_spike_that_reverts_is_listed_as_a_warning(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    warehouse.execute("UPDATE staging.security_bars SET close = close * 1.4, high = high * 1.4 "
+                      "WHERE symbol = '00700.HK' AND trade_date = DATE '2026-01-22'")
+    result = gate(warehouse, tmp_path)
+    severity, sample = broken(result, "security_bars", "no_spike_and_revert")
+    assert severity == "warn" and result.passed
+    assert sample[0]["series"] == "00700.HK"
+
+
+def test_a_frozen_margin_balance_fails(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    warehouse.execute(
+        "UPDATE staging.margin SET financing_balance = (SELECT financing_balance FROM "
+        "staging.margin WHERE exchange = 'SZSE' AND trade_date = DATE '2026-01-20') "
+        "WHERE exchange = 'SZSE' AND trade_date >= DATE '2026-01-20'")
+    severity, sample = broken(gate(warehouse, tmp_path), "margin", "not_stale")
+    assert severity == "fail"
+    assert sample[0]["series"] == "SZSE" and sample[0]["unchanged_sessions"] >= 5
+
+
+def test_an_unadjusted_split_fails(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    warehouse.execute("UPDATE staging.security_bars SET open = open / 2, high = high / 2, "
+                      "low = low / 2, close = close / 2, volume = volume * 2 "
+                      "WHERE symbol = '00700.HK' AND trade_date >= DATE '2026-01-26'")
+    severity, sample = broken(gate(warehouse, tmp_path), "security_bars", "no_unadjusted_split")
+    assert severity == "fail"
+    assert sample[0]["series"] == "00700.HK" and sample[0]["split_date"] == "2026-01-26"
+    assert sample[0]["split_price_ratio"] == pytest.approx(0.5, abs=0.02)
+
+
+def test_clean_history_raises_none_of_them(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    result = gate(warehouse, tmp_path)
+    rules = {"no_spike_and_revert", "not_stale", "no_unadjusted_split"}
+    assert [f.message for f in result.failures if f.rule in rules] == []
