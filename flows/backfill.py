@@ -29,6 +29,7 @@ from flows.sources.landing import LandingZone
 from registry import STAGING_TABLES, by_name
 from warehouse import export, load, marts, seeds
 from warehouse.lock import WriterLock, confined
+from warehouse.seed_rules import check_seeds
 
 GRAINS = ("month", "year")
 
@@ -136,6 +137,7 @@ def backfill(
         if value is not None:
             overrides[key] = Path(value) if key.endswith("_dir") else value
     settings = Settings(**overrides)  # type: ignore[arg-type]
+    check_seeds(settings.seeds_dir)
     logger = get_run_logger()
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     landing_root = settings.snapshot_dir.expanduser().resolve()

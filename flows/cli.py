@@ -84,6 +84,7 @@ def _expected_failures(*, gate: str, extraction: str) -> Iterator[None]:
     from flows.nightly import ExtractionFailed, GateFailed
     from flows.sources.errors import ExtractionError
     from warehouse.lock import LockedError, UnsafePathError
+    from warehouse.seed_rules import SeedError
     from warehouse.seeds import CalendarRangeError
 
     try:
@@ -102,7 +103,7 @@ def _expected_failures(*, gate: str, extraction: str) -> Iterator[None]:
     except ValidationError as exc:
         err.print(f"invalid CNTECH_* setting: {exc}", style="bold red", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
-    except (LockedError, CalendarRangeError, UnsafePathError) as exc:
+    except (LockedError, CalendarRangeError, UnsafePathError, SeedError) as exc:
         err.print(str(exc), style="bold red", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
 

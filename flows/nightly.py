@@ -22,6 +22,7 @@ from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from warehouse import db, export, load, marts, publish, seeds
 from warehouse.lock import WriterLock, confined
+from warehouse.seed_rules import check_seeds
 
 
 class GateFailed(RuntimeError):
@@ -199,6 +200,7 @@ def nightly(
     if dask_address is not None:
         overrides["dask_address"] = dask_address
     settings = Settings(**overrides)  # type: ignore[arg-type]
+    check_seeds(settings.seeds_dir)
     logger = get_run_logger()
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     data_dir_path = settings.resolved_data_dir()

@@ -31,8 +31,15 @@ class LandingZone:
         self.root = root
 
     def body_path(self, spec: RequestSpec) -> Path:
-        """Absolute path of the body for ``spec``."""
-        return self.root / spec.path
+        """Absolute path of the body for ``spec``, which must stay inside the zone.
+
+        Paths are built from validated seed codes; refusing any other path here keeps a code
+        that slipped through from landing (or reading) a body outside the landing directory.
+        """
+        path = self.root / spec.path
+        if ".." in Path(spec.path).parts or Path(spec.path).is_absolute():
+            raise ExtractionError(spec.key, f"landing path {spec.path!r} leaves {self.root}")
+        return path
 
     def pages(self, spec: RequestSpec, meta: Mapping[str, Any] | None = None) -> list[RequestSpec]:
         """Every page landed for ``spec`` as its manifest (``meta``, read if not given)
