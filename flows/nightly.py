@@ -225,6 +225,9 @@ def nightly(
             landing_root = settings.snapshot_dir.expanduser().resolve()
             specs = replayable(specs, landing_root)
             errors = []
+            if settings.adopt_unmanifested:
+                for path in LandingZone(landing_root).adopt(specs):
+                    logger.warning("adopted %s: landed without a manifest", path)
         parsed_dir = confined(data_dir_path, "parsed", run_id)
         try:
             # The gate's imports load while the parse workers run; they would wait for it.
