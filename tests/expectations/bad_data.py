@@ -298,4 +298,11 @@ CASES = [
         Case(f"empty_{table}", (f"DELETE FROM staging.{table}",), table, "not_empty")
         for table in ("index_bars", "security_bars", "fx_rates", "margin")
     ),
+    Case(
+        "main_board_debut_beyond_its_limit",
+        ("UPDATE staging.ipo_listings SET board = 'MAIN' WHERE symbol = '688795.SH'",),
+        "ipo_listings",
+        "debut_within_board_limit",
+        {"symbol": "688795.SH", "board": "MAIN"},
+    ),
 ]
