@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from expectations.gate import preload, run_gate
 from flows import pipeline, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
+from flows.debuts import follow_debuts
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
 from warehouse import db, export, load, marts, provenance, publish, seeds
@@ -227,6 +228,9 @@ def nightly(
             landing_root = settings.snapshot_dir.expanduser().resolve()
             specs = replayable(specs, landing_root)
             errors = []
+        specs, unfollowed = follow_debuts(settings, landing_root, specs, window_end)
+        for message in unfollowed:
+            logger.warning("IPO debut not followed: %s", message)
         parsed_dir = confined(data_dir_path, "parsed", run_id)
         try:
             # The gate's imports load while the parse workers run; they would wait for it.
