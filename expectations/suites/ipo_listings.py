@@ -16,8 +16,9 @@ from registry import by_name
 TABLE = "ipo_listings"
 KEYS = by_name(TABLE).keys
 EXCHANGES = ("SSE", "SZSE", "HKEX")
-# A main-board A-share may close its debut at most 44% above and 36% below its offer price;
-# half a per cent covers the tick the limit price is rounded to.
+# Until 2023-04-10 a main-board A-share closed its debut at most 44% above and 36% below its
+# offer price (registration-based listings since trade without a limit for five sessions); half
+# a per cent covers the tick the limit price is rounded to.
 DEBUT_LIMITS = (-0.36 - 0.005, 0.44 + 0.005)
 
 
@@ -58,8 +59,8 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                     column="first_day_return", min_value=DEBUT_LIMITS[0],
                     max_value=DEBUT_LIMITS[1], row_condition=Column("debut_limit") == "limited",
                 ),
-                "a main-board debut must close within +44% / -36% of its offer price (a price "
-                "or offer in the wrong unit, or the wrong security)",
+                "a main-board debut before 2023-04-10 must close within +44% / -36% of its offer "
+                "price (a price or offer in the wrong unit, or the wrong security)",
                 show=("board", "offer_price", "first_day_close", "first_day_return"),
             ),
         ),
