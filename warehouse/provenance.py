@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from warehouse import series
 from warehouse.db import run_sql_file, sql_text
 
 
@@ -17,6 +18,7 @@ def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> 
     that span. Returns the number of ranges now stored.
     """
     con.register("run_origins", run_origins.to_arrow())
+    con.register("staged_file_spans", series.file_spans(con))
     try:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -28,6 +30,7 @@ def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> 
             raise
     finally:
         con.unregister("run_origins")
+        con.unregister("staged_file_spans")
     [(count,)] = con.execute("SELECT count(*) FROM ops.data_origins").fetchall()
     return int(count)
 

@@ -1,31 +1,11 @@
 -- The provenance the warehouse holds once this run's staged rows are merged: earlier ranges cut
 -- where this run's rows replace theirs, this run's ranges, and touching ranges of one origin
--- joined. ``run_origins`` holds the manifest of every body the run read.
+-- joined. ``run_origins`` holds the manifest of every body the run read; ``staged_file_spans``
+-- the first and last date of each body's staged rows, in every registered dataset.
 CREATE OR REPLACE TEMP TABLE data_origins_next AS
 WITH landed AS (
-    SELECT source_file, min(trade_date) AS first_date, max(trade_date) AS last_date
-    FROM staging.index_bars GROUP BY source_file
-    UNION ALL
-    SELECT source_file, min(trade_date), max(trade_date)
-    FROM staging.security_bars GROUP BY source_file
-    UNION ALL
-    SELECT source_file, min(trade_date), max(trade_date)
-    FROM staging.fx_rates GROUP BY source_file
-    UNION ALL
-    SELECT source_file, min(trade_date), max(trade_date)
-    FROM staging.valuation GROUP BY source_file
-    UNION ALL
-    SELECT source_file, min(trade_date), max(trade_date)
-    FROM staging.margin GROUP BY source_file
-    UNION ALL
-    SELECT source_file, min(trade_date), max(trade_date)
-    FROM staging.crosscheck GROUP BY source_file
-    UNION ALL
-    SELECT source_file, min(report_date), max(report_date)
-    FROM staging.eps_forecast GROUP BY source_file
-    UNION ALL
-    SELECT source_file, min(listing_date), max(listing_date)
-    FROM staging.ipo_listings GROUP BY source_file
+    SELECT source_file, first_date, last_date
+    FROM staged_file_spans
 ),
 
 -- Bodies whose rows differ in origin by date declare their ranges in the manifest.
