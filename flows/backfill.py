@@ -23,7 +23,14 @@ from prefect import flow, get_run_logger, task
 from expectations.gate import preload
 from flows import pipeline, runners
 from flows.catalog import build_catalog, replayable
-from flows.nightly import ExtractionFailed, GateFailed, gate, prepare, publish_marts
+from flows.nightly import (
+    ExtractionFailed,
+    GateFailed,
+    GateVerdict,
+    gate,
+    prepare,
+    publish_marts,
+)
 from flows.progress import progress_bar
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
@@ -49,6 +56,7 @@ class BackfillResult:
     rows: dict[str, int] = field(default_factory=dict)
     mart_rows: dict[str, int] = field(default_factory=dict)
     checks_run: int = 0
+    gate_warnings: list[dict[str, object]] = field(default_factory=list)
 
 
 def plan_partitions(landing: str, start: date, end: date, grain: str) -> list[load.Partition]:
@@ -171,10 +179,9 @@ def backfill(
                              pipeline.origins_frame(LandingZone(landing_root), specs))
         as_of, result.mart_rows = build(settings, run_id, start)
         result.as_of = as_of
-        result.published = publish_marts(
-            settings, run_id, as_of, result.checks_run,
-            f"backfill {start}..{end}: {len(result.merged)} partitions merged, "
-            f"{len(result.skipped)} already merged")
+        result.published = publish_marts(settings, run_id, as_of, GateVerdict(
+            True, 0, f"backfill {start}..{end}: {len(result.merged)} partitions merged, "
+            f"{len(result.skipped)} already merged", result.checks_run, result.gate_warnings))
         shutil.rmtree(work, ignore_errors=True)
     return result
 
@@ -191,12 +198,14 @@ def _load_partitions(
                              if Path(path).parent.name == folder] for table in STAGING_TABLES}
             rows = stage_partition(settings, run_id, part, files)
             if any(rows.values()):
-                passed, failures, summary, checks = gate(settings, run_id, part.end)
-                result.checks_run += checks
-                if not passed:
-                    _fail(settings, run_id, "gate_failed", summary, gate_failures=failures)
+                verdict = gate(settings, run_id, part.end)
+                result.checks_run += verdict.checks_run
+                result.gate_warnings += verdict.warnings
+                if not verdict.passed:
+                    _fail(settings, run_id, "gate_failed", verdict.summary,
+                          gate_failures=verdict.failures)
                     raise GateFailed(f"partition {part.label} ({part.start}..{part.end}) was "
-                                     f"not merged; earlier partitions were.\n{summary}")
+                                     f"not merged; earlier partitions were.\n{verdict.summary}")
             merge_partition(settings, part, rows, origins)
             result.merged.append(part.label)
             for table, count in rows.items():

@@ -45,6 +45,7 @@ class RunResult:
     rows: dict[str, int] = field(default_factory=dict)
     mart_rows: dict[str, int] = field(default_factory=dict)
     gate_summary: str = ""
+    gate_warnings: list[dict[str, object]] = field(default_factory=list)
     origins: pl.DataFrame | None = None
 
 
@@ -108,14 +109,37 @@ def stage(
     return as_of, report
 
 
+@dataclass(frozen=True)
+class GateVerdict:
+    """What the gate decided: the counts, the printable summary and the quarantined warnings.
+
+    ``warnings`` lists every warn-severity rule that broke, with its sample rows: they publish,
+    and the ledger and the run summary say which rows they were.
+    """
+
+    passed: bool
+    failures: int
+    summary: str
+    checks_run: int
+    warnings: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        """The summary's first line: the verdict and its counts."""
+        return self.summary.splitlines()[0]
+
+
 @task
-def gate(settings: Settings, run_id: str, as_of: date) -> tuple[bool, int, str, int]:
+def gate(settings: Settings, run_id: str, as_of: date) -> GateVerdict:
     """Run every expectation suite over staging; results land in ``<data-dir>/gate``."""
     with pipeline.connect_warehouse(settings) as con:
         result = run_gate(con, run_id=run_id, as_of=as_of,
                           results_dir=settings.resolved_data_dir() / "gate")
-    failures = sum(1 for f in result.failures if f.severity == "fail")
-    return result.passed, failures, result.summary(), result.checks_run
+    warnings: list[dict[str, object]] = [
+        {"table": f.table, "rule": f.rule, "rows": f.unexpected_count, "message": f.message,
+         "sample": f.sample} for f in result.failures if f.severity == "warn"]
+    return GateVerdict(result.passed, sum(f.severity == "fail" for f in result.failures),
+                       result.summary(), result.checks_run, warnings)
 
 
 @task
@@ -135,8 +159,7 @@ def merge_and_build(settings: Settings, origins: pl.DataFrame) -> tuple[dict[str
 
 
 @task
-def publish_marts(settings: Settings, run_id: str, as_of: date, checks_run: int,
-                  gate_verdict: str) -> Path:
+def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVerdict) -> Path:
     """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically.
 
     ``data_origins`` is published from ``ops.data_origins``: it describes every row the marts
@@ -145,12 +168,13 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, checks_run: int,
     published_at = datetime.now(UTC)
     outcome: dict[str, object] = {
         "status": "published", "as_of": as_of, "gate_passed": True, "gate_failures": 0,
-        "published_at": published_at, "message": gate_verdict,
+        "published_at": published_at, "message": verdict.headline,
+        "gate_warnings": verdict.warnings,
     }
     with pipeline.connect_warehouse(settings) as con:
         info = pl.DataFrame({
             "run_id": [run_id], "as_of_date": [as_of], "source": [settings.source],
-            "published_at": [published_at], "gate_checks_run": [checks_run],
+            "published_at": [published_at], "gate_checks_run": [verdict.checks_run],
         })
         path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
             "publish_info": info,
@@ -256,15 +280,16 @@ def nightly(
             _finish(settings, run_id, status="extraction_failed", as_of=as_of_date,
                     rows=report.rows, message="; ".join(errors)[:2000])
             raise ExtractionFailed("\n".join(errors))
-        passed, failures, summary, checks_run = gate(settings, run_id, as_of_date)
-        if not passed:
+        verdict = gate(settings, run_id, as_of_date)
+        if not verdict.passed:
             _finish(settings, run_id, status="gate_failed", as_of=as_of_date, rows=report.rows,
-                    gate_passed=False, gate_failures=failures, message=summary[:2000])
-            raise GateFailed(summary)
+                    gate_passed=False, gate_failures=verdict.failures,
+                    message=verdict.summary[:2000], gate_warnings=verdict.warnings)
+            raise GateFailed(verdict.summary)
         _, mart_rows = merge_and_build(settings, origins)
-        published = publish_marts(settings, run_id, as_of_date, checks_run,
-                                  summary.splitlines()[0])
+        published = publish_marts(settings, run_id, as_of_date, verdict)
         logger.info("published %s for %s", published, as_of_date)
     return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,
                      published=published, rows=report.rows, mart_rows=mart_rows,
-                     gate_summary=summary, origins=origins)
+                     gate_summary=verdict.summary, origins=origins,
+                     gate_warnings=verdict.warnings)

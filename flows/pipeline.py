@@ -281,8 +281,9 @@ def ledger_finish(
     gate_failures: int | None = None,
     published_at: datetime | None = None,
     message: str | None = None,
+    gate_warnings: list[dict[str, object]] | None = None,
 ) -> None:
-    """Close the run's row with its outcome."""
+    """Close the run's row with its outcome (warn-severity rules with their sample rows)."""
     con.execute(
         """
         UPDATE ops.run_log SET
@@ -290,11 +291,13 @@ def ledger_finish(
             row_counts = coalesce(?, row_counts), gate_passed = coalesce(?, gate_passed),
             gate_failures = coalesce(?, gate_failures),
             published_at = coalesce(?, published_at),
-            message = coalesce(?, message)
+            message = coalesce(?, message),
+            gate_warnings = coalesce(?, gate_warnings)
         WHERE run_id = ?
         """,
         [status, as_of, json.dumps(rows) if rows is not None else None, gate_passed,
-         gate_failures, published_at, message, run_id],
+         gate_failures, published_at, message,
+         json.dumps(gate_warnings, default=str) if gate_warnings is not None else None, run_id],
     )
 
 
@@ -303,7 +306,8 @@ def ledger_frame(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pl.DataFram
     return con.sql(
         "SELECT run_id, started_at, finished_at, as_of_date, source, status, "
         "CAST(row_counts AS VARCHAR) AS row_counts, gate_passed, gate_failures, published_at, "
-        "message FROM ops.run_log ORDER BY started_at DESC LIMIT ?", params=[limit],
+        "message, CAST(gate_warnings AS VARCHAR) AS gate_warnings FROM ops.run_log "
+        "ORDER BY started_at DESC LIMIT ?", params=[limit],
     ).pl()
 
 

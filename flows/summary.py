@@ -113,4 +113,19 @@ def print_summary(console: Console, result: RunResult) -> None:
     for (dataset, phrase), subjects in origins.items():
         console.print(f"[yellow]  {dataset} ({len(subjects)}) {phrase}: "
                       f"{', '.join(subjects)}[/yellow]")
+    print_quarantine(console, result.gate_warnings)
     console.print(f"published: {result.published}")
+
+
+def print_quarantine(console: Console, warnings: list[dict[str, object]]) -> None:
+    """Rules that only warn published their rows: name each and its first offending keys."""
+    if not warnings:
+        return
+    console.print(f"[yellow]Published with {len(warnings)} warning rule(s) broken (the rows "
+                  "are listed in ops_last_runs.gate_warnings):[/yellow]", highlight=False)
+    for warning in warnings:
+        sample = warning.get("sample") or []
+        first = sample[0] if isinstance(sample, list) and sample else {}
+        keys = " ".join(f"{k}={v}" for k, v in first.items() if k != "source_file")
+        console.print(f"[yellow]  {warning['table']}.{warning['rule']}: {warning['rows']} "
+                      f"row(s), e.g. {keys}[/yellow]", markup=True, highlight=False)

@@ -94,6 +94,11 @@ def test_a_published_run_is_in_the_marts_file_with_counts_and_gate_verdict(
     counts = json.loads(newest["row_counts"])
     assert set(counts) == set(STAGING_TABLES) and all(counts.values())
     assert "running" not in runs["status"].to_list()
+    # Warn-severity rules publish their rows and are quarantined in the ledger by name.
+    warnings = json.loads(newest["gate_warnings"])
+    assert warnings == published.gate_warnings
+    assert {w["rule"] for w in warnings} >= {"pe_ttm_positive"}
+    assert all(w["sample"] and w["rows"] >= len(w["sample"]) for w in warnings)
 
 
 def test_an_unexpected_error_closes_the_run_as_failed(

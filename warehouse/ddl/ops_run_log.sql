@@ -9,5 +9,8 @@ CREATE TABLE IF NOT EXISTS ops.run_log (
     gate_passed BOOLEAN,
     gate_failures INTEGER,
     published_at TIMESTAMPTZ,
-    message VARCHAR
+    message VARCHAR,
+    gate_warnings JSON
 );
+-- Warehouses written before warnings were quarantined gain the column in place.
+ALTER TABLE ops.run_log ADD COLUMN IF NOT EXISTS gate_warnings JSON;
