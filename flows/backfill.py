@@ -35,7 +35,7 @@ from flows.progress import progress_bar
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
 from registry import STAGING_TABLES, by_name
-from warehouse import export, load, marts, provenance, seeds
+from warehouse import export, ledger, load, marts, provenance, seeds
 from warehouse.lock import WriterLock, confined
 from warehouse.seed_rules import check_seeds
 
@@ -171,7 +171,8 @@ def backfill(
             chunks = runners.fan_out_parse(settings, landing_root, specs, work, partition)
             errors = [error for chunk in chunks for error in chunk.errors]
             if errors:
-                _fail(settings, run_id, "extraction_failed", "; ".join(errors))
+                _fail(settings, run_id, ledger.Outcome("extraction_failed",
+                                                       message="; ".join(errors)[:2000]))
                 raise ExtractionFailed("\n".join(errors))
             with pipeline.connect_warehouse(settings) as con:
                 seeds.load_sessions(con, min([start, *load.stored_start(con)]), end)
@@ -202,8 +203,9 @@ def _load_partitions(
                 result.checks_run += verdict.checks_run
                 result.gate_warnings += verdict.warnings
                 if not verdict.passed:
-                    _fail(settings, run_id, "gate_failed", verdict.summary,
-                          gate_failures=verdict.failures)
+                    _fail(settings, run_id, ledger.Outcome(
+                        "gate_failed", message=verdict.summary[:2000],
+                        gate_failures=verdict.failures, gate_warnings=verdict.warnings))
                     raise GateFailed(f"partition {part.label} ({part.start}..{part.end}) was "
                                      f"not merged; earlier partitions were.\n{verdict.summary}")
             merge_partition(settings, part, rows, origins)
@@ -213,7 +215,6 @@ def _load_partitions(
             advance(1, part.label)
 
 
-def _fail(settings: Settings, run_id: str, status: str, message: str, **kwargs: object) -> None:
+def _fail(settings: Settings, run_id: str, outcome: ledger.Outcome) -> None:
     with pipeline.connect_warehouse(settings) as con:
-        pipeline.ledger_finish(con, run_id, status=status, message=message[:2000],
-                               **kwargs)  # type: ignore[arg-type]
+        ledger.finish(con, run_id, outcome)

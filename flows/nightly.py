@@ -21,7 +21,7 @@ from flows.debuts import follow_debuts
 from flows.settings import Settings
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
-from warehouse import db, export, load, marts, provenance, publish, seeds
+from warehouse import db, export, ledger, load, marts, provenance, publish, seeds
 from warehouse.lock import WriterLock, confined
 from warehouse.seed_rules import check_seeds
 
@@ -59,7 +59,7 @@ def prepare(settings: Settings, run_id: str) -> None:
         # Under the writer lock, publish temp files and parsed chunks belong to runs that died.
         publish.remove_stale_temp_files(data_dir)
         shutil.rmtree(data_dir / "parsed", ignore_errors=True)
-        pipeline.ledger_start(con, run_id, settings.source,
+        ledger.start(con, run_id, settings.source,
                               published_run_id=publish.published_run_id(data_dir))
 
 
@@ -105,7 +105,7 @@ def stage(
         seeds.load_sessions(con, first, as_of)
         for table, frame in frames.items():
             report.rows[table] = load.stage(con, table, frame)
-        pipeline.ledger_staged(con, run_id, as_of=as_of, rows=report.rows)
+        ledger.staged(con, run_id, as_of=as_of, rows=report.rows)
     return as_of, report
 
 
@@ -166,11 +166,9 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
     are built from, not only the bodies this run read.
     """
     published_at = datetime.now(UTC)
-    outcome: dict[str, object] = {
-        "status": "published", "as_of": as_of, "gate_passed": True, "gate_failures": 0,
-        "published_at": published_at, "message": verdict.headline,
-        "gate_warnings": verdict.warnings,
-    }
+    outcome = ledger.Outcome("published", as_of=as_of, gate_passed=True, gate_failures=0,
+                             published_at=published_at, message=verdict.headline,
+                             gate_warnings=verdict.warnings)
     with pipeline.connect_warehouse(settings) as con:
         info = pl.DataFrame({
             "run_id": [run_id], "as_of_date": [as_of], "source": [settings.source],
@@ -179,15 +177,15 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
         path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
             "publish_info": info,
             "data_origins": provenance.published_origins(con),
-            "ops_last_runs": pipeline.ledger_preview(con, run_id, **outcome),
+            "ops_last_runs": ledger.preview(con, run_id, outcome),
         })
-        pipeline.ledger_finish(con, run_id, **outcome)  # type: ignore[arg-type]
+        ledger.finish(con, run_id, outcome)
     return path
 
 
-def _finish(settings: Settings, run_id: str, **kwargs: object) -> None:
+def _finish(settings: Settings, run_id: str, outcome: ledger.Outcome) -> None:
     with pipeline.connect_warehouse(settings) as con:
-        pipeline.ledger_finish(con, run_id, **kwargs)  # type: ignore[arg-type]
+        ledger.finish(con, run_id, outcome)
 
 
 @contextmanager
@@ -200,8 +198,8 @@ def _ledger_guard(settings: Settings, run_id: str) -> Iterator[None]:
     except Exception as exc:
         # The original error matters more than a ledger row the warehouse cannot take.
         with suppress(duckdb.Error, OSError):
-            _finish(settings, run_id, status="failed",
-                    message=f"{type(exc).__name__}: {exc}"[:2000])
+            _finish(settings, run_id, ledger.Outcome(
+                "failed", message=f"{type(exc).__name__}: {exc}"[:2000]))
         raise
 
 
@@ -277,14 +275,16 @@ def nightly(
         errors = [*errors, *report.errors]
         origins = pipeline.origins_frame(LandingZone(landing_root), specs)
         if errors:
-            _finish(settings, run_id, status="extraction_failed", as_of=as_of_date,
-                    rows=report.rows, message="; ".join(errors)[:2000])
+            _finish(settings, run_id, ledger.Outcome(
+                "extraction_failed", as_of=as_of_date, rows=report.rows,
+                message="; ".join(errors)[:2000]))
             raise ExtractionFailed("\n".join(errors))
         verdict = gate(settings, run_id, as_of_date)
         if not verdict.passed:
-            _finish(settings, run_id, status="gate_failed", as_of=as_of_date, rows=report.rows,
-                    gate_passed=False, gate_failures=verdict.failures,
-                    message=verdict.summary[:2000], gate_warnings=verdict.warnings)
+            _finish(settings, run_id, ledger.Outcome(
+                "gate_failed", as_of=as_of_date, rows=report.rows, gate_passed=False,
+                gate_failures=verdict.failures, message=verdict.summary[:2000],
+                gate_warnings=verdict.warnings))
             raise GateFailed(verdict.summary)
         _, mart_rows = merge_and_build(settings, origins)
         published = publish_marts(settings, run_id, as_of_date, verdict)

@@ -11,10 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import pipeline
 from flows.nightly import RunResult, nightly
 from registry import STAGING_TABLES
 from warehouse import db
+from warehouse import ledger as run_ledger
+from warehouse.ledger import Outcome
 from warehouse.seeds import CalendarRangeError
 
 
@@ -29,16 +30,16 @@ def ledger() -> Iterator[duckdb.DuckDBPyConnection]:
 
 def rows(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, object]]:
     """The ledger by run id."""
-    frame = pipeline.ledger_frame(con)
+    frame = run_ledger.recent(con)
     return {row["run_id"]: row for row in frame.iter_rows(named=True)}
 
 
 def test_runs_that_died_are_closed_when_the_next_one_starts(
     ledger: duckdb.DuckDBPyConnection,
 ) -> None:
-    pipeline.ledger_start(ledger, "run-1", "snapshot", published_run_id=None)
-    pipeline.ledger_start(ledger, "run-2", "snapshot", published_run_id=None)
-    pipeline.ledger_start(ledger, "run-3", "live", published_run_id="run-2")
+    run_ledger.start(ledger, "run-1", "snapshot", published_run_id=None)
+    run_ledger.start(ledger, "run-2", "snapshot", published_run_id=None)
+    run_ledger.start(ledger, "run-3", "live", published_run_id="run-2")
 
     runs = rows(ledger)
     assert runs["run-1"]["status"] == "abandoned"
@@ -51,10 +52,10 @@ def test_runs_that_died_are_closed_when_the_next_one_starts(
 
 
 def test_staging_counts_and_the_outcome_are_recorded(ledger: duckdb.DuckDBPyConnection) -> None:
-    pipeline.ledger_start(ledger, "run-1", "snapshot", published_run_id=None)
-    pipeline.ledger_staged(ledger, "run-1", as_of=date(2026, 1, 30), rows={"margin": 852})
-    pipeline.ledger_finish(ledger, "run-1", status="gate_failed", gate_passed=False,
-                           gate_failures=2, message="margin breaks parts_within_total")
+    run_ledger.start(ledger, "run-1", "snapshot", published_run_id=None)
+    run_ledger.staged(ledger, "run-1", as_of=date(2026, 1, 30), rows={"margin": 852})
+    run_ledger.finish(ledger, "run-1", Outcome("gate_failed", gate_passed=False, gate_failures=2,
+                                           message="margin breaks parts_within_total"))
 
     run = rows(ledger)["run-1"]
     assert run["as_of_date"] == date(2026, 1, 30)
@@ -66,11 +67,11 @@ def test_staging_counts_and_the_outcome_are_recorded(ledger: duckdb.DuckDBPyConn
 def test_the_preview_shows_the_publish_without_recording_it(
     ledger: duckdb.DuckDBPyConnection,
 ) -> None:
-    pipeline.ledger_start(ledger, "run-1", "snapshot", published_run_id=None)
+    run_ledger.start(ledger, "run-1", "snapshot", published_run_id=None)
     at = datetime(2026, 1, 30, 23, 0, tzinfo=UTC)
 
-    preview = pipeline.ledger_preview(ledger, "run-1", status="published", gate_passed=True,
-                                      published_at=at)
+    preview = run_ledger.preview(ledger, "run-1", Outcome("published", gate_passed=True,
+                                                      published_at=at))
     assert preview.row(0, named=True)["status"] == "published"
     assert preview.row(0, named=True)["published_at"] == at
     assert rows(ledger)["run-1"]["status"] == "running"
