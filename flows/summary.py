@@ -20,10 +20,11 @@ def print_summary(console: Console, result: RunResult) -> None:
     con = duckdb.connect(str(result.published), read_only=True)
     try:
         idx = con.execute(
-            "SELECT index_code, close, ret_mtd, ret_ytd, ret_1y, excess_mtd_vs_ndx "
-            "FROM mart_index_performance WHERE (index_code, as_of_date) IN "
+            "SELECT p.index_code, p.close, p.ret_mtd, p.ret_ytd, p.ret_1y, p.excess_mtd_vs_ndx, "
+            "i.is_proxy FROM mart_index_performance AS p JOIN ref_indices AS i USING "
+            "(index_code) WHERE (p.index_code, p.as_of_date) IN "
             "(SELECT (index_code, max(as_of_date)) FROM mart_index_performance "
-            "GROUP BY index_code) ORDER BY ret_mtd DESC"
+            "GROUP BY index_code) ORDER BY p.ret_mtd DESC"
         ).fetchall()
         baskets = con.execute(
             "SELECT basket, market_cap_usd, change_1y_usd, china_us_ratio "
@@ -57,9 +58,14 @@ def print_summary(console: Console, result: RunResult) -> None:
     table = Table(title=f"cntech {result.as_of} (run {result.run_id}, source {result.source})")
     for column in ("index", "close", "MTD", "YTD", "1Y", "MTD vs NDX"):
         table.add_column(column, justify="right")
-    for code, close, mtd, ytd, one_year, excess in idx:
-        table.add_row(code, f"{close:,.2f}", _pct(mtd), _pct(ytd), _pct(one_year), _pct(excess))
+    for code, close, mtd, ytd, one_year, excess, is_proxy in idx:
+        table.add_row(f"{code} (proxy)" if is_proxy else code, f"{close:,.2f}", _pct(mtd),
+                      _pct(ytd), _pct(one_year), _pct(excess))
     console.print(table)
+    proxies = [code for code, *_, is_proxy in idx if is_proxy]
+    if proxies:
+        console.print(f"(proxy): {', '.join(proxies)} is a stand-in series, not the index "
+                      "itself (see ref_indices.note)")
     for basket, cap, change, ratio in baskets:
         change_text = "n/a" if change is None else f"{change / 1e9:+,.0f}bn"
         console.print(f"basket {basket}: ${cap / 1e9:,.0f}bn, 1Y change ${change_text}"
