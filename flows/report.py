@@ -17,6 +17,7 @@ from typing import Any
 
 from flows.docs import GATE_DOCS_DIR, data_dictionary
 from flows.progress import progress_bar
+from flows.reporting.compare import compare
 from flows.reporting.gate_docs import validation_pages
 from flows.reporting.marts import gate_counts, gate_results, open_marts, query, resolve_as_of
 from flows.reporting.page import render
@@ -74,7 +75,7 @@ def build_report(
             frames = read_frames(con, day)
             extras = {
                 "runs": query(con, "recent_runs", limit=RECENT_RUNS).to_dicts(),
-                "dictionary": data_dictionary(con),
+                "dictionary": data_dictionary(con), "comparison": compare(con),
                 "freshness": _freshness(con, generated_at, grace),
             }
         lap("read marts")

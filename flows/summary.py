@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import duckdb
 from rich.console import Console
 from rich.table import Table
@@ -17,7 +20,44 @@ def print_summary(console: Console, result: RunResult) -> None:
     """Headline figures from the just-published marts, and which series are not genuine."""
     if result.published is None:
         return
-    con = duckdb.connect(str(result.published), read_only=True)
+    idx, baskets, stretched, ipos, margin, origins = _figures(result.published)
+    table = Table(title=f"cntech {result.as_of} (run {result.run_id}, source {result.source})")
+    for column in ("index", "close", "MTD", "YTD", "1Y", "MTD vs NDX"):
+        table.add_column(column, justify="right")
+    for code, close, mtd, ytd, one_year, excess, is_proxy in idx:
+        table.add_row(f"{code} (proxy)" if is_proxy else code, f"{close:,.2f}", _pct(mtd),
+                      _pct(ytd), _pct(one_year), _pct(excess))
+    console.print(table)
+    proxies = [code for code, *_, is_proxy in idx if is_proxy]
+    if proxies:
+        console.print(f"(proxy): {', '.join(proxies)} is a stand-in series, not the index "
+                      "itself (see ref_indices.note)")
+    for basket, cap, change, ratio in baskets:
+        change_text = "n/a" if change is None else f"{change / 1e9:+,.0f}bn"
+        console.print(f"basket {basket}: ${cap / 1e9:,.0f}bn, 1Y change ${change_text}"
+                      + (f", China/US ratio {ratio * 100:.1f}%" if ratio is not None else ""))
+    if stretched:
+        console.print("stretched valuations: " + "; ".join(
+            f"{name} ({symbol}) P/E ttm {pe or float('nan'):.0f}x, forward "
+            f"{fwd or float('nan'):.0f}x" for symbol, name, pe, fwd in stretched))
+    if ipos and ipos[0]:
+        console.print(f"IPO debuts in the last 90 days: {ipos[0]} ({ipos[2]} AI); median "
+                      f"first-day return {_pct(ipos[1])} over the {ipos[3]} with first-day "
+                      "prices")
+    if margin:
+        console.print(f"margin financing (market total): ¥{margin[0] / 1e12:,.3f}tn, "
+                      f"20-day change {_pct(margin[1])}")
+    if origins:
+        console.print("[yellow]Not genuine provider responses (see data_origins in the marts "
+                      "file):[/yellow]")
+    for origin, dataset, subjects, count in origins:
+        console.print(f"[yellow]  {origin} {dataset} ({count}): {subjects}[/yellow]")
+    console.print(f"published: {result.published}")
+
+
+def _figures(published: Path) -> tuple[Any, ...]:
+    """Index rows, basket values, stretched names, recent IPOs, margin and not-genuine origins."""
+    con = duckdb.connect(str(published), read_only=True)
     try:
         idx = con.execute(
             "SELECT p.index_code, p.close, p.ret_mtd, p.ret_ytd, p.ret_1y, p.excess_mtd_vs_ndx, "
@@ -54,36 +94,4 @@ def print_summary(console: Console, result: RunResult) -> None:
         ).fetchall()
     finally:
         con.close()
-
-    table = Table(title=f"cntech {result.as_of} (run {result.run_id}, source {result.source})")
-    for column in ("index", "close", "MTD", "YTD", "1Y", "MTD vs NDX"):
-        table.add_column(column, justify="right")
-    for code, close, mtd, ytd, one_year, excess, is_proxy in idx:
-        table.add_row(f"{code} (proxy)" if is_proxy else code, f"{close:,.2f}", _pct(mtd),
-                      _pct(ytd), _pct(one_year), _pct(excess))
-    console.print(table)
-    proxies = [code for code, *_, is_proxy in idx if is_proxy]
-    if proxies:
-        console.print(f"(proxy): {', '.join(proxies)} is a stand-in series, not the index "
-                      "itself (see ref_indices.note)")
-    for basket, cap, change, ratio in baskets:
-        change_text = "n/a" if change is None else f"{change / 1e9:+,.0f}bn"
-        console.print(f"basket {basket}: ${cap / 1e9:,.0f}bn, 1Y change ${change_text}"
-                      + (f", China/US ratio {ratio * 100:.1f}%" if ratio is not None else ""))
-    if stretched:
-        console.print("stretched valuations: " + "; ".join(
-            f"{name} ({symbol}) P/E ttm {pe or float('nan'):.0f}x, forward "
-            f"{fwd or float('nan'):.0f}x" for symbol, name, pe, fwd in stretched))
-    if ipos and ipos[0]:
-        console.print(f"IPO debuts in the last 90 days: {ipos[0]} ({ipos[2]} AI); median "
-                      f"first-day return {_pct(ipos[1])} over the {ipos[3]} with first-day "
-                      "prices")
-    if margin:
-        console.print(f"margin financing (market total): ¥{margin[0] / 1e12:,.3f}tn, "
-                      f"20-day change {_pct(margin[1])}")
-    if origins:
-        console.print("[yellow]Not genuine provider responses (see data_origins in the marts "
-                      "file):[/yellow]")
-    for origin, dataset, subjects, count in origins:
-        console.print(f"[yellow]  {origin} {dataset} ({count}): {subjects}[/yellow]")
-    console.print(f"published: {result.published}")
+    return idx, baskets, stretched, ipos, margin, origins

@@ -165,7 +165,7 @@ def valuation_chart(latest: pl.DataFrame) -> go.Figure:
     median = shown["basket_median_pe_forward"].drop_nulls()
     if median.len():
         fig.add_vline(x=float(median[0]), line={"color": "#34495e", "dash": "dot", "width": 1},
-                      annotation_text="basket median", annotation_position="bottom right")
+                      annotation_text="basket median", annotation_position="top right")
     fig.add_vline(x=100, line={"color": STRETCHED, "dash": "dot", "width": 1})
     fig.update_xaxes(title_text="forward P/E (close / consensus EPS of the calendar year), x",
                      range=[0, shown.select(pl.col("pe_forward").max()).item() * 1.3])
