@@ -53,6 +53,7 @@ def context(frames: dict[str, pl.DataFrame], as_of: date) -> dict[str, Any]:
                    for chart_id, fig in _charts(frames, as_of).items()},
         "chart_sql": {chart_id: sql_sources(names_, as_of)
                       for chart_id, names_ in CHART_SQL.items()},
+        "chart_rows": {name: frames[name] for name in ("margin_total", "ipo_monthly")},
     }
 
 

@@ -53,7 +53,8 @@ def test_every_table_downloads_its_rows(page: str) -> None:
     assert {name for name, _ in links} >= {
         "index_performance_2026-01-30.csv", "event_returns_2026-01-30.csv",
         "valuation_2026-01-30.csv", "ipo_debuts_2026-01-30.csv", "baskets_2026-01-30.csv",
-        "freshness.csv", "gate_suites.csv", "recent_runs.csv", "data_origins.csv"}
+        "freshness.csv", "gate_suites.csv", "recent_runs.csv", "data_origins.csv",
+        "margin_total_2026-01-30.csv", "ipo_monthly_2026-01-30.csv"}
     found = {name: _csv(href) for name, href in links}
     ipos = found["ipo_debuts_2026-01-30.csv"]
     assert ipos.height == len(re.findall(r"<tr [^>]*data-symbol=", section(page, "ipos")))
