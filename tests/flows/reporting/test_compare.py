@@ -69,7 +69,16 @@ def test_each_difference_is_explained_by_its_definition(marts_dir: Path) -> None
                         "mart_basket_market_value WHERE as_of_date = ?")
     assert f"US total of ${cap / 0.065 / 1e12:,.1f}tn" in rows["china_us_ratio"].why
     assert f"{cap / 0.065 / us_cap:.1f}x our 10 names" in rows["china_us_ratio"].why
-    assert "forecasts in this data are synthetic" in rows["cambricon"].why
+    with duckdb.connect(str(marts_dir / "marts.duckdb"), read_only=True) as con:
+        eps = con.execute("SELECT string_agg(DISTINCT origin, ' and ' ORDER BY origin) FROM "
+                          "data_origins WHERE dataset = 'eps_forecast'").fetchone()
+        synthetic = con.execute("SELECT count(DISTINCT b.symbol) FROM ref_baskets AS b JOIN "
+                                "data_origins AS o ON o.subject = b.symbol WHERE b.basket = "
+                                "'china_ai' AND o.origin = 'synthetic' AND o.dataset IN "
+                                "('stock_kline', 'stock_chart')").fetchone()
+    assert eps is not None and synthetic is not None
+    assert f"forecasts in this data are {eps[0]}" in rows["cambricon"].why
+    assert f"and {synthetic[0]} of them have synthetic prices" in rows["china_ai_1y"].why
 
 
 def test_the_article_side_alone_changes_nothing_of_ours(marts_dir: Path) -> None:
