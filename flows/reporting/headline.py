@@ -110,8 +110,9 @@ def _basket_cards(baskets: pl.DataFrame) -> list[Card]:
     cards = [Card(
         key="china_ai_1y", label="China AI basket, one-year gain (USD)",
         value=usd_bn(gain, signed=True),
-        note=(f"{pct(last['change_1y_pct'])} to {usd_bn(last['market_cap_usd'])} · "
-              f"{last['members_priced']}/{last['members_total']} members priced"),
+        note=(f"{pct(last['change_1y_pct'])} to " if gain is not None else "no value a year "
+              "earlier; now ") + (f"{usd_bn(last['market_cap_usd'])} · {last['members_priced']}"
+                                  f"/{last['members_total']} members priced"),
         as_of=last["as_of_date"], href="#chart-baskets", sign=gain)]
     if last["china_us_ratio"] is not None and not us.is_empty():
         us_last = us.filter(pl.col("as_of_date") <= last["as_of_date"]).row(-1, named=True)
@@ -136,13 +137,13 @@ def _ipo_card(debuts: pl.DataFrame, as_of: date) -> Card:
 
 def _valuation_card(valuation: pl.DataFrame, names: dict[str, str]) -> Card:
     row = security_valuation(valuation, CAMBRICON)
-    local = names.get(CAMBRICON, "")
+    name = row["name"] if row else "Cambricon"
+    label = " ".join(part for part in (name, names.get(CAMBRICON), "forward P/E") if part)
     if row is None:
-        return Card(key="cambricon", label=f"Cambricon {local} forward P/E".replace("  ", " "),
-                    value="–", note="not in the published valuations", as_of=None,
-                    href="#chart-valuation")
+        return Card(key="cambricon", label=label, value="–",
+                    note="not in the published valuations", as_of=None, href="#chart-valuation")
     return Card(
-        key="cambricon", label=f"{row['name']} {local} forward P/E".replace("  ", " "),
+        key="cambricon", label=label,
         value=multiple(row["pe_forward"]),
         note=f"trailing {multiple(row['pe_ttm'])}" + (" · stretched" if row["is_stretched"]
                                                        else ""),
@@ -153,7 +154,8 @@ def _margin_card(margin: pl.DataFrame, events: pl.DataFrame) -> Card:
     since = margin_since_event(margin, events, TIGHTENING_EVENT)
     if since is None:
         return Card(key="margin", label="Margin balance since the CSRC tightening", value="–",
-                    note="no balance on or before the event", as_of=None, href="#chart-margin")
+                    note="the tightening (ref_events) is later than this date, or no balance "
+                    "precedes it", as_of=None, href="#chart-margin")
     return Card(
         key="margin", label="Margin balance since the CSRC tightening",
         value=pct(since["change_pct"]),

@@ -63,8 +63,8 @@ def resolve_as_of(con: duckdb.DuckDBPyConnection, requested: date | str | None,
         raise AsOfUnavailable(f"--as-of must be a date as YYYY-MM-DD, not {requested!r}.") from None
     first, last, present = query(con, "trade_dates", as_of=day).row(0)
     if not present:
-        held = f"run {first} to {last}" if first else ": there are none"
-        raise AsOfUnavailable(f"No data for {day}: published trade dates {held}.")
+        held = f"published trade dates run {first} to {last}" if first else "none are published"
+        raise AsOfUnavailable(f"No data for {day}: {held}.")
     return day
 
 

@@ -104,3 +104,14 @@ def test_cli_as_of_writes_a_dated_report(data_dir: Path) -> None:
     path = data_dir / "report-2026-01-16.html"
     assert result.output.strip().splitlines()[-1] == f"report: {path}"
     assert cards(path.read_text("utf-8"))["STAR50"]["value"] == "+12.6%"
+
+
+def test_before_the_story_cards_say_what_is_missing(data_dir: Path) -> None:
+    page = build_report(data_dir, as_of=date(2025, 1, 10)).path.read_text("utf-8")
+    found = cards(page)
+    assert found["margin"]["value"] == "–" and "later than this date" in found["margin"]["note"]
+    assert found["china_ai_1y"]["value"] == "–"
+    assert found["china_ai_1y"]["note"].startswith("no value a year earlier")
+    assert found["ai_ipo"]["value"] == "–" and found["STAR50"]["asof"].startswith(
+        "as of 2025-01-10")
+    assert 'data-figure="star50"' in section(page, "compare")
