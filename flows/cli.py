@@ -240,13 +240,15 @@ def report(
                    "<data-dir>/report.html).")] = None,
     data_dir: ReaderDataDir = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD: a published trade "
+                     "date to report on from stored history.")] = None,
 ) -> None:
     """Write one self-contained HTML report (charts, freshness, gate, data dictionary)."""
     from flows.report import build_report
     from flows.reporting.marts import MartsUnavailable
 
     try:
-        result = build_report(_reader_data_dir(data_dir), out)
+        result = build_report(_reader_data_dir(data_dir), out, as_of=as_of)
     except MartsUnavailable as exc:
         _reader_failed(exc, verbose)
     if verbose:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import duckdb
 from rich.console import Console
@@ -50,13 +52,58 @@ def print_summary(console: Console, result: RunResult) -> None:
     """Headline figures from the just-published marts, and which series are not genuine."""
     if result.published is None:
         return
-    con = duckdb.connect(str(result.published), read_only=True)
+    idx, baskets, stretched, ipos, margin, origins = _figures(result.published)
+    table = Table(title=f"cntech {result.as_of} (run {result.run_id}, source {result.source})")
+    for column in ("index", "close", "MTD", "YTD", "1Y", "MTD vs NDX"):
+        table.add_column(column, justify="right")
+    for code, close, mtd, ytd, one_year, excess, is_proxy in idx:
+        table.add_row(f"{code} (proxy)" if is_proxy else code, f"{close:,.2f}", _pct(mtd),
+                      _pct(ytd), _pct(one_year), _pct(excess))
+    console.print(table)
+    proxies = [code for code, *_, is_proxy in idx if is_proxy]
+    if proxies:
+        console.print(f"(proxy): {', '.join(proxies)} is a stand-in series, not the index "
+                      "itself (see ref_indices.note)")
+    for basket, cap, change, ratio in baskets:
+        change_text = "n/a" if change is None else f"{change / 1e9:+,.0f}bn"
+        console.print(f"basket {basket}: ${cap / 1e9:,.0f}bn, 1Y change ${change_text}"
+                      + (f", China/US ratio {ratio * 100:.1f}%" if ratio is not None else ""))
+    if stretched:
+        console.print("stretched valuations: " + "; ".join(
+            f"{name} ({symbol}) P/E ttm {pe or float('nan'):.0f}x, forward "
+            f"{fwd or float('nan'):.0f}x" for symbol, name, pe, fwd in stretched))
+    if ipos and ipos[0]:
+        console.print(f"IPO debuts in the last 90 days: {ipos[0]} ({ipos[2]} AI); median "
+                      f"first-day return {_pct(ipos[1])} over the {ipos[3]} with first-day "
+                      "prices")
+    if margin:
+        console.print(f"margin financing (market total): ¥{margin[0] / 1e12:,.3f}tn, "
+                      f"20-day change {_pct(margin[1])}")
+    print_origins(console, not_genuine(origins))
+    print_quarantine(console, result.gate_warnings)
+    console.print(f"published: {result.published}")
+
+
+def print_origins(console: Console, origins: dict[tuple[str, str], list[str]]) -> None:
+    """Series that are not genuine provider responses, by dataset and date range."""
+    if origins:
+        console.print("[yellow]Not genuine provider responses (see data_origins in the marts "
+                      "file):[/yellow]")
+    for (dataset, phrase), subjects in origins.items():
+        console.print(f"[yellow]  {dataset} ({len(subjects)}) {phrase}: "
+                      f"{', '.join(subjects)}[/yellow]")
+
+
+def _figures(published: Path) -> tuple[Any, ...]:
+    """Index rows, basket values, stretched names, recent IPOs, margin and not-genuine origins."""
+    con = duckdb.connect(str(published), read_only=True)
     try:
         idx = con.execute(
-            "SELECT index_code, close, ret_mtd, ret_ytd, ret_1y, excess_mtd_vs_ndx "
-            "FROM mart_index_performance WHERE (index_code, as_of_date) IN "
+            "SELECT p.index_code, p.close, p.ret_mtd, p.ret_ytd, p.ret_1y, p.excess_mtd_vs_ndx, "
+            "i.is_proxy FROM mart_index_performance AS p JOIN ref_indices AS i USING "
+            "(index_code) WHERE (p.index_code, p.as_of_date) IN "
             "(SELECT (index_code, max(as_of_date)) FROM mart_index_performance "
-            "GROUP BY index_code) ORDER BY ret_mtd DESC"
+            "GROUP BY index_code) ORDER BY p.ret_mtd DESC"
         ).fetchall()
         baskets = con.execute(
             "SELECT basket, market_cap_usd, change_1y_usd, china_us_ratio "
@@ -78,43 +125,13 @@ def print_summary(console: Console, result: RunResult) -> None:
             "SELECT financing_balance_cny, change_20d_pct FROM mart_margin_financing "
             "WHERE exchange = 'TOTAL' ORDER BY trade_date DESC LIMIT 1"
         ).fetchall()[0]
-        ranges = con.execute(
+        origins = con.execute(
             "SELECT dataset, subject, list((origin, first_date, last_date) ORDER BY first_date) "
             "FROM data_origins GROUP BY dataset, subject ORDER BY dataset, subject"
         ).fetchall()
     finally:
         con.close()
-
-    table = Table(title=f"cntech {result.as_of} (run {result.run_id}, source {result.source})")
-    for column in ("index", "close", "MTD", "YTD", "1Y", "MTD vs NDX"):
-        table.add_column(column, justify="right")
-    for code, close, mtd, ytd, one_year, excess in idx:
-        table.add_row(code, f"{close:,.2f}", _pct(mtd), _pct(ytd), _pct(one_year), _pct(excess))
-    console.print(table)
-    for basket, cap, change, ratio in baskets:
-        change_text = "n/a" if change is None else f"{change / 1e9:+,.0f}bn"
-        console.print(f"basket {basket}: ${cap / 1e9:,.0f}bn, 1Y change ${change_text}"
-                      + (f", China/US ratio {ratio * 100:.1f}%" if ratio is not None else ""))
-    if stretched:
-        console.print("stretched valuations: " + "; ".join(
-            f"{name} ({symbol}) P/E ttm {pe or float('nan'):.0f}x, forward "
-            f"{fwd or float('nan'):.0f}x" for symbol, name, pe, fwd in stretched))
-    if ipos and ipos[0]:
-        console.print(f"IPO debuts in the last 90 days: {ipos[0]} ({ipos[2]} AI); median "
-                      f"first-day return {_pct(ipos[1])} over the {ipos[3]} with first-day "
-                      "prices")
-    if margin:
-        console.print(f"margin financing (market total): ¥{margin[0] / 1e12:,.3f}tn, "
-                      f"20-day change {_pct(margin[1])}")
-    origins = not_genuine(ranges)
-    if origins:
-        console.print("[yellow]Not genuine provider responses (see data_origins in the marts "
-                      "file):[/yellow]")
-    for (dataset, phrase), subjects in origins.items():
-        console.print(f"[yellow]  {dataset} ({len(subjects)}) {phrase}: "
-                      f"{', '.join(subjects)}[/yellow]")
-    print_quarantine(console, result.gate_warnings)
-    console.print(f"published: {result.published}")
+    return idx, baskets, stretched, ipos, margin, origins
 
 
 def print_quarantine(console: Console, warnings: list[dict[str, object]]) -> None:

@@ -61,18 +61,19 @@ def rebase_ranges(as_of: date) -> dict[str, date | None]:
     return {"YTD": date(as_of.year - 1, 12, 31), "1Y": year_earlier(as_of), "All": None}
 
 
-def rebase(levels: pl.DataFrame, base: date | None) -> pl.DataFrame:
-    """Each index's closes divided by its last close on or before ``base``, times 100.
+def rebase(levels: pl.DataFrame, base: date | None, key: str = "index_code",
+           value: str = "close") -> pl.DataFrame:
+    """Each series' ``value`` divided by its last value on or before ``base``, times 100.
 
     The base day is kept (at exactly 100), so every line starts from the same point; ``None``,
-    or an index whose history starts after ``base``, rebases to the first stored close.
+    or a series whose history starts after ``base``, rebases to its first stored value.
     """
     parts = []
-    for _, group in levels.sort("as_of_date").group_by("index_code", maintain_order=True):
+    for _, group in levels.sort("as_of_date").group_by(key, maintain_order=True):
         before = group.filter(pl.col("as_of_date") <= base) if base else group.clear()
         start = before["as_of_date"].max() if before.height else group["as_of_date"].min()
         group = group.filter(pl.col("as_of_date") >= start)
-        parts.append(group.with_columns(rebased=pl.col("close") / group["close"][0] * 100))
+        parts.append(group.with_columns(rebased=pl.col(value) / group[value][0] * 100))
     return pl.concat(parts) if parts else levels.with_columns(rebased=pl.lit(None, pl.Float64))
 
 
@@ -111,58 +112,66 @@ def index_chart(levels: pl.DataFrame, as_of: date) -> go.Figure:
     return _layout(fig, f"Indices rebased to 100 (YTD: since {as_of.year - 1}-12-31 close)")
 
 
-def basket_chart(baskets: pl.DataFrame) -> go.Figure:
-    """China-AI and US-AI basket market value in USD, and the China/US ratio below it."""
+def basket_chart(baskets: pl.DataFrame, as_of: date) -> go.Figure:
+    """Both baskets' USD market value rebased to 100 a year back, and the China/US ratio below."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.66, 0.34],
-                        vertical_spacing=0.07, specs=[[{"secondary_y": True}], [{}]])
+                        vertical_spacing=0.07)
     if baskets.is_empty():
         return _layout(_empty(fig, "No basket values published"), "AI baskets")
-    for basket, secondary in (("china_ai", False), ("us_ai", True)):
-        rows = baskets.filter(pl.col("basket") == basket)
+    base = year_earlier(as_of)
+    rebased = rebase(baskets, base, key="basket", value="market_cap_usd")
+    for basket in ("china_ai", "us_ai"):
+        rows = rebased.filter(pl.col("basket") == basket)
         fig.add_trace(go.Scatter(
-            x=_iso(rows, "as_of_date"), y=(rows["market_cap_usd"] / 1e9).round(1).to_list(),
-            name=f"{basket} (USD bn{', right axis' if secondary else ''})", mode="lines",
+            x=_iso(rows, "as_of_date"), y=rows["rebased"].round(2).to_list(), name=basket,
+            customdata=(rows["market_cap_usd"] / 1e9).round(0).to_list(), mode="lines",
             line={"color": BASKET_COLOURS[basket], "width": 2.4},
-            hovertemplate="$%{y:,.0f}bn<extra>" + basket + "</extra>",
-        ), row=1, col=1, secondary_y=secondary)
-    ratio = baskets.filter(pl.col("basket") == "china_ai", pl.col("china_us_ratio").is_not_null())
+            hovertemplate="%{y:.1f} ($%{customdata:,.0f}bn)<extra>" + basket + "</extra>",
+        ), row=1, col=1)
+    fig.add_hline(y=100, line={"color": "#bdc3c7", "width": 1}, row=1, col=1)
+    ratio = baskets.filter(pl.col("basket") == "china_ai", pl.col("china_us_ratio").is_not_null(),
+                           pl.col("as_of_date") >= rebased["as_of_date"].min())
     fig.add_trace(go.Scatter(
         x=_iso(ratio, "as_of_date"), y=(ratio["china_us_ratio"] * 100).round(2).to_list(),
         name="China/US ratio (%)", mode="lines", fill="tozeroy",
         line={"color": "#7f8c8d", "width": 1.6}, hovertemplate="%{y:.2f}%<extra>ratio</extra>",
     ), row=2, col=1)
-    fig.update_yaxes(title_text="china_ai, USD bn", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title_text="us_ai, USD bn", row=1, col=1, secondary_y=True,
-                     showgrid=False)
+    fig.update_yaxes(title_text="USD value, base = 100", row=1, col=1)
     fig.update_yaxes(title_text="China / US, %", row=2, col=1)
-    return _layout(fig, "AI basket market value (USD) and the China/US ratio", height=520)
+    return _layout(fig, f"AI baskets' USD market value rebased to 100 on {base} (or first "
+                   "value), and the China/US ratio", height=520)
 
 
 def valuation_chart(latest: pl.DataFrame) -> go.Figure:
-    """Where each stock's trailing P/E sits in its own history; stretched names in red."""
+    """Stocks ranked by forward P/E, the highest on top; stretched names in red."""
     fig = go.Figure()
-    shown = latest.filter(pl.col("pe_ttm_pctile_3y").is_not_null()).sort("pe_ttm_pctile_3y")
+    shown = latest.filter(pl.col("pe_forward").is_not_null()).sort("pe_forward")
     if shown.is_empty():
-        return _layout(_empty(fig, "No valuations published"), "Valuation percentiles")
-    labels = [f"{n} ({s})" for n, s in shown.select("name", "symbol").iter_rows()]
+        return _layout(_empty(fig, "No forward P/E published"), "Forward P/E")
+    labels = [f"{n} {local} ({s})".replace("  ", " ")
+              for n, local, s in shown.select("name", "name_local", "symbol").iter_rows()]
     texts = [
-        f"ttm {ttm:.0f}x" + (f" · fwd {fwd:.0f}x" if fwd is not None else "")
-        for ttm, fwd in shown.select("pe_ttm", "pe_forward").iter_rows()
+        f"{fwd:.0f}x · ttm " + (f"{ttm:.0f}x" if ttm is not None else "–")
+        + (f" · pctile {p * 100:.0f}" if p is not None else "")
+        for fwd, ttm, p in shown.select("pe_forward", "pe_ttm", "pe_ttm_pctile_3y").iter_rows()
     ]
     fig.add_trace(go.Bar(
-        x=(shown["pe_ttm_pctile_3y"] * 100).round(1).to_list(), y=labels, orientation="h",
+        x=shown["pe_forward"].round(1).to_list(), y=labels, orientation="h",
         text=texts, textposition="outside", cliponaxis=False,
         marker={"color": [STRETCHED if s else ORDINARY for s in shown["is_stretched"]]},
-        hovertemplate="%{y}<br>percentile %{x:.0f}<br>%{text}<extra></extra>",
+        hovertemplate="%{y}<br>forward P/E %{x:.1f}x<br>%{text}<extra></extra>",
         showlegend=False,
     ))
-    fig.add_vline(x=90, line={"color": STRETCHED, "dash": "dot", "width": 1})
-    history = int(shown.select(pl.col("history_days").max()).item() or 0)
-    fig.update_xaxes(title_text=f"percentile of trailing P/E in own history ({history} sessions)",
-                     range=[0, 125], tickvals=[0, 25, 50, 75, 90, 100])
+    median = shown["basket_median_pe_forward"].drop_nulls()
+    if median.len():
+        fig.add_vline(x=float(median[0]), line={"color": "#34495e", "dash": "dot", "width": 1},
+                      annotation_text="basket median", annotation_position="top right")
+    fig.add_vline(x=100, line={"color": STRETCHED, "dash": "dot", "width": 1})
+    fig.update_xaxes(title_text="forward P/E (close / consensus EPS of the calendar year), x",
+                     range=[0, shown.select(pl.col("pe_forward").max()).item() * 1.3])
     fig.update_layout(hovermode="closest")
-    title = (f"Valuation percentiles on {shown['as_of_date'][0]} "
-             "(red: stretched — forward P/E ≥ 100x or top decile and > 2× basket median)")
+    title = (f"Forward P/E on {shown['as_of_date'][0]}, ranked "
+             "(red: stretched — forward P/E ≥ 100x or top decile of own history)")
     return _layout(fig, title, height=max(360, 26 * shown.height + 120))
 
 

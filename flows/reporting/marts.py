@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,29 @@ def open_marts(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+class AsOfUnavailable(MartsUnavailable):
+    """The marts hold no data for the requested report date."""
+
+
+def resolve_as_of(con: duckdb.DuckDBPyConnection, requested: date | str | None,
+                  published: date) -> date:
+    """The report date: ``requested`` when the marts hold that trade date, else the published one.
+
+    Raises AsOfUnavailable, in one line naming the range the marts hold, for any other date.
+    """
+    if requested is None:
+        return published
+    try:
+        day = requested if isinstance(requested, date) else date.fromisoformat(requested)
+    except ValueError:
+        raise AsOfUnavailable(f"--as-of must be a date as YYYY-MM-DD, not {requested!r}.") from None
+    first, last, present = query(con, "trade_dates", as_of=day).row(0)
+    if not present:
+        held = f"published trade dates run {first} to {last}" if first else "none are published"
+        raise AsOfUnavailable(f"No data for {day}: {held}.")
+    return day
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:

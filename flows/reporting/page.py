@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from flows.reporting.tables import csv_href
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -43,6 +45,14 @@ def money(value: Any, currency: str = "") -> str:
         return "–"
     scaled = f"{value / 1e9:,.2f}bn" if abs(value) >= 1e9 else f"{value / 1e6:,.1f}m"
     return f"{currency} {scaled}".strip()
+
+
+def usd_bn(value: Any, signed: bool = False) -> str:
+    """US dollars in billions: 1.0953e12 -> $1,095bn (signed: +$1,095bn)."""
+    if _missing(value):
+        return "–"
+    sign = ("+" if value >= 0 else "−") if signed else ("−" if value < 0 else "")
+    return f"{sign}${abs(value) / 1e9:,.0f}bn"
 
 
 def sign_class(value: Any) -> str:
@@ -78,8 +88,8 @@ def render(context: dict[str, Any]) -> str:
     """The report page for ``context`` (autoescaped; charts and scripts are marked safe)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(pct=pct, number=number, multiple=multiple, money=money,
-                       sign=sign_class, when=when)
+    env.filters.update(pct=pct, number=number, multiple=multiple, money=money, usd_bn=usd_bn,
+                       sign=sign_class, when=when, csv=csv_href)
     styles = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
     return env.get_template("report.html.j2").render(
         **context, styles=styles, plotly_js=plotly_js())

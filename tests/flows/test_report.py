@@ -5,9 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from datetime import UTC, date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
@@ -20,53 +18,14 @@ from flows.nightly import RunResult
 from flows.report import CHART_IDS, build_report
 from flows.reporting import charts
 from flows.reporting.marts import MartsUnavailable, open_marts, query
+from tests.flows.reporting.pages import Tables, copy_published
 
 AS_OF = date(2026, 1, 30)
 
 
-class _Tables(HTMLParser):
-    """Cell texts of every table row that carries a data-* key (index, symbol)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: dict[str, list[str]] = {}
-        self.classes: dict[str, str] = {}
-        self._key: str | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "tr":
-            self._key = found.get("data-index") or found.get("data-symbol")
-            if self._key:
-                self.rows[self._key] = []
-                self.classes[self._key] = found.get("class") or ""
-        elif tag == "td" and self._key:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "td" and self._key and self._cell is not None:
-            self.rows[self._key].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr":
-            self._key = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def _copy_published(published: RunResult, target: Path) -> Path:
-    assert published.published is not None
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(published.published, target / "marts.duckdb")
-    shutil.copytree(published.published.parent / "gate", target / "gate")
-    return target
-
-
 @pytest.fixture(scope="module")
 def report_html(published: RunResult, tmp_path_factory: pytest.TempPathFactory) -> str:
-    data_dir = _copy_published(published, tmp_path_factory.mktemp("report") / "data")
+    data_dir = copy_published(published, tmp_path_factory.mktemp("report") / "data")
     result = build_report(data_dir)
     assert result.path == data_dir / "report.html"
     return result.path.read_text(encoding="utf-8")
@@ -74,7 +33,7 @@ def report_html(published: RunResult, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="module")
 def rows(report_html: str) -> dict[str, list[str]]:
-    parser = _Tables()
+    parser = Tables()
     parser.feed(report_html)
     return parser.rows
 
@@ -87,18 +46,21 @@ def test_report_needs_no_network(report_html: str) -> None:
     assert report_html.count("Plotly.newPlot(") == len(CHART_IDS)
 
 
-def test_snapshot_banner_lists_synthetic_series_and_the_hstech_proxy(report_html: str) -> None:
-    banner = report_html[report_html.index('id="snapshot-banner"'):]
-    banner = banner[:banner.index("</div>")]
-    assert "bundled offline snapshot" in banner
+def test_provenance_is_one_line_linking_to_data_origins(report_html: str) -> None:
+    notice = report_html[report_html.index('id="snapshot-banner"'):]
+    notice = notice[:notice.index("</p>")]
+    assert "bundled offline snapshot" in notice and '<a href="#origins">' in notice
+    assert "<li>" not in notice and "<br" not in notice
+    origins = report_html[report_html.index('id="origins-summary"'):]
+    origins = origins[:origins.index("</ul>")]
     # USD/HKD is derived from ECB rates (reconstructed); seven HK names are synthetic after
     # 2025-10-30 only.
-    assert re.search(r"synthetic</strong> stock_chart \(7\):\s*00020.HK", banner)
-    assert "synthetic</strong> fx_chart" not in banner
-    assert re.search(r"synthetic</strong> eps_forecast", banner)
+    assert re.search(r"synthetic</strong> stock_chart \(7\):\s*00020.HK", origins)
+    assert "synthetic</strong> fx_chart" not in origins
+    assert re.search(r"synthetic</strong> eps_forecast", origins)
     assert re.search(r"reconstructed</strong> index_kline \(7\):\s*CHINEXT, CSI300, CSIALL, "
-                     r"HSI, HSTECH, NDX, STAR50", banner)
-    assert re.search(r"synthetic</strong> margin_szse \(\d+\):\s*SZSE<", banner)
+                     r"HSI, HSTECH, NDX, STAR50", origins)
+    assert re.search(r"synthetic</strong> margin_szse \(\d+\):\s*SZSE<", origins)
     proxy = report_html[report_html.index('id="proxy-note"'):]
     assert "HSTECH" in proxy[:600] and "513130.SH" in proxy[:600]
 
@@ -118,8 +80,8 @@ def test_rebased_chart_is_each_index_over_its_close_before_the_period(
 ) -> None:
     assert published.published is not None
     with open_marts(published.published.parent) as con:
-        levels = query(con, "index_levels")
-        latest = query(con, "index_latest")
+        levels = query(con, "index_levels", as_of=AS_OF)
+        latest = query(con, "index_latest", as_of=AS_OF)
     fig = charts.index_chart(levels, AS_OF)
     star = next(t for t in fig.data if t.name == "SSE STAR 50")
     assert star.x[0] == "2025-12-31" and star.y[0] == 100
@@ -132,7 +94,7 @@ def test_rebased_chart_is_each_index_over_its_close_before_the_period(
 
 
 def test_valuation_highlights_stretched_names(report_html: str) -> None:
-    parser = _Tables()
+    parser = Tables()
     parser.feed(report_html)
     rows = parser.rows
     cambricon = rows["688256.SH"]
@@ -163,7 +125,7 @@ def test_data_dictionary_carries_every_mart_comment(
 def test_live_data_without_stand_ins_has_no_snapshot_banner(
     published: RunResult, tmp_path: Path
 ) -> None:
-    data_dir = _copy_published(published, tmp_path / "data")
+    data_dir = copy_published(published, tmp_path / "data")
     with duckdb.connect(str(data_dir / "marts.duckdb")) as con:
         con.execute("UPDATE publish_info SET source = 'live'")
         con.execute("UPDATE data_origins SET origin = 'recorded'")
@@ -173,7 +135,7 @@ def test_live_data_without_stand_ins_has_no_snapshot_banner(
 
 
 def test_a_newer_failed_gate_run_is_shown(published: RunResult, tmp_path: Path) -> None:
-    data_dir = _copy_published(published, tmp_path / "data")
+    data_dir = copy_published(published, tmp_path / "data")
     latest = data_dir / "gate" / "latest.json"
     doc = json.loads(latest.read_text("utf-8"))
     broken = next(r for r in doc["results"] if r["rule"] == "unique_key")
@@ -190,7 +152,7 @@ def test_a_newer_failed_gate_run_is_shown(published: RunResult, tmp_path: Path) 
 def test_freshness_beyond_the_calendars_is_explained_not_fatal(
     published: RunResult, tmp_path: Path
 ) -> None:
-    data_dir = _copy_published(published, tmp_path / "data")
+    data_dir = copy_published(published, tmp_path / "data")
     later = datetime(2031, 1, 6, tzinfo=UTC)
     page = build_report(data_dir, now=later).path.read_text("utf-8")
     assert "is defined only up to" in page and 'id="freshness-table"' not in page
@@ -202,7 +164,7 @@ def test_missing_marts_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_cli_report_prints_the_path(published: RunResult, tmp_path: Path) -> None:
-    data_dir = _copy_published(published, tmp_path / "data")
+    data_dir = copy_published(published, tmp_path / "data")
     out = tmp_path / "site" / "index.html"
     result = CliRunner().invoke(app, ["report", "--data-dir", str(data_dir), "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from flows.cli import app
 from flows.nightly import RunResult
 from flows.report import CHART_IDS, build_report
 from tests.conftest import REPO
+from tests.flows.reporting.pages import copy_published
 
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM_FLAGS = (
@@ -40,6 +43,30 @@ JSON.stringify(Array.from(document.querySelectorAll('.js-plotly-plot')).map(el =
   data: (el.data || []).length,
   width: el.getBoundingClientRect().width,
 })))
+"""
+# Every headline card's box in page coordinates, and its text.
+CARD_PROBE = """
+JSON.stringify(Array.from(document.querySelectorAll('.headline-card')).map(el => {
+  const r = el.getBoundingClientRect();
+  return {key: el.dataset.card, top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,
+          left: r.left, right: r.right,
+          value: el.querySelector('.value').innerText.trim(), text: el.innerText};
+}))
+"""
+# With every <details> open: each table wider than the box it sits in, and the page's width.
+TABLE_PROBE = """
+document.querySelectorAll('details').forEach(d => { d.open = true; });
+JSON.stringify({
+  page: document.documentElement.scrollWidth,
+  wide: Array.from(document.querySelectorAll('table')).map(t => {
+    const section = t.closest('section');
+    const box = section.getBoundingClientRect().right
+      - parseFloat(getComputedStyle(section).paddingRight);
+    const r = t.getBoundingClientRect();
+    return {id: t.id || t.closest('[id]').id, right: r.right, width: r.width, box: box,
+            scroll: t.parentElement.scrollWidth > t.parentElement.clientWidth + 1};
+  }).filter(t => t.right > t.box + 0.5 || t.scroll),
+})
 """
 
 
@@ -151,6 +178,8 @@ def _open(browser: DevTools, url: str) -> str:
                            {"targetId": page["targetId"], "flatten": True})["sessionId"]
     for domain in ("Runtime", "Log", "Page", "Network"):
         browser.send(f"{domain}.enable", session=session)
+    # A page opened earlier left its load event behind; wait for this one's.
+    browser.events = [e for e in browser.events if e.get("method") != "Page.loadEventFired"]
     browser.send("Page.navigate", {"url": url}, session=session)
     browser.wait_for("Page.loadEventFired")
     return str(session)
@@ -205,3 +234,48 @@ def test_report_renders_every_chart_offline_without_errors(
     png = base64.b64decode(shot["data"])
     (ARTIFACTS / "report.png").write_bytes(png)
     assert png.startswith(b"\x89PNG") and len(png) > 50_000
+
+
+def _viewport(browser: DevTools, session: str, width: int, height: int) -> None:
+    browser.send("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False,
+    }, session=session)
+
+
+def _evaluate(browser: DevTools, session: str, expression: str) -> Any:
+    reply = browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                         session=session)
+    return json.loads(reply["result"]["value"])
+
+
+@pytest.fixture(scope="module")
+def mid_january_file(published: RunResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``cntech report --as-of 2026-01-16``, rendered from the marts published as of 01-30."""
+    data_dir = copy_published(published, tmp_path_factory.mktemp("as-of") / "data")
+    out = data_dir.parent / "mid-january.html"
+    result = CliRunner().invoke(app, ["report", "--data-dir", str(data_dir), "--out", str(out),
+                                      "--as-of", "2026-01-16"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_headline_cards_fill_the_first_screen(browser: DevTools, mid_january_file: Path) -> None:
+    session = _open(browser, mid_january_file.as_uri())
+    _viewport(browser, session, 1400, 900)
+    found = {c["key"]: c for c in _evaluate(browser, session, CARD_PROBE)}
+    assert len(found) == 8
+    for key, card in found.items():
+        assert card["bottom"] <= 900 and card["right"] <= 1400, f"{key} is below the fold"
+    # Real SSE STAR 50: 1514.068 on 2026-01-16 against 1344.2 on 2025-12-31.
+    assert found["STAR50"]["value"] == "+12.6%"
+    assert "as of 2026-01-16" in found["STAR50"]["text"]
+    assert "proxy" in found["HSTECH"]["text"]
+
+
+def test_tables_fit_at_1024_pixels(browser: DevTools, report_file: Path) -> None:
+    session = _open(browser, report_file.as_uri())
+    _viewport(browser, session, 1024, 900)
+    time.sleep(0.5)
+    probe = _evaluate(browser, session, TABLE_PROBE)
+    assert probe["wide"] == [], probe["wide"]
+    assert probe["page"] <= 1024

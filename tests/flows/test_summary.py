@@ -1,13 +1,29 @@
-"""How the run summary reads a series' origins by date range."""
+"""The run summary: headline figures, the HSTECH proxy marked, origins by date range."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from flows.summary import not_genuine, origin_phrase
+from rich.console import Console
+
+from flows.nightly import RunResult
+from flows.summary import not_genuine, origin_phrase, print_summary
 
 OCT30, OCT31, JAN30 = date(2025, 10, 30), date(2025, 10, 31), date(2026, 1, 30)
 START = date(2024, 12, 2)
+
+
+def test_summary_marks_the_hstech_proxy(published: RunResult) -> None:
+    console = Console(record=True, width=120, color_system=None)
+    print_summary(console, published)
+    text = console.export_text()
+    # Real SSE STAR 50: 1509.402 on 2026-01-30 against 1344.2 on 2025-12-31.
+    assert re.search(r"STAR50 │\s+1,509\.40 │\s+\+12\.3%", text)
+    assert re.search(r"HSTECH \(proxy\) │", text)
+    assert "CHINEXT (proxy)" not in text and "NDX (proxy)" not in text
+    assert "(proxy): HSTECH is a stand-in series" in text
+    assert "real to 2025-10-30, synthetic after" in text
 
 
 def test_a_series_real_to_a_day_reads_real_to_then_synthetic_after() -> None:

@@ -1,13 +1,17 @@
--- Each index's return since each reference event, as of its latest trading day.
-WITH latest AS (
+-- Each index's return since each reference event, as of its last trading day up to the report date.
+WITH dated AS (
+    SELECT * FROM mart_index_event_returns WHERE as_of_date <= $as_of
+),
+
+latest AS (
     SELECT index_code, event_id, max(as_of_date) AS as_of_date
-    FROM mart_index_event_returns
+    FROM dated
     GROUP BY index_code, event_id
 ),
 
 final AS (
     SELECT e.index_code, e.event_id, e.event_name, e.event_date, e.ret_since_event
-    FROM mart_index_event_returns AS e
+    FROM dated AS e
     INNER JOIN latest USING (index_code, event_id, as_of_date)
 )
 

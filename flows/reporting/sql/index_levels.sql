@@ -1,6 +1,8 @@
--- Daily closes of every index with its display name, for the rebased performance chart.
+-- Daily closes of every index up to the report date, for the rebased performance chart.
 WITH source AS (
-    SELECT index_code, as_of_date, close FROM mart_index_performance
+    SELECT index_code, as_of_date, close
+    FROM mart_index_performance
+    WHERE as_of_date <= $as_of
 ),
 
 final AS (
