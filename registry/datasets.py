@@ -163,13 +163,16 @@ IPO_LISTINGS = Dataset(
     keys=("symbol",),
     date="listing_date",
     series="exchange",
+    # An exchange's listings are different companies, not one instrument over time: a month of
+    # HKD 0.5 placings after a month of 100-yuan STAR offers is no unit slip, so only the
+    # ranges apply.
     measures=(
         # Offer prices run from HKD 0.2 to a few hundred yuan; debuts may multiply them tenfold.
-        Measure("offer_price", "price", low=0.05, high=1e4, shift=LEVEL_SHIFT),
+        Measure("offer_price", "price", low=0.05, high=1e4),
         Measure("first_day_open", "price", low=0.01, high=1e5),
         Measure("first_day_close", "price", low=0.01, high=1e5),
         # From a few million for a small GEM placing to ~1e11 for the largest Hong Kong IPO.
-        Measure("funds_raised", "money", low=1e6, high=3e11, shift=FLOW_SHIFT),
+        Measure("funds_raised", "money", low=1e6, high=3e11),
     ),
     calendar=Calendar(by_series=(("SSE", "XSHG"), ("SZSE", "XSHG"), ("HKEX", "XHKG"))),
     lag_sessions=0,
