@@ -19,7 +19,7 @@ from flows import pipeline, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
-from warehouse import db, export, load, marts, publish, seeds
+from warehouse import db, export, load, marts, publish, retention, seeds
 from warehouse.lock import WriterLock, confined
 
 
@@ -140,6 +140,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.Data
             "ops_last_runs": pipeline.ledger_preview(con, run_id, **outcome),
         })
         pipeline.ledger_finish(con, run_id, **outcome)  # type: ignore[arg-type]
+        retention.prune_landing(con, confined(path.parent, "landing"), settings.landing_keep_days)
     return path
 
 
