@@ -35,15 +35,19 @@ def prune_landing(
 ) -> Pruned:
     """Remove the landing zones of published live runs started more than ``keep_days`` ago.
 
-    ``keep_days`` 0 keeps every zone. Runs after the publish, so a zone that cannot be removed is
-    logged and reported, never raised: the run it follows has already published.
+    ``keep_days`` 0 keeps every zone. Runs after the publish, so a ledger that cannot be read or
+    a zone that cannot be removed is logged and reported, never raised: the run has published.
     """
     pruned = Pruned()
     if keep_days <= 0 or not landing_dir.is_dir():
         return pruned
     cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
-    prunable = {run_id for (run_id,) in con.execute(
-        sql_text("ops/landing_prunable.sql"), {"cutoff": cutoff}).fetchall()}
+    try:
+        prunable = {run_id for (run_id,) in con.execute(
+            sql_text("ops/landing_prunable.sql"), {"cutoff": cutoff}).fetchall()}
+    except duckdb.Error as exc:
+        log.warning("landing zones not pruned: the run ledger could not be read (%s)", exc)
+        return pruned
     for zone in sorted(landing_dir.iterdir()):
         if zone.name not in prunable or zone.is_symlink() or not zone.is_dir():
             continue

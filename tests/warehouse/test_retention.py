@@ -92,3 +92,26 @@ def test_a_symlinked_zone_is_not_followed(
 def test_no_landing_dir_is_nothing_to_do(ledger: duckdb.DuckDBPyConnection,
                                          tmp_path: Path) -> None:
     assert prune_landing(ledger, tmp_path / "landing", 30, now=NOW).removed == []
+
+
+def test_an_unreadable_ledger_prunes_nothing_and_raises_nothing(landing: Path) -> None:
+    before = sorted(p.name for p in landing.iterdir())
+    assert prune_landing(duckdb.connect(), landing, 30, now=NOW).removed == []
+    assert sorted(p.name for p in landing.iterdir()) == before
+
+
+def test_a_zone_that_cannot_be_removed_is_reported(
+    ledger: duckdb.DuckDBPyConnection, landing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remove = shutil.rmtree
+
+    def busy(path: Path) -> None:
+        if path.name == "20260101T223000-aaaaaa":
+            raise PermissionError(13, "Permission denied", str(path))
+        remove(path)
+
+    monkeypatch.setattr("warehouse.retention.shutil.rmtree", busy)
+    pruned = prune_landing(ledger, landing, 30, now=NOW)
+    assert pruned.failed == ["20260101T223000-aaaaaa"]
+    assert pruned.removed == ["20260131T223000-ffffff"]
+    assert (landing / "20260101T223000-aaaaaa").is_dir()
