@@ -19,8 +19,8 @@ def drop_placeholder_bars(
     """
     frames = dict(frames)
     for table, key in BAR_KEYS.items():
-        days = candidate_days(frames[table], key)
-        if not days.height:
+        days = candidate_days(frames[table], key) if table in frames else None
+        if days is None or not days.height:
             continue
         split = split_placeholders(frames[table], key, day_kinds(con, table, days))
         frames[table] = split.kept

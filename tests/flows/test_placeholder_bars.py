@@ -13,7 +13,6 @@ from expectations.gate import run_gate
 from flows.placeholder_bars import drop_placeholder_bars
 from tests.conftest import TEST_DATA
 from transforms.dispatch import parse
-from transforms.schemas import STAGING_SCHEMAS, empty
 from warehouse import db, load, seeds
 
 FLAWED = TEST_DATA / "flawed" / "yahoo_chart_2513.HK_flat_row_and_spike.json"
@@ -23,8 +22,7 @@ HALF_DAY = date(2026, 2, 16)
 def _frames(body: bytes) -> dict[str, pl.DataFrame]:
     meta = json.loads(FLAWED.with_name(FLAWED.name + ".meta.json").read_text(encoding="utf-8"))
     table, frame = parse(meta["dataset"], body, meta["subject"], "2513.HK")
-    frames = {name: empty(schema) for name, schema in STAGING_SCHEMAS.items()}
-    return {**frames, table: frame}
+    return {table: frame}
 
 
 def _placeholder_on(day: date, body: bytes) -> bytes:

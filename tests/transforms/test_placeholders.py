@@ -7,18 +7,21 @@ from datetime import date
 import polars as pl
 
 from transforms.placeholders import candidate_days, describe, split_placeholders
-from transforms.schemas import SECURITY_BARS, conform
 
 HALF_DAY, HOLIDAY, FULL, HALTED = (date(2025, 1, 28), date(2025, 1, 29), date(2025, 1, 27),
                                    date(2025, 5, 27))
 
 
+SCHEMA = {"symbol": pl.String, "trade_date": pl.Date, "open": pl.Float64, "high": pl.Float64,
+          "low": pl.Float64, "close": pl.Float64, "volume": pl.Float64, "amount": pl.Float64,
+          "currency": pl.String}
+
+
 def _bars(*rows: tuple[str, date, float | None, float | None, float | None, float,
                        float | None]) -> pl.DataFrame:
-    return conform(pl.DataFrame(
-        [(s, d, o, h, lo, c, v, None, "HKD") for s, d, o, h, lo, c, v in rows],
-        schema=["symbol", "trade_date", "open", "high", "low", "close", "volume", "amount",
-                "currency"], orient="row"), SECURITY_BARS)
+    """Staged security bars, as the Yahoo chart parser types them."""
+    return pl.DataFrame([(s, d, o, h, lo, c, v, None, "HKD") for s, d, o, h, lo, c, v in rows],
+                        schema=SCHEMA, orient="row")
 
 
 BARS = _bars(
