@@ -17,10 +17,11 @@ from prefect import flow, get_run_logger, task
 from expectations.gate import preload, run_gate
 from flows import pipeline, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
+from flows.placeholder_bars import drop_placeholder_bars
 from flows.settings import Settings
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
-from warehouse import db, export, load, marts, publish, seeds
+from warehouse import db, export, load, marts, publish, retention, seeds
 from warehouse.lock import WriterLock, confined
 from warehouse.seed_rules import check_seeds
 
@@ -45,6 +46,7 @@ class RunResult:
     mart_rows: dict[str, int] = field(default_factory=dict)
     gate_summary: str = ""
     origins: pl.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @task
@@ -101,6 +103,7 @@ def stage(
         # Sessions reach back to the oldest stored bar: marts span the whole history.
         first = min([settings.history_start, *starts, *load.stored_start(con)])
         seeds.load_sessions(con, first, as_of)
+        frames = drop_placeholder_bars(con, frames, report.notes)
         for table, frame in frames.items():
             report.rows[table] = load.stage(con, table, frame)
         pipeline.ledger_staged(con, run_id, as_of=as_of, rows=report.rows)
@@ -147,6 +150,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.Data
             "ops_last_runs": pipeline.ledger_preview(con, run_id, **outcome),
         })
         pipeline.ledger_finish(con, run_id, **outcome)  # type: ignore[arg-type]
+        retention.prune_landing(con, confined(path.parent, "landing"), settings.landing_keep_days)
     return path
 
 
@@ -250,4 +254,4 @@ def nightly(
         logger.info("published %s for %s", published, as_of_date)
     return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,
                      published=published, rows=report.rows, mart_rows=mart_rows,
-                     gate_summary=summary, origins=origins)
+                     gate_summary=summary, origins=origins, notes=report.notes)

@@ -80,4 +80,6 @@ def print_summary(console: Console, result: RunResult) -> None:
                       "file):[/yellow]")
     for origin, dataset, subjects, count in origins:
         console.print(f"[yellow]  {origin} {dataset} ({count}): {subjects}[/yellow]")
+    for note in result.notes:
+        console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     console.print(f"published: {result.published}")
