@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import polars as pl
 from prefect import flow, get_run_logger, task
 
 from expectations.gate import preload
@@ -27,7 +28,7 @@ from flows.progress import progress_bar
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
 from registry import STAGING_TABLES, by_name
-from warehouse import export, load, marts, seeds
+from warehouse import export, load, marts, provenance, seeds
 from warehouse.lock import WriterLock, confined
 from warehouse.seed_rules import check_seeds
 
@@ -89,10 +90,16 @@ def stage_partition(
 
 
 @task
-def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, int]) -> None:
-    """Upsert the staged partition into core and record it as merged, in one transaction."""
+def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, int],
+                    origins: pl.DataFrame) -> None:
+    """Upsert the staged partition into core and record it as merged, in one transaction.
+
+    The partition's provenance (``origins``: manifests of the zone's bodies) follows into
+    ``ops.data_origins`` for the dates it staged.
+    """
     with pipeline.connect_warehouse(settings) as con:
         load.merge_core(con, part, rows)
+        provenance.merge_origins(con, origins)
         export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
 
 
@@ -160,12 +167,12 @@ def backfill(
                 raise ExtractionFailed("\n".join(errors))
             with pipeline.connect_warehouse(settings) as con:
                 seeds.load_sessions(con, min([start, *load.stored_start(con)]), end)
-            _load_partitions(settings, run_id, pending, chunks, result)
+            _load_partitions(settings, run_id, pending, chunks, result,
+                             pipeline.origins_frame(LandingZone(landing_root), specs))
         as_of, result.mart_rows = build(settings, run_id, start)
-        origins = pipeline.origins_frame(LandingZone(landing_root), specs)
         result.as_of = as_of
         result.published = publish_marts(
-            settings, run_id, as_of, origins, result.checks_run,
+            settings, run_id, as_of, result.checks_run,
             f"backfill {start}..{end}: {len(result.merged)} partitions merged, "
             f"{len(result.skipped)} already merged")
         shutil.rmtree(work, ignore_errors=True)
@@ -174,7 +181,7 @@ def backfill(
 
 def _load_partitions(
     settings: Settings, run_id: str, pending: list[load.Partition],
-    chunks: list[pipeline.ParsedChunk], result: BackfillResult,
+    chunks: list[pipeline.ParsedChunk], result: BackfillResult, origins: pl.DataFrame,
 ) -> None:
     with progress_bar("backfill", len(pending)) as advance:
         for part in pending:
@@ -190,7 +197,7 @@ def _load_partitions(
                     _fail(settings, run_id, "gate_failed", summary, gate_failures=failures)
                     raise GateFailed(f"partition {part.label} ({part.start}..{part.end}) was "
                                      f"not merged; earlier partitions were.\n{summary}")
-            merge_partition(settings, part, rows)
+            merge_partition(settings, part, rows, origins)
             result.merged.append(part.label)
             for table, count in rows.items():
                 result.rows[table] = result.rows.get(table, 0) + count

@@ -240,3 +240,50 @@ def build_catalog(
                       f"New-Listing-Report/Main/NLR{year}_Eng.xlsx"),
         ))
     return specs
+
+
+# A debut is followed for a year after its listing: long enough for "return since listing".
+FOLLOW_DAYS = 366
+FOLLOWED_CALENDARS = {"SSE": "XSHG", "SZSE": "XSHG", "HKEX": "XHKG"}
+
+
+@dataclass(frozen=True)
+class Debut:
+    """An IPO an IPO report lists, identified the way the reports name it."""
+
+    symbol: str
+    exchange: str
+    listing_date: date
+
+    @property
+    def provider_code(self) -> str:
+        """Eastmoney's secid for an A-share, Yahoo's ticker for a Hong Kong listing."""
+        code, _, suffix = self.symbol.partition(".")
+        if suffix == "HK":
+            return f"{code.lstrip('0').zfill(4)}.HK"
+        return f"{'1' if self.exchange == 'SSE' else '0'}.{code}"
+
+
+def debut_specs(
+    debuts: Iterable[Debut], end: date, last_stored: Mapping[SeriesKey, date] | None = None,
+    overlap_days: int = 0, seeds_dir: Path = SEEDS_DIR,
+) -> list[RequestSpec]:
+    """Daily-bar requests for the debuts of the last year that the seeds do not already cover.
+
+    A debut never stored is fetched from its listing date; a stored one from its tail.
+    """
+    seeded = set(read_seed("securities", seeds_dir)["symbol"])
+    followed = sorted({d for d in debuts if d.symbol not in seeded
+                       and d.exchange in FOLLOWED_CALENDARS
+                       and end - timedelta(days=FOLLOW_DAYS) <= d.listing_date <= end},
+                      key=lambda d: d.symbol)
+    specs: list[RequestSpec] = []
+    for debut in followed:
+        windows = Windows(debut.listing_date, end, last_stored or {}, overlap_days)
+        since = windows.since([("security_bars", debut.symbol)])
+        if debut.exchange == "HKEX":
+            specs.append(_chart("stock_chart", debut.symbol, debut.provider_code, since, end))
+        else:
+            specs.append(_kline("stock_kline", debut.symbol, debut.provider_code, "1", since,
+                                end))
+    return specs

@@ -114,7 +114,8 @@ def run(
         Source.snapshot,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD the run is for; "
                      "rows dated after it are dropped (default: the date of the latest index "
-                     "bar staged; a live run fetches up to today in Shanghai).")] = None,
+                     "bar staged, at most the end of the window requested: the snapshot's last "
+                     "date, or today in Shanghai for live).")] = None,
     snapshot: Annotated[Path | None, typer.Option(help="Landing zone to replay (default: the "
                         "bundled snapshot).")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the warehouse and published "

@@ -18,7 +18,10 @@ GATE_DOCS_DIR = Path("docs") / "gate"
 SUPPORT_TABLES = {
     "publish_info": "The run that produced this file: run id, as-of date, source, publish time "
                     "(UTC) and how many gate checks passed.",
-    "data_origins": "Provenance of every landed provider body the run read: origin is recorded "
+    "data_origins": "Provenance of the rows the marts are built from, one row per series "
+                    "(dataset, subject), origin and date range first_date..last_date, kept "
+                    "across runs (a run's rows replace the ranges they restaged): origin is "
+                    "recorded "
                     "(a genuine provider response), reconstructed (real numbers from a named "
                     "public dataset in the provider's format) or synthetic (seeded, generated); "
                     "origin_detail says which; repairs lists fixes applied (JSON).",

@@ -17,11 +17,12 @@ from prefect import flow, get_run_logger, task
 from expectations.gate import preload, run_gate
 from flows import pipeline, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
+from flows.debuts import follow_debuts
 from flows.placeholder_bars import drop_placeholder_bars
 from flows.settings import Settings
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
-from warehouse import db, export, load, marts, publish, retention, seeds
+from warehouse import db, export, load, marts, provenance, publish, retention, seeds
 from warehouse.lock import WriterLock, confined
 from warehouse.seed_rules import check_seeds
 
@@ -121,19 +122,29 @@ def gate(settings: Settings, run_id: str, as_of: date) -> tuple[bool, int, str, 
 
 
 @task
-def merge_and_build(settings: Settings) -> tuple[dict[str, int], dict[str, int]]:
-    """Upsert staging into core on natural keys, export the touched months, rebuild the marts."""
+def merge_and_build(settings: Settings, origins: pl.DataFrame) -> tuple[dict[str, int],
+                                                                         dict[str, int]]:
+    """Upsert staging into core on natural keys, export the touched months, rebuild the marts.
+
+    The provenance of the merged rows (``origins``: the manifests of the staged bodies) is
+    folded into ``ops.data_origins`` by series and date range.
+    """
     with pipeline.connect_warehouse(settings) as con:
         core_rows = load.merge_core(con)
+        provenance.merge_origins(con, origins)
         export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
         mart_rows = marts.build_marts(con)
     return core_rows, mart_rows
 
 
 @task
-def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.DataFrame,
-                  checks_run: int, gate_verdict: str) -> Path:
-    """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically."""
+def publish_marts(settings: Settings, run_id: str, as_of: date, checks_run: int,
+                  gate_verdict: str) -> Path:
+    """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically.
+
+    ``data_origins`` is published from ``ops.data_origins``: it describes every row the marts
+    are built from, not only the bodies this run read.
+    """
     published_at = datetime.now(UTC)
     outcome: dict[str, object] = {
         "status": "published", "as_of": as_of, "gate_passed": True, "gate_failures": 0,
@@ -146,7 +157,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.Data
         })
         path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
             "publish_info": info,
-            "data_origins": origins,
+            "data_origins": provenance.published_origins(con),
             "ops_last_runs": pipeline.ledger_preview(con, run_id, **outcome),
         })
         pipeline.ledger_finish(con, run_id, **outcome)  # type: ignore[arg-type]
@@ -229,6 +240,12 @@ def nightly(
             landing_root = settings.snapshot_dir.expanduser().resolve()
             specs = replayable(specs, landing_root)
             errors = []
+        specs, unfollowed = follow_debuts(settings, landing_root, specs, window_end)
+        for message in unfollowed:
+            logger.warning("IPO debut not followed: %s", message)
+        if settings.source == "snapshot" and settings.adopt_unmanifested:
+            for path in LandingZone(landing_root).adopt(specs):
+                logger.warning("adopted %s: landed without a manifest", path)
         parsed_dir = confined(data_dir_path, "parsed", run_id)
         try:
             # The gate's imports load while the parse workers run; they would wait for it.
@@ -248,8 +265,8 @@ def nightly(
             _finish(settings, run_id, status="gate_failed", as_of=as_of_date, rows=report.rows,
                     gate_passed=False, gate_failures=failures, message=summary[:2000])
             raise GateFailed(summary)
-        _, mart_rows = merge_and_build(settings)
-        published = publish_marts(settings, run_id, as_of_date, origins, checks_run,
+        _, mart_rows = merge_and_build(settings, origins)
+        published = publish_marts(settings, run_id, as_of_date, checks_run,
                                   summary.splitlines()[0])
         logger.info("published %s for %s", published, as_of_date)
     return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,

@@ -193,20 +193,26 @@ def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame],
 
 
 def origins_frame(zone: LandingZone, specs: Iterable[RequestSpec]) -> pl.DataFrame:
-    """Provenance of every body this run read: which series are real, rebuilt or generated."""
+    """Provenance of every body this run read: which series are real, rebuilt or generated.
+
+    ``origin_ranges`` (JSON) holds the manifest's date ranges of a body whose rows differ in
+    origin by date; ``warehouse.provenance`` keeps them per series across runs.
+    """
     rows = []
     for spec in specs:
         meta = zone.meta(spec)
+        ranges = meta.get("origin_ranges")
         rows.append({
             "source_file": spec.path, "provider": spec.provider, "dataset": spec.dataset,
             "subject": spec.subject, "origin": meta.get("origin", "unknown"),
             "origin_detail": meta.get("origin_detail", ""),
             "repairs": json.dumps(meta.get("repairs", []), ensure_ascii=False),
+            "origin_ranges": json.dumps(ranges) if ranges else None,
         })
     return pl.DataFrame(rows, schema={
         "source_file": pl.String, "provider": pl.String, "dataset": pl.String,
         "subject": pl.String, "origin": pl.String, "origin_detail": pl.String,
-        "repairs": pl.String,
+        "repairs": pl.String, "origin_ranges": pl.String,
     })
 
 

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     parse_chunk_size: int = Field(default=250, ge=1)
     # DuckDB's memory for the writer's connections (e.g. "1GB"); unset: DuckDB's 80% of RAM.
     duckdb_memory_limit: str | None = None
+    # A landed body without its manifest has lost its provenance and is refused; an operator
+    # who knows where such bodies came from adopts them (manifests written, origin "adopted").
+    adopt_unmanifested: bool = False
 
     eastmoney_kline_base_url: str = "https://push2his.eastmoney.com"
     eastmoney_datacenter_base_url: str = "https://datacenter-web.eastmoney.com"

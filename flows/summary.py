@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 from rich.console import Console
 from rich.table import Table
 
 from flows.nightly import RunResult
 
+REAL = {"recorded": "real", "reconstructed": "real"}
+
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:+.1f}%"
+
+
+def origin_phrase(ranges: list[tuple[str, date, date]]) -> str | None:
+    """How a series' origin reads by date range; ``None`` when every row is recorded.
+
+    One origin reads as itself with its dates; two read as ``real to 2025-10-30, synthetic
+    after`` (reconstructed rows are real numbers in the provider's format).
+    """
+    if all(origin == "recorded" for origin, _, _ in ranges):
+        return None
+    if len(ranges) == 1:
+        origin, first, last = ranges[0]
+        return f"{origin} {first}..{last}"
+    labels = [REAL.get(origin, origin) for origin, _, _ in ranges]
+    if len(ranges) == 2:
+        return f"{labels[0]} to {ranges[0][2]}, {labels[1]} after"
+    return ", ".join(f"{label} {first}..{last}"
+                     for label, (_, first, last) in zip(labels, ranges, strict=True))
+
+
+def not_genuine(rows: list[tuple[str, str, list[tuple[str, date, date]]]]
+                ) -> dict[tuple[str, str], list[str]]:
+    """Series with rows that are not recorded, grouped by dataset and how they read."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for dataset, subject, ranges in rows:
+        phrase = origin_phrase([tuple(r) for r in ranges])  # type: ignore[misc]
+        if phrase is not None:
+            grouped.setdefault((dataset, phrase), []).append(subject)
+    return grouped
 
 
 def print_summary(console: Console, result: RunResult) -> None:
@@ -45,11 +78,9 @@ def print_summary(console: Console, result: RunResult) -> None:
             "SELECT financing_balance_cny, change_20d_pct FROM mart_margin_financing "
             "WHERE exchange = 'TOTAL' ORDER BY trade_date DESC LIMIT 1"
         ).fetchall()[0]
-        origins = con.execute(
-            "SELECT origin, dataset, string_agg(DISTINCT subject, ', ' ORDER BY subject), "
-            "count(*) "
-            "FROM data_origins WHERE origin <> 'recorded' GROUP BY origin, dataset "
-            "ORDER BY origin, dataset"
+        ranges = con.execute(
+            "SELECT dataset, subject, list((origin, first_date, last_date) ORDER BY first_date) "
+            "FROM data_origins GROUP BY dataset, subject ORDER BY dataset, subject"
         ).fetchall()
     finally:
         con.close()
@@ -75,11 +106,13 @@ def print_summary(console: Console, result: RunResult) -> None:
     if margin:
         console.print(f"margin financing (market total): ¥{margin[0] / 1e12:,.3f}tn, "
                       f"20-day change {_pct(margin[1])}")
+    origins = not_genuine(ranges)
     if origins:
         console.print("[yellow]Not genuine provider responses (see data_origins in the marts "
                       "file):[/yellow]")
-    for origin, dataset, subjects, count in origins:
-        console.print(f"[yellow]  {origin} {dataset} ({count}): {subjects}[/yellow]")
+    for (dataset, phrase), subjects in origins.items():
+        console.print(f"[yellow]  {dataset} ({len(subjects)}) {phrase}: "
+                      f"{', '.join(subjects)}[/yellow]")
     for note in result.notes:
         console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     console.print(f"published: {result.published}")

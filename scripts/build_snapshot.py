@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from snapshot_build.equities import build_a_shares, build_real_charts
+from snapshot_build.equities import build_a_shares, build_debut_klines, build_real_charts
 from snapshot_build.fundamentals import build_fundamentals
 from snapshot_build.fx import build_fx, build_fx_klines
 from snapshot_build.indices import build_indices
 from snapshot_build.landing import Landing
 from snapshot_build.reports import build_ipos, build_margin
-from snapshot_build.synthetic import build_synthetic
+from snapshot_build.synthetic import build_mixed_hk
 
 SIZE_LIMIT = 5 * 1024 * 1024
 
@@ -35,9 +35,10 @@ def build(shared: Path, out: Path) -> Landing:
     build_fx(shared, landing)
     build_fx_klines(shared, landing)
     closes = build_a_shares(shared, landing)
+    build_debut_klines(shared, landing)
     build_real_charts(shared, landing)
-    closes.update(build_synthetic(shared, landing))
-    build_fundamentals(landing, closes)
+    build_mixed_hk(shared, landing)
+    build_fundamentals(shared, landing, closes)
     build_ipos(shared, landing)
     build_margin(shared, landing)
     landing.write_manifest()

@@ -57,6 +57,12 @@ def report_data(
     if not rows:
         raise PayloadError(PROVIDER, dataset, "report returned no rows", field="result.data",
                            subject=subject)
+    count = doc["result"].get("count")
+    # Page 1 of a longer report read alone holds fewer rows than the report declares.
+    if isinstance(count, int) and not isinstance(count, bool) and count > len(rows):
+        raise PayloadError(PROVIDER, dataset, f"the report declares {count} rows but the answer "
+                           f"holds {len(rows)}: pages are missing", field="result.count",
+                           subject=subject)
     wanted = fields.keys()
     for position, row in enumerate(rows):
         if not isinstance(row, dict):

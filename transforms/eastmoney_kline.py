@@ -189,10 +189,13 @@ def _quick(cells: pl.DataFrame) -> pl.DataFrame:
     return cells.with_columns(_typed(pl.col))
 
 
-# A row the full rules must judge: a short or null line, an unparsed date or number, a price
-# off its declared precision, or a date not after the previous one of the same body.
+_COMMAS = pl.col("line").str.count_matches(",", literal=True)
+# A row the full rules must judge: a short or null line, one narrower than its body's others,
+# an unparsed date or number, a price off its declared precision, or a date not after the
+# previous one of the same body.
 _SUSPECT = pl.any_horizontal(
     pl.col("amount").is_null(),
+    _COMMAS < _COMMAS.max().over("item"),
     pl.col("date").is_null(),
     *(pl.col(name).is_not_null() & ~pl.col(name).is_in(MISSING) & pl.col(f"{name}_f").is_null()
       for name in NUMERIC),
@@ -253,6 +256,11 @@ _RULES = (
     _Rule((_NARROWEST < len(KLINE_FIELDS)) & (pl.col("width") == _NARROWEST),
           lambda row: (f"kline rows have {row['width']} fields, need at least "
                        f"{len(KLINE_FIELDS)}", "data.klines")),
+    # Every row answers the same field list: a row short of its body's others lost a field,
+    # and its remaining cells would be read in the wrong columns.
+    _Rule(pl.col("width") < pl.col("width").max().over("item"),
+          lambda row: (f"a kline row has {row['width']} fields where the body's others have "
+                       "more (a field is missing)", "data.klines")),
     _Rule(pl.col("date").is_null(),
           lambda row: (f"unparseable date {row['trade_date']!r}", "trade_date")),
     *(_numeric_rule(name) for name in NUMERIC),

@@ -64,6 +64,23 @@ def stored(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     return long_form({table: con.table(f"core.{table}") for table in STAGING_TABLES})
 
 
+def file_spans(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+    """(source_file, first_date, last_date) of the staged rows of every landed body."""
+    parts = []
+    for table in STAGING_TABLES:
+        source_file = duckdb.ColumnExpression("source_file")
+        day = duckdb.ColumnExpression(by_name(table).date)
+        parts.append(con.table(f"staging.{table}").aggregate([
+            source_file,
+            duckdb.FunctionExpression("min", day).alias("first_date"),
+            duckdb.FunctionExpression("max", day).alias("last_date"),
+        ], source_file))
+    relation = parts[0]
+    for part in parts[1:]:
+        relation = relation.union(part)
+    return relation
+
+
 def calendars(con: duckdb.DuckDBPyConnection, *, every_dataset: bool = False
               ) -> duckdb.DuckDBPyRelation:
     """(dataset, series, calendar) of the series whose dataset declares a calendar.

@@ -1,4 +1,7 @@
--- One row per staged IPO listing, flagged where a number is NaN or infinite.
+-- One row per staged IPO listing with its first-day return and whether its board limited the
+-- debut: Shanghai and Shenzhen main-board debuts closed within +44% / -36% of the offer price
+-- until the registration reform of 2023-04-10 lifted first-day limits there too (STAR, ChiNext
+-- and Hong Kong debuts never had one); flagged where a number is NaN or infinite.
 WITH staged AS (
     SELECT
         symbol, name, exchange, board, listing_date, prospectus_date, offer_price,
@@ -9,6 +12,13 @@ WITH staged AS (
 final AS (
     SELECT
         *,
+        first_day_close / offer_price - 1 AS first_day_return,
+        -- GX row conditions compare strings, not booleans: hence a label.
+        CASE
+            WHEN board = 'MAIN' AND exchange IN ('SSE', 'SZSE')
+                AND listing_date < DATE '2023-04-10' THEN 'limited'
+            ELSE 'free'
+        END AS debut_limit,
         nullif(concat_ws(', ',
             CASE WHEN NOT isfinite(offer_price) THEN 'offer_price' END,
             CASE WHEN NOT isfinite(first_day_open) THEN 'first_day_open' END,

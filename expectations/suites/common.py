@@ -12,9 +12,7 @@ from datetime import date
 import pandas as pd
 
 from expectations.checks import Check, Rule, Severity
-
-# How many sessions a daily series may trail the last session on or before the as-of date.
-FRESHNESS_LAG_SESSIONS = 0
+from registry import by_name
 
 
 def not_empty() -> Rule:
@@ -206,12 +204,13 @@ def sessions_check(table: str, series_key: str) -> Check:
 
 
 def freshness_check(table: str, series_key: str, as_of: date) -> Check:
-    """Each series reaches the last session of its calendar on or before the as-of date."""
-    params: dict[str, object] = {
-        "dataset": table,
-        "as_of": as_of,
-        "lag_sessions": FRESHNESS_LAG_SESSIONS,
-    }
+    """Each series reaches the session its provider has published by the as-of date.
+
+    That is the last session of its calendar on or before the as-of date, less the dataset's
+    declared publication lag (margin figures come out the next morning).
+    """
+    lag = by_name(table).lag_sessions or 0
+    params: dict[str, object] = {"dataset": table, "as_of": as_of, "lag_sessions": lag}
     return Check(
         table=table,
         suite=f"{table}.freshness",
@@ -225,7 +224,7 @@ def freshness_check(table: str, series_key: str, as_of: date) -> Check:
                 "due_date",
                 "fresh_as_of",
                 f"each series must reach its calendar's last session on or before "
-                f"{as_of.isoformat()} (stale feed)",
+                f"{as_of.isoformat()}, less {lag} session(s) of publication lag (stale feed)",
                 skip_missing=False,
             ),
         ),

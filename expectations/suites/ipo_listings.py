@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from expectations.checks import Check, SuiteInputs
+from expectations.checks import Check, Rule, SuiteInputs
 from expectations.suites.common import (
     at_least,
     finite_numbers,
@@ -16,13 +16,23 @@ from registry import by_name
 TABLE = "ipo_listings"
 KEYS = by_name(TABLE).keys
 EXCHANGES = ("SSE", "SZSE", "HKEX")
+# Until 2023-04-10 a main-board A-share closed its debut at most 44% above and 36% below its
+# offer price (registration-based listings since trade without a limit for five sessions); half
+# a per cent covers the tick the limit price is rounded to.
+DEBUT_LIMITS = (-0.36 - 0.005, 0.44 + 0.005)
 
 
 def checks(inputs: SuiteInputs) -> list[Check]:
     """Row rules on the staged listings.
 
+    Funds raised cannot be checked against offer price x shares issued: neither provider's
+    listing report carries the share count.
+
     There is no future-date rule: an IPO calendar legitimately announces upcoming listings.
     """
+    from great_expectations import expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
     rows = Check(
         table=TABLE,
         suite=TABLE,
@@ -43,6 +53,16 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 "the prospectus must not be dated after the listing (listing before its offer)",
             ),
             in_set("exchange", EXCHANGES, "exchange_known", f"exchange must be one of {EXCHANGES}"),
+            Rule(
+                "debut_within_board_limit",
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="first_day_return", min_value=DEBUT_LIMITS[0],
+                    max_value=DEBUT_LIMITS[1], row_condition=Column("debut_limit") == "limited",
+                ),
+                "a main-board debut before 2023-04-10 must close within +44% / -36% of its offer "
+                "price (a price or offer in the wrong unit, or the wrong security)",
+                show=("board", "offer_price", "first_day_close", "first_day_return"),
+            ),
         ),
     )
     return [rows]

@@ -92,6 +92,11 @@ class LandingZone:
         meta = self.meta(spec)
         bodies = [self._verified(spec, meta), *(self._verified(page, self.meta(page))
                                                 for page in self.pages(spec, meta)[1:])]
+        declared = provider.page_count(spec, bodies[0])
+        if declared > len(bodies):
+            raise ExtractionError(
+                spec.key, f"page 1 declares {declared} pages but {len(bodies)} landed: the "
+                "answer is incomplete", str(self.body_path(spec)), field="result.pages")
         if len(bodies) == 1:
             return bodies[0]
         try:
@@ -106,6 +111,11 @@ class LandingZone:
             body = path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise ExtractionError(spec.key, f"no landed body at {path}") from None
+        if not meta:
+            raise ExtractionError(
+                spec.key, f"{path} has no manifest ({path.name}{META_SUFFIX}): its origin and "
+                "checksum are lost; set CNTECH_ADOPT_UNMANIFESTED=true to adopt such bodies",
+                str(path))
         expected = meta.get("sha256")
         if expected and hashlib.sha256(body).hexdigest() != expected:
             raise ExtractionError(
@@ -123,6 +133,27 @@ class LandingZone:
             return {}
         loaded: dict[str, Any] = orjson.loads(text)
         return loaded
+
+    def adopt(self, specs: Iterable[RequestSpec]) -> list[str]:
+        """Write a manifest (origin ``adopted``) beside every landed body that lacks one.
+
+        Only on an operator's word (``adopt_unmanifested``): the body's provenance is unknown,
+        and the manifest says so. Returns the adopted paths.
+        """
+        adopted = []
+        for spec in specs:
+            for page in self.pages(spec):
+                path = self.body_path(page)
+                if path.is_file() and not self.meta(page):
+                    body = path.read_bytes()
+                    _atomic_write(path.with_name(path.name + META_SUFFIX), _pretty({
+                        "provider": spec.provider, "dataset": spec.dataset,
+                        "subject": spec.subject, "sha256": hashlib.sha256(body).hexdigest(),
+                        "bytes": len(body), "origin": "adopted",
+                        "origin_detail": "landed without a manifest; adopted by the operator",
+                    }))
+                    adopted.append(page.path)
+        return adopted
 
     def write_index(self, specs: Iterable[RequestSpec]) -> Path:
         """``manifest.json``: every landed body with its origin, sorted by path (the bundled

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
 
+from snapshot_build.cn_sources import Picked, chain_300496, pick_eastmoney
 from snapshot_build.common import (
+    WINDOW_END,
     Bar,
     Repair,
     blank_repair,
-    check_sessions,
     early_closes,
     in_window,
     iso,
@@ -33,8 +35,29 @@ from snapshot_build.landing import Landing
 
 STITCH_DAY = date(2025, 3, 3)
 PRICE_DIGITS = 2
-AKSHARE = ("real", "stocks_cn", "akshare_qfq_searturky")
 YAHOO_CN = ("real", "stocks_cn", "yahoo_danyoko")
+
+
+@dataclass(frozen=True)
+class EarlySource:
+    """The dump that covers an A-share before Yahoo's series starts on ``STITCH_DAY``."""
+
+    folder: tuple[str, ...]
+    citation: str
+    label: str
+
+
+SEARTURKY = EarlySource(("real", "stocks_cn", "akshare_qfq_searturky"),
+                        "searturky/StockTradebyZ @ 7b6aacdcff data/{code}.csv (akshare, "
+                        "forward-adjusted as of ~2025-08-25, volume in lots)", "akshare")
+# Zhusongtong appends each day's bar after the close, forward-adjusted as of that fetch: its
+# price basis steps at every later ex-dividend date, so only its rows before the seam are used.
+ZHUSONGTONG = EarlySource(("real", "stocks_cn", "mootdx_qfq_zhusongtong"),
+                          "Zhusongtong/StockTradebyZST @ 0453502fe0 data/{code}.csv (mootdx, "
+                          "forward-adjusted as of each daily fetch, volume in lots; its rows "
+                          "agree with zdnniz/stock_page @ 4efe974040 on daily returns)", "mootdx")
+EARLY_SOURCES = {"000938.SZ": ZHUSONGTONG, "002415.SZ": ZHUSONGTONG,
+                 "601360.SH": ZHUSONGTONG, "603893.SH": ZHUSONGTONG}
 LISTING_CHECK = {"2513.HK": (date(2026, 1, 8), 120.0, 131.5)}
 CITATIONS = {
     **{t: f"Koi-west/stock-predictor @ 79ed933362 data/{t}.csv (Yahoo, dividend-adjusted)"
@@ -47,6 +70,8 @@ CITATIONS = {
            "(yfinance, dividend-adjusted)",
     "ORCL": "AZScience/mohinhdudoan @ d377d5649c data/ORCL.csv (yfinance, dividend-adjusted)",
 }
+# STAR debuts of December 2025 in the IPO report, with their kline secids.
+DEBUTS = {"688795": "1.688795", "688802": "1.688802"}
 EXCHANGES = {"HKEX": ("HKG", "HKSE"), "NASDAQ": ("NMS", "NasdaqGS"), "NYSE": ("NYQ", "NYSE")}
 
 
@@ -65,9 +90,10 @@ def halted_days(symbol: str) -> set[date]:
 def stitch_a_share(
     shared: Path, symbol: str, ticker_code: str
 ) -> tuple[list[KBar], float, list[Repair], str]:
-    """akshare qfq rows before 2025-03-03 rebased onto the Yahoo rows from that day on."""
+    """Early qfq rows before 2025-03-03 rebased onto the Yahoo rows from that day on."""
     code = symbol[:6]
-    akshare_rows = read_table(shared.joinpath(*AKSHARE, f"{code}.csv"))
+    source = EARLY_SOURCES.get(symbol, SEARTURKY)
+    akshare_rows = read_table(shared.joinpath(*source.folder, f"{code}.csv"))
     akshare = {parse_day(r["date"]): r for r in akshare_rows}
     yahoo_rows = read_table(shared.joinpath(*YAHOO_CN, f"{code}.csv"), "Date")
     yahoo = {parse_day(r["Date"]): r for r in yahoo_rows}
@@ -95,11 +121,11 @@ def stitch_a_share(
         "not; rescaling keeps the series on Yahoo's basis with no jump at the seam)")
     repairs = [
         Repair("rebase_akshare_to_yahoo",
-               f"akshare qfq rows (and the pre-window close used for preKPrice, "
+               f"{source.label} qfq rows (and the pre-window close used for preKPrice, "
                f"{iso(previous)}) put on Yahoo's adjustment base: prices x {factor:.6f} = Yahoo "
-               f"close {float(y0['Close']):.4f} / akshare close {a0['close']} on "
-               f"{iso(STITCH_DAY)}; volume x {volume_factor:.4f} = Yahoo lots / akshare lots "
-               f"that day{volume_note}; rounded to whole lots",
+               f"close {float(y0['Close']):.4f} / {source.label} close {a0['close']} on "
+               f"{iso(STITCH_DAY)}; volume x {volume_factor:.4f} = Yahoo lots / {source.label} "
+               f"lots that day{volume_note}; rounded to whole lots",
                tuple(iso(day) for day in early)),
         Repair("unit_volume_shares_to_lots",
                "Yahoo volume in shares divided by 100 and rounded to whole lots",
@@ -113,8 +139,7 @@ def stitch_a_share(
             f"= last close) removed, as Eastmoney omits suspended days{seed_note}",
             tuple(iso(day) for day in filler)))
     detail = (
-        f"Daily bars stitched from two public dumps: searturky/StockTradebyZ @ 7b6aacdcff "
-        f"data/{code}.csv (akshare, forward-adjusted as of ~2025-08-25, volume in lots) for "
+        f"Daily bars stitched from two public dumps: {source.citation.format(code=code)} for "
         f"{iso(early[0])}..{iso(early[-1])}, and danyoko-bugover/GPT5.0-pureprice-stockpicking-chi "
         f"@ 8d1fba53af data/{code}.csv (Yahoo {ticker_code}, dividend-adjusted) from "
         f"{iso(STITCH_DAY)}; the two agree within 0.6% on their overlap. Prices rounded to "
@@ -124,6 +149,16 @@ def stitch_a_share(
     return bars, float(akshare[previous]["close"]) * factor, repairs, detail
 
 
+def a_share_bars(shared: Path, symbol: str) -> Picked:
+    """The real daily bars of a seeded A-share, from whichever dumps cover it."""
+    if symbol == "300496.SZ":
+        return chain_300496(shared)
+    if symbol == "688521.SH":
+        return pick_eastmoney(shared, symbol[:6])
+    suffix = ".SS" if symbol.endswith(".SH") else ".SZ"
+    return Picked(*stitch_a_share(shared, symbol, symbol[:6] + suffix))
+
+
 def build_a_shares(shared: Path, landing: Landing) -> dict[str, list[tuple[date, float]]]:
     """Write the reconstructed A-share klines; return each symbol's written closes."""
     closes: dict[str, list[tuple[date, float]]] = {}
@@ -131,8 +166,7 @@ def build_a_shares(shared: Path, landing: Landing) -> dict[str, list[tuple[date,
         if sec["currency"] != "CNY" or sec["data_origin"] != "reconstructed":
             continue
         secid, symbol = sec["provider_code"], sec["symbol"]
-        suffix = ".SS" if symbol.endswith(".SH") else ".SZ"
-        bars, pre_close, repairs, detail = stitch_a_share(shared, symbol, symbol[:6] + suffix)
+        bars, pre_close, repairs, detail = astuple_picked(a_share_bars(shared, symbol))
         lines = kline_lines(bars, PRICE_DIGITS, pre_close)
         landing.write(
             f"eastmoney/kline/{secid}.json",
@@ -145,6 +179,28 @@ def build_a_shares(shared: Path, landing: Landing) -> dict[str, list[tuple[date,
     return closes
 
 
+def astuple_picked(picked: Picked) -> tuple[list[KBar], float | None, list[Repair], str]:
+    """The fields of ``picked`` in the order the kline writer takes them."""
+    return picked.bars, picked.pre_close, picked.repairs, picked.detail
+
+
+def build_debut_klines(shared: Path, landing: Landing) -> None:
+    """Klines of the STAR debuts the IPO report lists (followed from their listing day)."""
+    for code, secid in DEBUTS.items():
+        picked = pick_eastmoney(shared, code)
+        listed = picked.bars[0].day
+        name = read_table(shared.joinpath("real", "stocks_cn", "eastmoney_kline_xiedonge",
+                                          f"{code}.csv"), "date")[0]["name"]
+        lines = kline_lines(picked.bars, PRICE_DIGITS, picked.pre_close)
+        landing.write(
+            f"eastmoney/kline/{secid}.json",
+            kline_body(secid, name, PRICE_DIGITS, picked.pre_close, lines),
+            provider="eastmoney", dataset="stock_kline", subject=f"{code}.SH",
+            request=kline_request(secid, 1, listed), origin="reconstructed",
+            origin_detail=picked.detail, repairs=picked.repairs,
+        )
+
+
 def listing_for(sec: dict[str, str]) -> YahooListing:
     """Yahoo chart meta for a seed security."""
     short, full = EXCHANGES[sec["exchange"]]
@@ -155,11 +211,12 @@ def listing_for(sec: dict[str, str]) -> YahooListing:
                         "America/New_York", time(9, 30), 2)
 
 
-def real_chart(shared: Path, sec: dict[str, str]) -> tuple[list[Bar], float | None, list[Repair]]:
-    """A yfinance CSV (any of its three header layouts) cut to the window."""
+def real_chart(shared: Path, sec: dict[str, str], source: Path | None = None,
+               until: date = WINDOW_END) -> tuple[list[Bar], float | None, list[Repair]]:
+    """A yfinance CSV (any of its three header layouts) cut to the window, ending ``until``."""
     folder = "stocks_hk" if sec["currency"] == "HKD" else "stocks_us"
     ticker = sec["provider_code"]
-    rows = read_table(shared / "real" / folder / f"{ticker}.csv")
+    rows = read_table(source or shared / "real" / folder / f"{ticker}.csv")
     date_key = next(iter(rows[0]))
     cut = window_rows(rows, date_key, ["Open", "High", "Low", "Close", "Volume"])
     half_days = early_closes(sec["calendar"])
@@ -182,8 +239,8 @@ def real_chart(shared: Path, sec: dict[str, str]) -> tuple[list[Bar], float | No
             raise ValueError(f"{ticker}: listing bar is {head}, expected {LISTING_CHECK[ticker]}")
         if days != [day for day in sessions(sec["calendar"]) if day >= listed]:
             raise ValueError(f"{ticker}: dates differ from sessions since listing")
-    else:
-        check_sessions(days, sec["calendar"], ticker)
+    elif days != [day for day in sessions(sec["calendar"]) if day <= until]:
+        raise ValueError(f"{ticker}: dates differ from the sessions up to {until}")
     if any(bar.volume == 0 for bar in bars):
         raise ValueError(f"{ticker}: zero-volume bar inside the window needs a repair rule")
     previous = float(cut.before["Close"]) if cut.before else None
@@ -201,7 +258,7 @@ def real_chart(shared: Path, sec: dict[str, str]) -> tuple[list[Bar], float | No
 def build_real_charts(shared: Path, landing: Landing) -> None:
     """Write the HK and US Yahoo charts that come from real daily files."""
     for sec in load_seed("securities.csv"):
-        if sec["provider"] != "yahoo" or sec["data_origin"] == "synthetic":
+        if sec["provider"] != "yahoo" or sec["data_origin"] != "reconstructed":
             continue
         ticker = sec["provider_code"]
         bars, previous, repairs = real_chart(shared, sec)

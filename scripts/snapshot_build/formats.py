@@ -36,11 +36,12 @@ class KBar:
     ``volume`` and ``amount`` are already text in the provider's unit (or ``-``); ``published``
     holds amplitude, pct change, change and turnover when the source has the provider's own
     (re-padded to the provider's fixed decimals, values unchanged). ``None`` for high or low
-    marks a source that kept only open and close; the row then says ``-`` as Eastmoney does.
+    marks a source that kept only open and close; the row then says ``-`` as Eastmoney does, and
+    ``None`` for open too marks a day whose close alone is known.
     """
 
     day: date
-    open: float
+    open: float | None
     close: float
     high: float | None
     low: float | None
@@ -49,11 +50,11 @@ class KBar:
     published: tuple[str, str, str, str] | None = None
 
 
-def kline_request(secid: str, fqt: int) -> Request:
-    """The push2his daily kline request for the window."""
+def kline_request(secid: str, fqt: int, start: date = WINDOW_START) -> Request:
+    """The push2his daily kline request for the window (a debut's: from its listing day)."""
     return Request(KLINE_URL, {
         "secid": secid, "klt": "101", "fqt": str(fqt),
-        "beg": WINDOW_START.strftime("%Y%m%d"), "end": WINDOW_END.strftime("%Y%m%d"),
+        "beg": start.strftime("%Y%m%d"), "end": WINDOW_END.strftime("%Y%m%d"),
         "fields1": "f1,f2,f3,f4,f5,f6",
         "fields2": "f51,f52,f53,f54,f55,f56,f57,f58,f59,f60,f61",
     })
@@ -68,7 +69,8 @@ def kline_lines(bars: list[KBar], digits: int, pre_close: float | None) -> list[
     lines: list[str] = []
     previous = None if pre_close is None else round(pre_close, digits)
     for bar in bars:
-        o, c = round(bar.open, digits), round(bar.close, digits)
+        o = None if bar.open is None else round(bar.open, digits)
+        c = round(bar.close, digits)
         h, lo = (None if v is None else round(v, digits) for v in (bar.high, bar.low))
         if bar.published is not None:
             amplitude, pct, turnover = (fixed(float(bar.published[i]), 2) for i in (0, 1, 3))

@@ -1,16 +1,30 @@
-"""Synthetic A-share fundamentals: daily valuation and monthly analyst EPS consensus."""
+"""A-share fundamentals: daily valuation (rebuilt from real cross-sections since the last report,
+synthetic before it) and a synthetic monthly analyst EPS consensus."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from snapshot_build.common import WINDOW_END, iso, load_seed, rng_for, seed_of, sessions
+from snapshot_build.cross_sections import (
+    CLIST_CITATION,
+    REPORTED_FROM,
+    CrossSection,
+    clist,
+    overwatch_shares,
+    spot,
+    spot_check,
+)
 from snapshot_build.formats import datacenter_body, datacenter_request, em_datetime, window_filter
-from snapshot_build.landing import Landing
+from snapshot_build.landing import Landing, OriginRange
 
-REPORT_DAYS = (date(2025, 4, 30), date(2025, 8, 29), date(2025, 10, 30))
+# The last session on synthetic earnings (the Friday before REPORTED_FROM).
+PREVIOUS_SESSION = date(2025, 10, 31)
+
+REPORT_DAYS = (date(2025, 4, 30), date(2025, 8, 29), REPORTED_FROM)
 FORECAST_YEARS = (2025, 2026, 2027)
 CAMBRICON = "688256.SH"
 CAMBRICON_FORWARD_PE = 120.0
@@ -18,31 +32,29 @@ CAMBRICON_FORWARD_PE = 120.0
 
 @dataclass(frozen=True)
 class Earnings:
-    """How a company's trailing EPS starts and moves at each quarterly report.
+    """How a company's earnings moved at each quarterly report (its synthetic profile).
 
-    ``start`` is a P/E on the first session for a profitable company, or the EPS itself (yuan,
-    negative) for a loss-maker; ``step`` is the mean quarterly growth rate, or for a loss-maker
-    the mean yuan-per-share improvement per quarter.
+    ``step`` is the mean quarterly growth rate, or for a loss-maker the mean yuan-per-share
+    improvement per quarter (used by the synthetic consensus).
     """
 
     loss_making: bool
-    start: float
     step: float
 
 
 PROFILES = {
     # Cambricon: lost money in 2024, profitable from Q1 2025, TTM profit rising fast.
-    "688256.SH": Earnings(True, -0.5, 1.8),
-    "002230.SZ": Earnings(False, 75, 0.03), "688041.SH": Earnings(False, 210, 0.09),
-    "300308.SZ": Earnings(False, 30, 0.30), "688981.SH": Earnings(False, 80, 0.07),
-    "603019.SH": Earnings(False, 60, 0.04), "000977.SZ": Earnings(False, 38, 0.05),
-    "300502.SZ": Earnings(False, 35, 0.50), "688008.SH": Earnings(False, 75, 0.20),
-    "603501.SH": Earnings(False, 48, 0.06), "002371.SZ": Earnings(False, 42, 0.07),
-    "688111.SH": Earnings(False, 70, 0.03), "300033.SZ": Earnings(False, 65, 0.08),
-    "601138.SH": Earnings(False, 22, 0.08), "002415.SZ": Earnings(False, 24, 0.02),
-    "688521.SH": Earnings(True, -1.2, 0.12), "603893.SH": Earnings(False, 65, 0.15),
-    "300496.SZ": Earnings(False, 75, 0.05), "601360.SH": Earnings(True, -0.05, 0.005),
-    "000938.SZ": Earnings(False, 40, 0.03),
+    "688256.SH": Earnings(True, 1.8),
+    "002230.SZ": Earnings(False, 0.03), "688041.SH": Earnings(False, 0.09),
+    "300308.SZ": Earnings(False, 0.30), "688981.SH": Earnings(False, 0.07),
+    "603019.SH": Earnings(False, 0.04), "000977.SZ": Earnings(False, 0.05),
+    "300502.SZ": Earnings(False, 0.50), "688008.SH": Earnings(False, 0.20),
+    "603501.SH": Earnings(False, 0.06), "002371.SZ": Earnings(False, 0.07),
+    "688111.SH": Earnings(False, 0.03), "300033.SZ": Earnings(False, 0.08),
+    "601138.SH": Earnings(False, 0.08), "002415.SZ": Earnings(False, 0.02),
+    "688521.SH": Earnings(True, 0.12), "603893.SH": Earnings(False, 0.15),
+    "300496.SZ": Earnings(False, 0.05), "601360.SH": Earnings(True, 0.005),
+    "000938.SZ": Earnings(False, 0.03),
 }
 
 
@@ -60,37 +72,47 @@ def daily_closes(closes: list[tuple[date, float]]) -> list[tuple[date, float]]:
     return filled
 
 
-def ttm_path(symbol: str, first_close: float) -> list[float]:
-    """EPS_TTM before the first report and after each of ``REPORT_DAYS``."""
+def eps_path(symbol: str, implied: float) -> list[float]:
+    """EPS before the first report and after each of ``REPORT_DAYS``; the last is the real one.
+
+    Earlier periods step back from it by a seeded growth per quarter (the company's profile
+    trend); a loss-making company's loss varies by a seeded 10% a quarter instead.
+    """
     profile = PROFILES[symbol]
     rng = rng_for("valuation", symbol)
-    eps = [profile.start if profile.loss_making else first_close / profile.start]
+    path = [implied]
     for _ in REPORT_DAYS:
-        if profile.loss_making:
-            eps.append(eps[-1] + float(rng.normal(profile.step, 0.1 * profile.step)))
+        if implied > 0:
+            growth = profile.step if not profile.loss_making else 0.05
+            path.insert(0, path[0] / (1 + float(rng.normal(growth, 0.04))))
         else:
-            eps.append(eps[-1] * (1 + float(rng.normal(profile.step, 0.04))))
-    return eps
+            path.insert(0, path[0] * (1 + float(rng.normal(0, 0.1))))
+    return path
 
 
-def ttm_on(day: date, path: list[float]) -> float:
-    """The EPS_TTM in force on ``day`` (a report counts from its publication date)."""
+def eps_on(day: date, path: list[float]) -> float:
+    """The EPS in force on ``day`` (a report counts from its publication date)."""
     return path[bisect_right(REPORT_DAYS, day)]
 
 
-def valuation_rows(sec: dict[str, str], closes: list[tuple[date, float]],
-                   path: list[float]) -> list[dict[str, object]]:
+def valuation_rows(sec: dict[str, str], closes: list[tuple[date, float]], path: list[float],
+                   section: CrossSection, shares_by_day: dict[date, int]
+                   ) -> list[dict[str, object]]:
     """RPT_VALUEANALYSIS_DET rows for one security."""
-    shares = int(sec["shares_outstanding"])
+    seed_shares = int(sec["shares_outstanding"])
+    last_close = closes[-1][1]
     rows: list[dict[str, object]] = []
     for day, close in closes:
-        eps = ttm_on(day, path)
+        shares = shares_by_day.get(day, seed_shares)
+        real = day >= REPORTED_FROM
         rows.append({
             "SECUCODE": sec["symbol"], "SECURITY_CODE": sec["symbol"][:6],
             "SECURITY_NAME_ABBR": sec["name_local"], "TRADE_DATE": em_datetime(day),
             "CLOSE_PRICE": round(close, 2), "TOTAL_SHARES": shares,
             "TOTAL_MARKET_CAP": round(close * shares, 2),
-            "PE_TTM": round(close / eps, 2) if eps > 0 else None,
+            "PE_TTM": round(section.pe * close / last_close if real else close / eps_on(day, path),
+                            2),
+            "PB_MRQ": round(section.pb * close / last_close, 2) if real else None,
         })
     return rows
 
@@ -153,31 +175,52 @@ def forecast_rows(secs: list[dict[str, str]], targets: dict[str, dict[int, float
 
 
 def describe_path(symbol: str, path: list[float]) -> str:
-    """The EPS_TTM steps, for origin_detail."""
-    profile = PROFILES[symbol]
-    start = (f"{path[0]:.4f} yuan (loss-making)" if profile.loss_making
-             else f"first close / P/E {profile.start:g} = {path[0]:.4f} yuan")
-    steps = ", ".join(f"{iso(day)} {eps:.4f}" for day, eps in zip(REPORT_DAYS, path[1:],
+    """The synthetic EPS steps, for origin_detail."""
+    steps = ", ".join(f"{iso(day)} {eps:.4f}" for day, eps in zip(REPORT_DAYS[:-1], path[1:-1],
                                                                    strict=True))
-    return (f"EPS_TTM starts at {start} and steps at the quarterly reports: {steps} (seed "
-            f"{seed_of('valuation', symbol)} = crc32('valuation|{symbol}'))")
+    return (f"EPS {path[0]:.4f} yuan from the window start, then {steps} (seed "
+            f"{seed_of('valuation', symbol)} = crc32('valuation|{symbol}'), stepping back from "
+            f"the real implied EPS by the profile's quarterly trend)")
 
 
-def build_fundamentals(landing: Landing, closes: dict[str, list[tuple[date, float]]]) -> None:
+def describe_valuation(sec: dict[str, str], path: list[float], section: CrossSection,
+                       check: str) -> str:
+    """origin_detail of one valuation file: which rows are rebuilt from real data, and how."""
+    symbol = sec["symbol"]
+    shares = ("ThunderSoft's daily total share count from Overwatch-mercy/stock-data @ "
+              "7eb4605d7b (2025-12-01..2026-01-30; the seed's 2026-01-30 count before)"
+              if symbol == "300496.SZ" else
+              f"{sec['shares_outstanding']} from warehouse/seeds/securities.csv, held constant")
+    return (
+        f"RECONSTRUCTED {iso(REPORTED_FROM)}..{iso(WINDOW_END)}, SYNTHETIC before. CLOSE_PRICE = "
+        f"the real close of eastmoney/kline/{sec['provider_code']}.json (a halted session repeats "
+        f"the last close); TOTAL_SHARES = {shares}; TOTAL_MARKET_CAP = CLOSE_PRICE x "
+        f"TOTAL_SHARES. PE_TTM carries Eastmoney's DYNAMIC P/E (latest reported earnings "
+        f"annualised), not a trailing-twelve-month one: from {iso(REPORTED_FROM)} (the first "
+        f"session after the Q3 reports) it is rebuilt from the real cross-section {CLIST_CITATION}"
+        f": P/E {section.pe} and P/B {section.pb} at {section.price} on {iso(WINDOW_END)}; "
+        f"earnings and book value do not change between reports, so P/E(d) = {section.pe} x "
+        f"close(d) / close({iso(WINDOW_END)}) and PB_MRQ likewise (negative P/E = loss-making, as "
+        f"Eastmoney publishes it).{check} Before {iso(REPORTED_FROM)} no real earnings were "
+        f"found: P/E = close / a synthetic EPS; {describe_path(symbol, path)}; PB_MRQ null.")
+
+
+def build_fundamentals(shared: Path, landing: Landing,
+                       closes: dict[str, list[tuple[date, float]]]) -> None:
     """Write one valuation file per A-share and the consensus file for all of them."""
     secs = [sec for sec in load_seed("securities.csv") if sec["currency"] == "CNY"]
+    sections, spot_rows = clist(shared), spot(shared)
+    shares_300496 = overwatch_shares(shared)
     targets: dict[str, dict[int, float]] = {}
     for sec in secs:
-        symbol = sec["symbol"]
+        symbol, code = sec["symbol"], sec["symbol"][:6]
         filled = daily_closes(closes[symbol])
-        path = ttm_path(symbol, filled[0][1])
+        section = sections[code]
+        path = eps_path(symbol, filled[-1][1] / section.pe)
         targets[symbol] = fiscal_years(symbol, path, filled[-1][1])
-        rows = valuation_rows(sec, filled, path)
-        prices = ("real prices (reconstructed kline)" if sec["data_origin"] == "reconstructed"
-                  else "synthetic prices")
-        shares_source = ("the tszlam/trading 2024-06 security-master snapshot"
-                         if sec["data_origin"] == "reconstructed" else "the seed")
-        code = symbol[:6]
+        rows = valuation_rows(sec, filled, path, section,
+                              shares_300496 if symbol == "300496.SZ" else {})
+        check = spot_check(code, dict(filled), section, spot_rows)
         landing.write(
             f"eastmoney/datacenter/RPT_VALUEANALYSIS_DET/{code}.json",
             datacenter_body("RPT_VALUEANALYSIS_DET", rows), provider="eastmoney",
@@ -185,15 +228,9 @@ def build_fundamentals(landing: Landing, closes: dict[str, list[tuple[date, floa
             request=datacenter_request("RPT_VALUEANALYSIS_DET",
                                        f'(SECURITY_CODE="{code}")' + window_filter("TRADE_DATE"),
                                        "TRADE_DATE", "1", len(rows)),
-            origin="synthetic",
-            origin_detail=(
-                f"SYNTHETIC valuation (no stock-level valuation history was found). CLOSE_PRICE "
-                f"= the close of eastmoney/kline/{sec['provider_code']}.json ({prices}, "
-                f"forward-adjusted; a halted session repeats the last close); TOTAL_SHARES = "
-                f"{sec['shares_outstanding']} from warehouse/seeds/securities.csv ({shares_source}"
-                f"), held constant; TOTAL_MARKET_CAP = CLOSE_PRICE x TOTAL_SHARES; PE_TTM = "
-                f"CLOSE_PRICE / EPS_TTM, null while EPS_TTM <= 0; "
-                f"{describe_path(symbol, path)}. PB_MRQ is not provided."),
+            origin="synthetic", origin_detail=describe_valuation(sec, path, section, check),
+            ranges=(OriginRange("synthetic", filled[0][0], PREVIOUS_SESSION),
+                    OriginRange("reconstructed", REPORTED_FROM, filled[-1][0])),
         )
     rows = forecast_rows(secs, targets)
     codes = ",".join(f'"{sec["symbol"]}"' for sec in secs)

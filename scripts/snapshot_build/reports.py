@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from snapshot_build.cn_sources import listing_facts
 from snapshot_build.common import (
     WINDOW_END,
     WINDOW_START,
@@ -24,6 +25,7 @@ from snapshot_build.common import (
     sessions,
     window_rows,
 )
+from snapshot_build.equities import DEBUTS
 from snapshot_build.formats import (
     api_json,
     datacenter_body,
@@ -74,9 +76,30 @@ def ipo_rows(shared: Path) -> tuple[list[dict[str, object]], list[str]]:
     return rows, [item["上市日期"] for item in sorted(items, key=lambda it: it["上市日期"])]
 
 
+def debut_rows(shared: Path) -> list[dict[str, object]]:
+    """The STAR debuts of December 2025 from their first kline row (issue price = preKPrice)."""
+    rows: list[dict[str, object]] = []
+    for code in DEBUTS:
+        listed, issue, bar = listing_facts(shared, code)
+        name = read_table(shared.joinpath("real", "stocks_cn", "eastmoney_kline_xiedonge",
+                                          f"{code}.csv"), "date")[0]["name"]
+        if bar.published is None or bar.open is None:
+            raise ValueError(f"{code}: the listing-day row lacks the provider's fields")
+        rows.append({
+            "SECURITY_CODE": code, "SECURITY_NAME_ABBR": name, "TRADE_MARKET": "上交所科创板",
+            "APPLY_DATE": None, "LISTING_DATE": em_datetime(listed), "ISSUE_PRICE": issue,
+            "ISSUE_NUM": None, "TOTAL_RAISE_FUNDS": None, "AFTER_ISSUE_PE": None,
+            "LD_OPEN_PRICE": bar.open, "LD_CLOSE_PRICE": bar.close,
+            "LD_CLOSE_CHANGE": float(bar.published[1]), "INDUSTRY_NAME": None,
+        })
+    return rows
+
+
 def build_ipos(shared: Path, landing: Landing) -> None:
     """Write the A-share IPO report and copy the two HKEX New Listing Reports."""
     rows, listed = ipo_rows(shared)
+    rows = sorted(debut_rows(shared) + rows,
+                  key=lambda row: (str(row["LISTING_DATE"]), str(row["SECURITY_CODE"])))
     landing.write(
         "eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json",
         datacenter_body("RPTA_APP_IPOAPPLY", rows), provider="eastmoney", dataset="ipo_cn",
@@ -88,9 +111,14 @@ def build_ipos(shared: Path, landing: Landing) -> None:
             "A-share IPOs listed inside the window, from NBmao/a-share-ipo-2026 @ 385c2bc670 "
             "data/ipo_2026.json (that repo's digest of Eastmoney RPTA_APP_IPOAPPLY + quotes, "
             "rebuilt from index text; byte identity not hash-verified). Chinese keys mapped back "
-            "to provider columns, values unchanged except TOTAL_RAISE_FUNDS (see repairs). The "
-            "source covers 2026 listings only, so 2025 listings (e.g. Moore Threads 688795, "
-            "MetaX 688802) are missing; BSE listings are excluded by the source."),
+            "to provider columns, values unchanged except TOTAL_RAISE_FUNDS (see repairs). That "
+            "source covers 2026 listings only; the STAR debuts of December 2025, Moore Threads "
+            "688795 (2025-12-05) and MetaX 688802 (2025-12-17), come from their listing-day "
+            "Eastmoney kline rows (xiedonge/first_codex @ 437ad90a5d data/daily/<code>.csv, "
+            "equal to GerryZhang0925/data-driven-stock-picker @ f6e5941e8b): ISSUE_PRICE = the "
+            "row's preKPrice, LD_OPEN_PRICE / LD_CLOSE_PRICE = its open / close, LD_CLOSE_CHANGE "
+            "= its pct change; their apply date, issue size and funds raised were not found "
+            "(null). Other 2025 listings are missing; BSE listings are excluded by the source."),
         repairs=[Repair("unit_raise_funds_yi_to_wan",
                         "募集资金_亿元 x 10000 (exact decimal) = TOTAL_RAISE_FUNDS in 万元",
                         tuple(listed))],

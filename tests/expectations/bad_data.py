@@ -298,4 +298,12 @@ CASES = [
         Case(f"empty_{table}", (f"DELETE FROM staging.{table}",), table, "not_empty")
         for table in ("index_bars", "security_bars", "fx_rates", "margin")
     ),
+    Case(
+        "main_board_debut_beyond_its_limit",
+        ("UPDATE staging.ipo_listings SET board = 'MAIN', listing_date = DATE '2022-12-05', "
+         "prospectus_date = DATE '2022-11-24' WHERE symbol = '688795.SH'",),
+        "ipo_listings",
+        "debut_within_board_limit",
+        {"symbol": "688795.SH", "board": "MAIN"},
+    ),
 ]

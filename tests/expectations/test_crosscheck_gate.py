@@ -72,6 +72,19 @@ def test_the_onshore_offshore_yuan_gap_only_warns(
     assert "offshore USD/CNH must agree within 1.0%" in warning.message
 
 
+def test_a_yuan_rate_beyond_the_widest_onshore_offshore_gap_fails(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    _skew(warehouse, "USDCNY", "2026-01-21", 1.04)
+
+    result = run_gate(warehouse, run_id="basis", as_of=AS_OF, results_dir=tmp_path)
+
+    assert not result.passed
+    failing = [f for f in result.failures if f.severity == "fail"]
+    assert [f.rule for f in failing] == ["usdcny_sources_agree_within_stress_gap"]
+    assert failing[0].sample[0]["series"] == "USDCNY"
+
+
 def test_a_day_only_the_second_source_has_is_not_judged(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

@@ -91,7 +91,10 @@ def test_snapshot_banner_lists_synthetic_series_and_the_hstech_proxy(report_html
     banner = report_html[report_html.index('id="snapshot-banner"'):]
     banner = banner[:banner.index("</div>")]
     assert "bundled offline snapshot" in banner
-    assert re.search(r"synthetic</strong> fx_chart \(1\):\s*USDHKD", banner)
+    # USD/HKD is derived from ECB rates (reconstructed); seven HK names are synthetic after
+    # 2025-10-30 only.
+    assert re.search(r"synthetic</strong> stock_chart \(7\):\s*00020.HK", banner)
+    assert "synthetic</strong> fx_chart" not in banner
     assert re.search(r"synthetic</strong> eps_forecast", banner)
     assert re.search(r"reconstructed</strong> index_kline \(7\):\s*CHINEXT, CSI300, CSIALL, "
                      r"HSI, HSTECH, NDX, STAR50", banner)

@@ -28,7 +28,7 @@ META_KEYS = {"provider", "dataset", "subject", "request", "sha256", "bytes", "or
 NOT_BODIES = {"README.md", "manifest.json"}
 
 
-def manifest() -> list[dict[str, str]]:
+def manifest() -> list[dict[str, Any]]:
     """The snapshot index."""
     return json.loads((SNAPSHOT / "manifest.json").read_text(encoding="utf-8"))
 
@@ -86,14 +86,15 @@ def test_manifest_lists_every_body_once_sorted() -> None:
     assert paths == sorted(paths)
     assert len(set(paths)) == len(paths)
     assert set(paths) == bodies_on_disk()
-    assert len(paths) == 368
+    assert len(paths) == 370
 
 
 def test_every_body_has_a_matching_meta() -> None:
     for entry in manifest():
         info = meta(entry["path"])
         raw = (SNAPSHOT / entry["path"]).read_bytes()
-        assert set(info) == META_KEYS, entry["path"]
+        assert set(info) - {"origin_ranges"} == META_KEYS, entry["path"]
+        assert info.get("origin_ranges") == entry.get("origin_ranges"), entry["path"]
         assert info["sha256"] == hashlib.sha256(raw).hexdigest(), entry["path"]
         assert info["bytes"] == len(raw), entry["path"]
         for key in ("provider", "dataset", "subject", "origin", "origin_detail"):
@@ -212,12 +213,76 @@ def test_usd_cny_sits_on_london_weekdays() -> None:
     assert "2025-04-18" not in bars and "2025-04-22" in bars
 
 
-def test_usd_hkd_stays_inside_the_peg_band() -> None:
-    for bar in chart("yahoo/chart/HKD=X.json", "Europe/London").values():
-        for name in ("open", "high", "low", "close"):
-            assert 7.75 <= bar[name] <= 7.85
-        assert bar["low"] <= min(bar["open"], bar["close"])
-        assert bar["high"] >= max(bar["open"], bar["close"])
+def test_usd_hkd_is_the_ecb_cross_rate_inside_the_peg_band() -> None:
+    bars = chart("yahoo/chart/HKD=X.json", "Europe/London")
+    for bar in bars.values():
+        assert 7.75 <= bar["close"] <= 7.85
+        assert bar["open"] is None and bar["high"] is None and bar["low"] is None
+    # ECB 2026-01-30: HKD 9.3067 and USD 1.1919 per euro; no fixing on Good Friday 2025.
+    assert bars["2026-01-30"]["close"] == 7.8083
+    assert "2025-04-18" not in bars
+    assert meta("yahoo/chart/HKD=X.json")["origin"] == "reconstructed"
+    check = {line.split(",")[0]: line.split(",")[2]
+             for line in body("eastmoney/kline/119.USDHKD.json")["data"]["klines"]}
+    assert {day: float(close) for day, close in check.items()} == {
+        day: bar["close"] for day, bar in bars.items()}
+
+
+def test_no_a_share_bars_are_synthetic() -> None:
+    klines_ = [entry for entry in manifest() if entry["dataset"] == "stock_kline"]
+    assert len(klines_) == 22
+    assert {entry["origin"] for entry in klines_} == {"reconstructed"}
+
+
+def test_hong_kong_names_are_real_to_2025_10_30_and_synthetic_after() -> None:
+    mixed = [entry for entry in manifest() if entry.get("origin_ranges")
+             and entry["dataset"] == "stock_chart"]
+    assert sorted(entry["subject"] for entry in mixed) == [
+        "00020.HK", "00268.HK", "00992.HK", "03888.HK", "09660.HK", "09888.HK", "09999.HK"]
+    for entry in mixed:
+        real, generated = entry["origin_ranges"]
+        assert (real["origin"], real["first_date"], real["last_date"]) == (
+            "reconstructed", "2024-12-02", "2025-10-30")
+        assert (generated["origin"], generated["first_date"], generated["last_date"]) == (
+            "synthetic", "2025-10-31", "2026-01-30")
+        assert entry["origin"] == "synthetic"
+    # Baidu's real closes on the last two days of the public dump.
+    baidu = chart("yahoo/chart/9888.HK.json", "Asia/Hong_Kong")
+    assert baidu["2025-10-28"]["close"] == pytest.approx(123.9, abs=1e-5)
+    assert baidu["2025-10-30"]["close"] == pytest.approx(120.6, abs=1e-5)
+
+
+def test_valuation_on_2026_01_30_is_the_real_eastmoney_cross_section() -> None:
+    real = {row["f12"]: int(row["f9"]) / 100 for row in slice_rows(
+        "eastmoney_clist_snapshot_2026-01-30_xlxwhy_subset.csv")}
+    files = [entry for entry in manifest() if entry["dataset"] == "valuation"]
+    assert len(files) == 20
+    for entry in files:
+        rows = body(entry["path"])["result"]["data"]
+        last = [row for row in rows if row["TRADE_DATE"].startswith("2026-01-30")]
+        assert [row["PE_TTM"] for row in last] == [real[entry["subject"][:6]]], entry["path"]
+        assert [(r["origin"], r["first_date"], r["last_date"]) for r in entry["origin_ranges"]] \
+            == [("synthetic", "2024-12-02", "2025-10-31"),
+                ("reconstructed", "2025-11-03", "2026-01-30")]
+
+
+@pytest.mark.parametrize(("code", "listed", "issue", "first_close", "pop"), [
+    ("688795", "2025-12-05", 114.28, 600.50, 425.46),
+    ("688802", "2025-12-17", 104.66, 829.90, 692.95),
+])
+def test_star_debuts_are_in_the_ipo_report_with_their_klines(
+    code: str, listed: str, issue: float, first_close: float, pop: float
+) -> None:
+    rows = body("eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json")["result"]["data"]
+    [row] = [row for row in rows if row["SECURITY_CODE"] == code]
+    assert (row["LISTING_DATE"][:10], row["ISSUE_PRICE"], row["LD_CLOSE_PRICE"],
+            row["LD_CLOSE_CHANGE"]) == (listed, issue, first_close, pop)
+    assert round((first_close / issue - 1) * 100, 2) == pop
+    bars = klines(f"eastmoney/kline/1.{code}.json")
+    assert min(bars) == listed and max(bars) == "2026-01-30"
+    assert float(bars[listed][2]) == first_close
+    assert body(f"eastmoney/kline/1.{code}.json")["data"]["preKPrice"] == issue
+    assert bars["2026-01-27"][1] == "-"
 
 
 def test_kline_bars_are_consistent() -> None:

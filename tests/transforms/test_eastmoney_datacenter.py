@@ -94,3 +94,13 @@ def test_single_valuation_body_raises_its_first_offence() -> None:
     with pytest.raises(PayloadError, match="non-numeric value 'x'") as caught:
         dc.valuation(_report([_valuation("2026-01-30", 1.0, "x")]), "688256.SH")
     assert caught.value.field == "pe_ttm" and caught.value.subject == "688256.SH"
+
+
+def test_a_first_page_read_alone_is_incomplete() -> None:
+    rows = [{"STATISTICS_DATE": f"2026-01-{day:02d} 00:00:00", "FIN_BALANCE": 26845.12,
+             "LOAN_BALANCE": 180.5, "FIN_BUY_AMT": 2200.0} for day in (28, 29, 30)]
+    doc = json.loads(_report(rows))
+    doc["result"]["count"] = 503
+    with pytest.raises(PayloadError, match="declares 503 rows but the answer holds 3") as caught:
+        dc.margin_total(json.dumps(doc).encode(), "ALL")
+    assert caught.value.field == "result.count"

@@ -7,7 +7,7 @@ CREATE OR REPLACE TABLE ref.securities (
     board VARCHAR NOT NULL,
     currency VARCHAR NOT NULL,
     is_ai BOOLEAN NOT NULL,
-    shares_outstanding DOUBLE NOT NULL,
+    shares_outstanding DOUBLE,
     provider VARCHAR NOT NULL,
     provider_code VARCHAR NOT NULL,
     data_origin VARCHAR NOT NULL

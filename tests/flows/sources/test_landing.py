@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -79,3 +80,34 @@ def test_throttled_shapes_are_recognised() -> None:
     assert not EASTMONEY.looks_throttled(
         report, '{"success":false,"result":null,"code":9201,"message":"返回数据为空"}'.encode())
     assert not EASTMONEY.looks_throttled(STAR50, b"<html>busy</html>")
+
+
+def test_a_body_without_its_manifest_is_refused_until_adopted(tmp_path: Path) -> None:
+    zone = LandingZone(tmp_path)
+    path = zone.land(STAR50, _star50(), {"origin": "recorded"})
+    path.with_name(path.name + ".meta.json").unlink()
+    with pytest.raises(ExtractionError, match="has no manifest") as caught:
+        zone.read(STAR50)
+    assert "CNTECH_ADOPT_UNMANIFESTED" in str(caught.value)
+    assert zone.adopt([STAR50]) == [STAR50.path]
+    assert zone.meta(STAR50)["origin"] == "adopted"
+    assert zone.read(STAR50) == _star50()
+    assert zone.adopt([STAR50]) == []
+
+
+def test_a_report_whose_later_pages_never_landed_is_refused(tmp_path: Path) -> None:
+    rows = json.loads((SNAPSHOT / MARGIN_SPLIT.path).read_bytes())["result"]["data"]
+    zone = LandingZone(tmp_path)
+    first = _pages(rows, 250, len(rows))[0]
+    # The manifest claims a single page, as a zone copied without its page files would.
+    zone.land(MARGIN_SPLIT, first, {"origin": "recorded"})
+    with pytest.raises(ExtractionError, match="declares 3 pages but 1 landed") as caught:
+        zone.read(MARGIN_SPLIT)
+    assert caught.value.field == "result.pages"
+
+
+def test_a_landing_path_outside_the_zone_is_refused(tmp_path: Path) -> None:
+    crafted = replace(STAR50, path="eastmoney/kline/../../../escaped.json")
+    with pytest.raises(ExtractionError, match="leaves"):
+        LandingZone(tmp_path / "zone").land(crafted, b"{}", {})
+    assert not (tmp_path / "escaped.json").exists()

@@ -1,0 +1,40 @@
+"""Provenance kept with the data: ``ops.data_origins`` says, per series and date range, whether
+the rows the core tables hold are recorded, reconstructed or synthetic."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from warehouse import series
+from warehouse.db import run_sql_file, sql_text
+
+
+def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> int:
+    """Fold the manifests of the bodies this run staged into ``ops.data_origins``.
+
+    Call after the run's staging rows are merged into core (and before the next run restages):
+    a body's range is the span of its staged rows, or the ranges its manifest declares within
+    that span. Returns the number of ranges now stored.
+    """
+    con.register("run_origins", run_origins.to_arrow())
+    con.register("staged_file_spans", series.file_spans(con))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            run_sql_file(con, "ops/data_origins_next.sql")
+            run_sql_file(con, "ops/data_origins_replace.sql")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.unregister("run_origins")
+        con.unregister("staged_file_spans")
+    [(count,)] = con.execute("SELECT count(*) FROM ops.data_origins").fetchall()
+    return int(count)
+
+
+def published_origins(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """``data_origins`` for the published file, read from the warehouse."""
+    return con.sql(sql_text("ops/data_origins_published.sql")).pl()
