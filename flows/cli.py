@@ -112,8 +112,10 @@ def _expected_failures(*, gate: str, extraction: str) -> Iterator[None]:
 def run(
     source: Annotated[Source, typer.Option(help="Replay a landing zone or fetch live.")] =
         Source.snapshot,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: the "
-                     "snapshot's last date, or today for live).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD the run is for; "
+                     "rows dated after it are dropped (default: the date of the latest index "
+                     "bar staged, at most the end of the window requested: the snapshot's last "
+                     "date, or today in Shanghai for live).")] = None,
     snapshot: Annotated[Path | None, typer.Option(help="Landing zone to replay (default: the "
                         "bundled snapshot).")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Where the warehouse and published "

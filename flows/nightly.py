@@ -18,10 +18,11 @@ from expectations.gate import preload, run_gate
 from flows import pipeline, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
 from flows.debuts import follow_debuts
+from flows.placeholder_bars import drop_placeholder_bars
 from flows.settings import Settings
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
-from warehouse import db, export, ledger, load, marts, provenance, publish, seeds
+from warehouse import db, export, ledger, load, marts, provenance, publish, retention, seeds
 from warehouse.lock import WriterLock, confined
 from warehouse.seed_rules import check_seeds
 
@@ -47,6 +48,7 @@ class RunResult:
     gate_summary: str = ""
     gate_warnings: list[dict[str, object]] = field(default_factory=list)
     origins: pl.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 @task
@@ -103,6 +105,7 @@ def stage(
         # Sessions reach back to the oldest stored bar: marts span the whole history.
         first = min([settings.history_start, *starts, *load.stored_start(con)])
         seeds.load_sessions(con, first, as_of)
+        frames = drop_placeholder_bars(con, frames, report.notes)
         for table, frame in frames.items():
             report.rows[table] = load.stage(con, table, frame)
         ledger.staged(con, run_id, as_of=as_of, rows=report.rows)
@@ -180,6 +183,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
             "ops_last_runs": ledger.preview(con, run_id, outcome),
         })
         ledger.finish(con, run_id, outcome)
+        retention.prune_landing(con, confined(path.parent, "landing"), settings.landing_keep_days)
     return path
 
 
@@ -292,4 +296,4 @@ def nightly(
     return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,
                      published=published, rows=report.rows, mart_rows=mart_rows,
                      gate_summary=verdict.summary, origins=origins,
-                     gate_warnings=verdict.warnings)
+                     gate_warnings=verdict.warnings, notes=report.notes)

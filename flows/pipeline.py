@@ -17,6 +17,7 @@ from flows.sources.errors import ExtractionError
 from flows.sources.landing import LandingZone
 from registry import DATASETS, STAGING_TABLES, by_name
 from transforms.dispatch import parse_many
+from transforms.errors import NotPublished
 from transforms.schemas import empty
 from warehouse import db
 
@@ -35,6 +36,8 @@ class StageReport:
     errors: list[str] = field(default_factory=list)
     last_date: date | None = None
     dropped_after_as_of: int = 0
+    # What the run should say without failing: days not yet published, placeholder bars dropped.
+    notes: list[str] = field(default_factory=list)
 
 
 def warehouse_path(settings: Settings) -> Path:
@@ -69,8 +72,12 @@ def parse_landed(
         pending_bytes.pop(dataset)
         table, frame, errors = parse_many(
             dataset, [(body, spec.subject, spec.code) for _, spec, body in landed])
-        failed.extend((landed[item][0], f"{exc} (body kept at {zone.body_path(landed[item][1])})")
-                      for item, exc in errors.items())
+        for item, exc in errors.items():
+            kept = f"{exc} (body kept at {zone.body_path(landed[item][1])})"
+            if isinstance(exc, NotPublished):
+                report.notes.append(kept)
+            else:
+                failed.append((landed[item][0], kept))
         if frame.height:
             paths = pl.Series([spec.path for _, spec, _ in landed], dtype=pl.String)
             parts[table].append(frame.with_columns(
@@ -126,6 +133,7 @@ class ParsedChunk:
     rows: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     last_date: date | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_chunk(
@@ -157,7 +165,7 @@ def parse_chunk(
                            out_dir / table / f"part={label}" / f"{name}.parquet")
             for (label,), group in labelled.group_by("part", maintain_order=True)
         ]
-    return ParsedChunk(files, rows, report.errors, report.last_date)
+    return ParsedChunk(files, rows, report.errors, report.last_date, report.notes)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
@@ -171,7 +179,8 @@ def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
 def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame], StageReport]:
     """Per-table frames and the stage report of parsed chunks (a nightly's new data only)."""
     chunks = list(chunks)
-    report = StageReport(errors=[e for c in chunks for e in c.errors])
+    report = StageReport(errors=[e for c in chunks for e in c.errors],
+                         notes=[n for c in chunks for n in c.notes])
     dates = [c.last_date for c in chunks if c.last_date is not None]
     report.last_date = max(dates) if dates else None
     frames = {}

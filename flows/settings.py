@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     retry_after_max_seconds: float = Field(default=120.0, ge=0)
     # Days re-fetched before a series' last stored date, so late provider corrections land.
     incremental_overlap_days: int = Field(default=10, ge=0)
+    # Landing zones of published live runs older than this are pruned after a publish; 0 keeps all.
+    landing_keep_days: int = Field(default=30, ge=0)
     user_agent: str = "cntech/0.1 (+https://github.com/cntech)"
 
     @field_validator("host_rate_limits")

@@ -8,6 +8,7 @@ a nightly run holds it.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -60,6 +61,7 @@ class StatusReport:
     marts: Path
     reference: datetime
     grace: int
+    basis: str
     published: dict[str, Any]
     table_rows: dict[str, int]
     runs: list[dict[str, Any]]
@@ -89,15 +91,39 @@ def reference_instant(as_of: date | None, now: datetime | None = None) -> dateti
     return now or datetime.now(UTC)
 
 
+def snapshot_as_of(published: Mapping[str, Any]) -> date | None:
+    """The as-of date of marts published from a replayed landing zone (its data's own clock)."""
+    as_of = published.get("as_of_date")
+    return as_of if published.get("source") == "snapshot" and isinstance(as_of, date) else None
+
+
+def judging_clock(published: Mapping[str, Any], as_of: date | None = None,
+                  now: datetime | None = None) -> tuple[datetime, str]:
+    """When to judge freshness, and why: ``as_of``, else a snapshot's as-of date, else now."""
+    if as_of is not None:
+        return reference_instant(as_of), f"end of {as_of} in Shanghai (--as-of)"
+    snapshot = snapshot_as_of(published)
+    if snapshot is not None:
+        return reference_instant(snapshot), (f"the snapshot's as-of date {snapshot}, its data's "
+                                             "own clock (--as-of judges another day)")
+    return reference_instant(None, now), "now, against the exchange calendars"
+
+
 def evaluate_freshness(
-    con: duckdb.DuckDBPyConnection, reference: datetime, grace: int
+    con: duckdb.DuckDBPyConnection, reference: datetime, grace: int, *, data_clock: bool = True
 ) -> list[Freshness]:
     """Per published series: its latest date against the last session closed by ``reference``.
 
     A series on several calendars (the China-AI basket trades in Shanghai, Shenzhen and Hong
     Kong) is due on the latest session any of them has closed; sessions behind are counted over
-    the union of their session dates.
+    the union of their session dates. With ``data_clock``, marts published from a snapshot are
+    judged no later than the end of its as-of date: a replay holds nothing later, so calendar
+    time since then says nothing about it.
     """
+    info = query(con, "publish_info") if data_clock else None
+    snapshot = snapshot_as_of(info.row(0, named=True)) if info is not None and info.height else None
+    if snapshot is not None:
+        reference = min(reference, reference_instant(snapshot))
     series = query(con, "series_latest")
     if series.is_empty():
         return []
@@ -136,17 +162,22 @@ def collect_status(
     data_dir: Path, *, as_of: date | None = None, grace: int = DEFAULT_GRACE_SESSIONS,
     now: datetime | None = None, runs: int = RECENT_RUNS,
 ) -> StatusReport:
-    """Read the published file and the gate results, and judge every series' freshness."""
-    reference = reference_instant(as_of, now)
+    """Read the published file and the gate results, and judge every series' freshness.
+
+    Without ``as_of``, marts published from a snapshot are judged at the end of its as-of date
+    and live ones at ``now`` (default: the current time); see :func:`judging_clock`.
+    """
     with open_marts(data_dir) as con:
         info = query(con, "publish_info")
+        published = info.row(0, named=True) if info.height else {}
+        reference, basis = judging_clock(published, as_of, now)
         table_rows = dict(query(con, "table_rows").iter_rows())
         recent = query(con, "recent_runs", limit=runs).to_dicts()
-        freshness = evaluate_freshness(con, reference, grace)
+        freshness = evaluate_freshness(con, reference, grace, data_clock=False)
     return StatusReport(
         marts=published_path(data_dir), reference=reference, grace=grace,
-        published=info.row(0, named=True) if info.height else {}, table_rows=table_rows,
-        runs=recent, gate=gate_results(data_dir), freshness=freshness,
+        basis=basis, published=published, table_rows=table_rows, runs=recent,
+        gate=gate_results(data_dir), freshness=freshness,
     )
 
 
@@ -228,8 +259,8 @@ def _print_runs(console: Console, report: StatusReport, verbose: bool) -> None:
 
 
 def _print_freshness(console: Console, report: StatusReport, verbose: bool) -> None:
-    title = (f"Freshness at {_when(report.reference)} (grace {report.grace} session"
-             f"{'s' if report.grace != 1 else ''})")
+    title = (f"Freshness at {_when(report.reference)}: {report.basis}; grace {report.grace} "
+             f"session{'s' if report.grace != 1 else ''}")
     table = Table(title=title, title_justify="left")
     first = ["dataset", "series", "calendar"] if verbose else ["dataset", "stale/series"]
     for column in (*first, "latest", "due", "behind", "status"):

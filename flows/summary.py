@@ -81,6 +81,8 @@ def print_summary(console: Console, result: RunResult) -> None:
                       f"20-day change {_pct(margin[1])}")
     print_origins(console, not_genuine(origins))
     print_quarantine(console, result.gate_warnings)
+    for note in result.notes:
+        console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     console.print(f"published: {result.published}")
 
 

@@ -17,7 +17,7 @@ from transforms import (
     yahoo_chart,
 )
 from transforms.eastmoney_kline import KlineBody
-from transforms.errors import PayloadError
+from transforms.errors import NotPublished, PayloadError
 from transforms.payload import ParsedBatch
 
 Parser = Callable[[bytes, str, str], pl.DataFrame]
@@ -62,23 +62,24 @@ BATCH_PARSERS: dict[str, BatchParser] = {
 
 def parse_many(
     dataset: str, landed: Sequence[Landed]
-) -> tuple[str, pl.DataFrame, dict[int, PayloadError]]:
+) -> tuple[str, pl.DataFrame, dict[int, PayloadError | NotPublished]]:
     """Parse many landed bodies of one dataset.
 
     Returns the staging table, the rows of every body that met its contract with an ``item``
-    column (the body's position in ``landed``), and the error of every body that did not.
+    column (the body's position in ``landed``), and for every other body its error or, when
+    the provider had not yet published what was asked, its :class:`NotPublished` outcome.
     """
     table, parser = PARSERS[dataset]
     batch_parser = BATCH_PARSERS.get(dataset)
     if batch_parser is not None:
         batch = batch_parser(dataset, landed)
-        return table, batch.frame, batch.errors
+        return table, batch.frame, dict(batch.errors)
     frames: list[pl.DataFrame] = []
-    errors: dict[int, PayloadError] = {}
+    errors: dict[int, PayloadError | NotPublished] = {}
     for item, (body, subject, code) in enumerate(landed):
         try:
             frame = parser(body, subject, code)
-        except PayloadError as exc:
+        except (PayloadError, NotPublished) as exc:
             errors[item] = exc
             continue
         frames.append(frame.select(pl.lit(item, dtype=pl.UInt32).alias("item"), pl.all()))

@@ -30,3 +30,20 @@ class PayloadError(ValueError):
         if field:
             where += f" field '{field}'"
         super().__init__(f"{where}: {message}")
+
+
+class NotPublished(Exception):
+    """A well-formed answer saying the provider has not yet published what was asked for.
+
+    Exchanges publish a day's margin figures the next morning; asked earlier, SZSE answers with
+    the previous session's report and SSE with no rows. That is a late day, not a broken
+    contract: the body yields no rows, and ``note`` says what is missing for the run to report.
+    """
+
+    def __init__(self, provider: str, dataset: str, subject: str, what: str, answer: str) -> None:
+        self.provider = provider
+        self.dataset = dataset
+        self.subject = subject
+        self.what = what
+        self.note = f"{provider}/{dataset} [{subject}]: {what} is not yet published ({answer})"
+        super().__init__(self.note)

@@ -6,7 +6,9 @@ site sends it, though any order is accepted; a repeated day is not) with ``opDat
 (``YYYYMMDD``), ``rzye`` (financing balance), ``rzmre`` (financing purchases) and ``rqylje``
 (value of securities lent out), all in whole yuan, as numbers or numeric strings.
 ``pageHelp.total``, when present, must equal the number of rows: a window longer than one page
-would otherwise arrive cut short without a word.
+would otherwise arrive cut short without a word. No rows with ``pageHelp.total`` 0 is the
+exchange saying it has published nothing for the window yet (:class:`NotPublished`, a late day,
+not a broken contract); no rows without that is a contract break.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from registry.datasets import MARGIN
-from transforms.errors import PayloadError
+from transforms.errors import NotPublished, PayloadError
 from transforms.payload import check_dates_ordered, decode_json, require, strict_float
 from transforms.schemas import conform
 
@@ -44,10 +46,13 @@ def margin(body: bytes, subject: str) -> pl.DataFrame:
     if not isinstance(doc, dict):
         raise PayloadError(PROVIDER, DATASET, "top level is not an object", subject=subject)
     rows = require(doc, "result", list, PROVIDER, DATASET, subject)
+    total = doc.get("pageHelp", {}).get("total") if isinstance(doc.get("pageHelp"), dict) else None
+    if not rows and total == 0 and not isinstance(total, bool):
+        raise NotPublished(PROVIDER, DATASET, subject, "the requested window",
+                           "the answer has no rows and pageHelp.total 0")
     if not rows:
         raise PayloadError(PROVIDER, DATASET, "no rows for the requested window",
                            field="result", subject=subject)
-    total = doc.get("pageHelp", {}).get("total") if isinstance(doc.get("pageHelp"), dict) else None
     if isinstance(total, int) and not isinstance(total, bool) and total != len(rows):
         raise PayloadError(PROVIDER, DATASET, f"{len(rows)} rows of {total}: the answer is "
                            "paged and only its first page arrived", field="pageHelp.total",

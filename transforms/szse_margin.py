@@ -4,23 +4,29 @@ Payload contract: a JSON list of report tabs; the summary tab (``metadata.tabkey
 holds exactly one row with ``jrrzye`` (financing balance), ``jrrzmr`` (financing purchases) and
 ``jrrjye`` (value of securities lent out) as strings with thousands separators, and
 ``metadata.cols`` labels each of them in 亿元, which is what makes the unit checkable: a label
-in any other unit is a contract break, never a silent factor of 1e8. ``metadata.subname``, when
-it is a date, must be the day requested: the exchange answers an unpublished day with an older
-one's report.
+in any other unit is a contract break, never a silent factor of 1e8. ``metadata.subname`` must
+be the day requested. Asked for a day it has not yet published, the exchange answers with the
+report of the session before: that is :class:`NotPublished` (a late day, no rows), while a
+report of any other date is a contract break.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, NoReturn
 
+import pandas as pd
 import polars as pl
 
 from registry.datasets import MARGIN
-from transforms.errors import PayloadError
+from transforms.errors import NotPublished, PayloadError
 from transforms.payload import decode_json, require, strict_float
 from transforms.schemas import conform
+
+if TYPE_CHECKING:
+    from exchange_calendars import ExchangeCalendar
 
 PROVIDER = "szse"
 DATASET = "margin_szse"
@@ -29,6 +35,8 @@ FIELDS = {"jrrzye": "financing_balance", "jrrzmr": "financing_buy", "jrrjye": "l
 UNIT = "亿元"
 YI = 1e8
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Shenzhen trades on the Shanghai calendar (exchange-calendars has no XSHE).
+CALENDAR = "XSHG"
 
 
 def margin(body: bytes, subject: str, day: str) -> pl.DataFrame:
@@ -44,8 +52,7 @@ def margin(body: bytes, subject: str, day: str) -> pl.DataFrame:
         raise PayloadError(PROVIDER, DATASET, f"no report date to check the day against "
                            f"({published!r})", field="metadata.subname", subject=subject)
     if published != day:
-        raise PayloadError(PROVIDER, DATASET, f"answer is the report of {published}, requested "
-                           f"{day}", field="metadata.subname", subject=subject)
+        _wrong_day(date.fromisoformat(published), date.fromisoformat(day), subject)
     cols = require(metadata, "cols", dict, PROVIDER, DATASET, subject)
     for name in FIELDS:
         label = cols.get(name)
@@ -82,6 +89,32 @@ def margin(body: bytes, subject: str, day: str) -> pl.DataFrame:
                pl.lit(date.fromisoformat(day)).alias("trade_date")]),
         MARGIN,
     )
+
+
+def _wrong_day(published: date, day: date, subject: str) -> NoReturn:
+    """The previous session's report means ``day`` is not yet out; any other date is a breach."""
+    if published == previous_session(day):
+        raise NotPublished(PROVIDER, DATASET, subject, day.isoformat(),
+                           f"the answer is the report of the session before, {published}")
+    raise PayloadError(PROVIDER, DATASET, f"answer is the report of {published}, requested "
+                       f"{day}", field="metadata.subname", subject=subject)
+
+
+def previous_session(day: date) -> date | None:
+    """The Shanghai/Shenzhen session before ``day``, or None outside the calendar's range."""
+    calendar = _calendar()
+    stamp = pd.Timestamp(day)
+    if not calendar.first_session < stamp <= calendar.last_session + pd.Timedelta(days=1):
+        return None
+    session: pd.Timestamp = calendar.date_to_session(stamp - pd.Timedelta(days=1), "previous")
+    return session.date()
+
+
+@cache
+def _calendar() -> ExchangeCalendar:
+    import exchange_calendars as xcals
+
+    return xcals.get_calendar(CALENDAR)
 
 
 def _summary_tab(tabs: list[Any], subject: str) -> dict[str, Any]:

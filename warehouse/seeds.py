@@ -9,6 +9,8 @@ import duckdb
 import exchange_calendars as xcals
 import polars as pl
 
+from warehouse.db import sql_text
+
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
 SEED_SCHEMAS: dict[str, dict[str, type[pl.DataType] | pl.DataType]] = {
     "securities": {
@@ -83,3 +85,37 @@ def load_sessions(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Non
         con.execute("INSERT INTO ref.sessions BY NAME SELECT * FROM session_frame")
     finally:
         con.unregister("session_frame")
+
+
+def day_kinds(con: duckdb.DuckDBPyConnection, dataset: str, days: pl.DataFrame) -> pl.DataFrame:
+    """What each (series, trade_date) in ``days`` is in the series' seeded calendar.
+
+    Returns ``days``' two columns plus ``kind``: ``suspended`` (inside a seeded suspension),
+    ``closed`` (no session of the calendar) or ``early_close`` (a half-day session). Full
+    sessions, series without a seed and days beyond a calendar's horizon are left out.
+    """
+    key = days.columns[0]
+    seeded = con.sql(sql_text("ops/series_calendars.sql"), params={"dataset": dataset}).pl()
+    tagged = days.join(seeded.rename({"series": key}), on=key, how="inner")
+    suspended = tagged.filter(pl.col("trade_date").is_between("start_date", "end_date"))
+    kinds = [suspended.select(key, "trade_date", pl.lit("suspended").alias("kind"))]
+    for (calendar,), group in tagged.unique([key, "trade_date"]).group_by("calendar"):
+        kinds.append(_calendar_kinds(str(calendar), group.select(key, "trade_date")))
+    schema = {key: pl.String, "trade_date": pl.Date, "kind": pl.String}
+    return (pl.concat([k.cast(schema) for k in kinds])  # type: ignore[arg-type]
+            .unique([key, "trade_date"], keep="first", maintain_order=True))
+
+
+def _calendar_kinds(calendar: str, days: pl.DataFrame) -> pl.DataFrame:
+    """``closed`` or ``early_close`` for the days of one calendar that are not full sessions."""
+    cal = xcals.get_calendar(calendar)
+    first, last = cal.first_session.date(), cal.last_session.date()
+    known = days.filter(pl.col("trade_date").is_between(first, last))
+    if not known.height:
+        return known.with_columns(pl.lit(None, pl.String).alias("kind"))
+    start, end = known["trade_date"].min(), known["trade_date"].max()
+    open_days = sessions(calendar, start, end)  # type: ignore[arg-type]
+    early = [ts.date() for ts in cal.early_closes if start <= ts.date() <= end]
+    kind = (pl.when(~pl.col("trade_date").is_in(open_days)).then(pl.lit("closed"))
+            .when(pl.col("trade_date").is_in(early)).then(pl.lit("early_close")))
+    return known.with_columns(kind.alias("kind")).filter(pl.col("kind").is_not_null())

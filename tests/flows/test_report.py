@@ -153,9 +153,22 @@ def test_freshness_beyond_the_calendars_is_explained_not_fatal(
     published: RunResult, tmp_path: Path
 ) -> None:
     data_dir = copy_published(published, tmp_path / "data")
+    # A snapshot is judged on its own as-of date, so only live marts meet the calendars' end.
+    with duckdb.connect(str(data_dir / "marts.duckdb")) as con:
+        con.execute("UPDATE publish_info SET source = 'live'")
     later = datetime(2031, 1, 6, tzinfo=UTC)
     page = build_report(data_dir, now=later).path.read_text("utf-8")
     assert "is defined only up to" in page and 'id="freshness-table"' not in page
+
+
+def test_a_snapshot_is_fresh_on_its_own_date_however_late_the_report(
+    published: RunResult, tmp_path: Path
+) -> None:
+    data_dir = copy_published(published, tmp_path / "data")
+    page = build_report(data_dir, now=datetime(2031, 1, 6, tzinfo=UTC)).path.read_text("utf-8")
+    table = page[page.index('id="freshness-table"'):page.index("</table>",
+                                                               page.index('id="freshness-table"'))]
+    assert 'badge bad' not in table and table.count('badge ok">0<') == 4
 
 
 def test_missing_marts_is_one_clear_error(tmp_path: Path) -> None:

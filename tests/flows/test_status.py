@@ -79,6 +79,8 @@ def test_a_basket_on_two_calendars_is_due_when_either_has_closed() -> None:
             SELECT '688256.SH' AS symbol, DATE '2026-09-30' AS as_of_date;
         CREATE TABLE mart_margin_financing AS
             SELECT 'TOTAL' AS exchange, DATE '2026-09-30' AS trade_date;
+        CREATE TABLE publish_info AS SELECT 'r1' AS run_id, DATE '2026-09-30' AS as_of_date,
+            'live' AS source, now() AS published_at, 1 AS gate_checks_run;
     """)
     items = {f.series: f for f in evaluate_freshness(
         con, reference_instant(date(2026, 10, 7)), grace=1)}
@@ -123,11 +125,41 @@ def test_cli_exit_codes(data_dir: Path, tmp_path: Path) -> None:
     assert "Traceback" not in missing.output + beyond.output
 
 
-def test_freshness_now_is_judged_at_the_current_time(data_dir: Path) -> None:
+def _as_live(data_dir: Path) -> Path:
+    """The same marts as if a live run had published them."""
+    with duckdb.connect(str(data_dir / "marts.duckdb")) as con:
+        con.execute("UPDATE publish_info SET source = 'live'")
+    return data_dir
+
+
+def test_live_freshness_now_is_judged_at_the_current_time(data_dir: Path) -> None:
     # A fixed "now" keeps the test valid after the calendars' end date.
     now = datetime(2026, 2, 3, 1, 0, tzinfo=UTC)  # 09:00 Shanghai, before the open
-    behind = _behind_at(data_dir, now)
+    behind = _behind_at(_as_live(data_dir), now)
     assert behind["index levels/STAR50"] == 1 and behind["index levels/NDX"] == 1
+    assert collect_status(data_dir, now=now).basis.startswith("now")
+
+
+def test_a_snapshot_is_judged_on_its_own_as_of_date(data_dir: Path) -> None:
+    months_later = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
+    report = collect_status(data_dir, now=months_later)
+    assert report.healthy and report.reference == reference_instant(date(2026, 1, 30))
+    assert "snapshot's as-of date 2026-01-30" in report.basis
+    assert all(f.behind == 0 for f in report.freshness)
+    # An explicit --as-of still judges the snapshot against that day.
+    assert _behind(data_dir, date(2026, 2, 4))["index levels/STAR50"] == (3, True)
+    # The report's freshness section reads the same shared judgement.
+    with duckdb.connect(str(data_dir / "marts.duckdb"), read_only=True) as con:
+        items = evaluate_freshness(con, reference_instant(None, months_later), grace=1)
+    assert max(f.behind for f in items) == 0
+
+
+def test_status_right_after_make_run_exits_0(data_dir: Path) -> None:
+    # `make run` replays the bundled snapshot; `cntech status` then needs no --as-of.
+    result = CliRunner().invoke(app, ["status", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    said = _flat(result.output)
+    assert "snapshot's as-of date 2026-01-30" in said and "OK" in said
 
 
 def _behind_at(data_dir: Path, now: datetime) -> dict[str, int]:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO
 from transforms import sse_margin
-from transforms.errors import PayloadError
+from transforms.errors import NotPublished, PayloadError
 
 BODY = (REPO / "tests/data/exchanges/queryMargin_2026-01-26_30.json").read_bytes()
 
@@ -99,3 +99,24 @@ def test_a_day_without_a_financing_balance_is_refused() -> None:
     with pytest.raises(PayloadError, match="no financing balance on 2026-01-30") as caught:
         sse_margin.margin(_edit(dash), "SSE")
     assert caught.value.field == "rzye"
+
+
+def test_an_empty_answer_that_says_so_means_not_yet_published() -> None:
+    def nothing_yet(doc: dict[str, Any]) -> None:
+        doc["result"] = []
+        doc["pageHelp"].update(data=[], total=0)
+
+    with pytest.raises(NotPublished) as caught:
+        sse_margin.margin(_edit(nothing_yet), "SSE")
+    assert not isinstance(caught.value, PayloadError)
+    assert caught.value.note == ("sse/margin_sse [SSE]: the requested window is not yet "
+                                 "published (the answer has no rows and pageHelp.total 0)")
+
+
+def test_an_empty_answer_without_a_zero_total_is_still_a_breach() -> None:
+    def unexplained(doc: dict[str, Any]) -> None:
+        doc["result"] = []
+        del doc["pageHelp"]
+
+    with pytest.raises(PayloadError, match="no rows for the requested window"):
+        sse_margin.margin(_edit(unexplained), "SSE")

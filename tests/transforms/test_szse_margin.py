@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO
 from transforms import szse_margin
-from transforms.errors import PayloadError
+from transforms.errors import NotPublished, PayloadError
 
 BODY = (REPO / "tests/data/exchanges/1837_xxpl_2026-01-30.json").read_bytes()
 DAY = "2026-01-30"
@@ -50,7 +50,11 @@ def _text(doc: list[Any]) -> None:
 
 
 def _older_day(doc: list[Any]) -> None:
-    doc[0]["metadata"]["subname"] = "2026-01-29"
+    doc[0]["metadata"]["subname"] = "2026-01-22"
+
+
+def _later_day(doc: list[Any]) -> None:
+    doc[0]["metadata"]["subname"] = "2026-02-02"
 
 
 def _no_summary(doc: list[Any]) -> None:
@@ -72,7 +76,8 @@ def _no_labels(doc: list[Any]) -> None:
     (_edit(_unit_yuan), "metadata.cols.jrrzye", "labelled '融资余额(元)', expected 亿元"),
     (_edit(_renamed), "jrrzye", "summary row lacks the field"),
     (_edit(_text), "financing_buy", "non-numeric value '--'"),
-    (_edit(_older_day), "metadata.subname", "report of 2026-01-29, requested 2026-01-30"),
+    (_edit(_older_day), "metadata.subname", "report of 2026-01-22, requested 2026-01-30"),
+    (_edit(_later_day), "metadata.subname", "report of 2026-02-02, requested 2026-01-30"),
     (_edit(_no_summary), "metadata.tabkey", "no report tab with tabkey 'tab1'"),
     (_edit(_empty), "data", "expected one summary row, got 0"),
     (_edit(_no_labels), "cols", "missing field"),
@@ -96,3 +101,39 @@ def test_a_report_without_its_date_is_refused() -> None:
     with pytest.raises(PayloadError, match="no report date") as caught:
         szse_margin.margin(_edit(undated), "SZSE", DAY)
     assert caught.value.field == "metadata.subname"
+
+
+def _report_of(day: str) -> bytes:
+    def dated(doc: list[Any]) -> None:
+        for tab in doc:
+            tab["metadata"]["subname"] = day
+
+    return _edit(dated)
+
+
+@pytest.mark.parametrize(("requested", "answered"), [
+    ("2026-02-02", "2026-01-30"),  # Monday, answered with Friday's report
+    ("2026-01-30", "2026-01-29"),
+    ("2025-10-09", "2025-09-30"),  # after the National Day holiday
+    ("2026-02-24", "2026-02-13"),  # after the Spring Festival
+])
+def test_the_previous_sessions_report_means_not_yet_published(requested: str,
+                                                               answered: str) -> None:
+    with pytest.raises(NotPublished) as caught:
+        szse_margin.margin(_report_of(answered), "SZSE", requested)
+    assert not isinstance(caught.value, PayloadError)
+    assert (caught.value.provider, caught.value.dataset, caught.value.what) == (
+        "szse", "margin_szse", requested)
+    assert caught.value.note == (f"szse/margin_szse [SZSE]: {requested} is not yet published "
+                                 f"(the answer is the report of the session before, {answered})")
+
+
+def test_a_report_two_sessions_old_is_still_a_contract_breach() -> None:
+    with pytest.raises(PayloadError, match="report of 2026-01-28, requested 2026-01-30"):
+        szse_margin.margin(_report_of("2026-01-28"), "SZSE", DAY)
+
+
+def test_previous_session_follows_the_shanghai_calendar() -> None:
+    assert szse_margin.previous_session(date(2026, 2, 2)) == date(2026, 1, 30)
+    assert szse_margin.previous_session(date(2026, 2, 1)) == date(2026, 1, 30)
+    assert szse_margin.previous_session(date(1990, 1, 2)) is None
