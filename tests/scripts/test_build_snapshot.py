@@ -360,4 +360,4 @@ def test_recorded_payloads_are_present() -> None:
     payload = DATA / "payloads" / "yahoo" / "v8_chart_0700.HK_1d_5d_2026-08-07.json"
     result = json.loads(payload.read_text(encoding="utf-8"))["chart"]["result"][0]
     assert result["meta"]["regularMarketPrice"] == 478.8
-    assert len(list((DATA / "payloads").rglob("*.*"))) == 14
+    assert len(list((DATA / "payloads").rglob("*.*"))) == 2
