@@ -86,7 +86,10 @@ def test_pool_workers_report_to_the_runs_own_api_server(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CNTECH_", "PREFECT_"))}
     env.update({"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "INFO",
                 "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
-                "DO_NOT_TRACK": "1", "CNTECH_PARSE_CHUNK_SIZE": "64"})
+                "DO_NOT_TRACK": "1", "CNTECH_PARSE_CHUNK_SIZE": "64",
+                # The temporary server's start-up is what this test waits on; a busy machine
+                # (a parallel test run) must not turn its slowness into a failure.
+                "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"})
     done = subprocess.run(
         [str(CNTECH), "run", "-v", "--task-runner", "processes", "--data-dir",
          str(tmp_path / "data")],
