@@ -138,7 +138,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, origins: pl.Data
             "publish_info": info,
             "data_origins": origins,
             "ops_last_runs": pipeline.ledger_preview(con, run_id, **outcome),
-        })
+        }, storage_version=settings.marts_storage_version, keep_versions=settings.keep_versions)
         pipeline.ledger_finish(con, run_id, **outcome)  # type: ignore[arg-type]
     return path
 

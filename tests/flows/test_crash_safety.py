@@ -39,7 +39,7 @@ from tests.flows.runs import (
     task_done,
 )
 from warehouse.lock import LOCK_NAME
-from warehouse.publish import PARQUET_VERSIONS, PUBLISHED_NAME
+from warehouse.versions import PUBLISHED_NAME, VERSIONS_DIR
 
 KILLED_AS_OF = date(2026, 1, 29)
 RECOVERED_AS_OF = date(2026, 1, 30)
@@ -55,7 +55,7 @@ ENDS = {"prepare": "prepare", "stage": "stage", "gate": "gate", "merge": "merge_
         "publish": "publish_marts"}
 # Seconds each phase took on this machine before any run was measured.
 FIRST_GUESS = {"prepare": 0.3, "stage": 2.0, "gate": 5.0, "merge": 0.5, "publish": 0.5}
-ON_DISK = {"publish-file": ".marts.*.tmp", "parquet": f"{PARQUET_VERSIONS}/*.tmp"}
+ON_DISK = {"publish-file": ".marts.*.tmp", "parquet": f"{VERSIONS_DIR}/*.tmp"}
 KINDS = (*ANCHORS, *ON_DISK)
 TOOK_OVER = re.compile(r"took over the writer lock left by a run that died")
 

@@ -1,0 +1,12 @@
+COMMENT ON TABLE pub.main.ops_last_runs IS 'The run ledger (latest 50 runs, newest first) as it stood when this version was published.';
+COMMENT ON COLUMN pub.main.ops_last_runs.run_id IS 'Id of the run (UTC start time and a random suffix).';
+COMMENT ON COLUMN pub.main.ops_last_runs.started_at IS 'When the run started (UTC).';
+COMMENT ON COLUMN pub.main.ops_last_runs.finished_at IS 'When the run ended (UTC); null while it was still running.';
+COMMENT ON COLUMN pub.main.ops_last_runs.as_of_date IS 'The date the run loaded data as of; null if it stopped before staging.';
+COMMENT ON COLUMN pub.main.ops_last_runs.source IS 'snapshot (replayed landing zone), live (fetched from the providers) or rollback (a kept version republished).';
+COMMENT ON COLUMN pub.main.ops_last_runs.status IS 'Outcome: running, published, gate_failed, extraction_failed, failed, abandoned or rolled_back.';
+COMMENT ON COLUMN pub.main.ops_last_runs.row_counts IS 'Rows staged per dataset, a JSON object (dataset: rows).';
+COMMENT ON COLUMN pub.main.ops_last_runs.gate_passed IS 'Whether every blocking quality-gate check passed; null if the gate did not run.';
+COMMENT ON COLUMN pub.main.ops_last_runs.gate_failures IS 'Blocking quality-gate checks that failed, count; null if the gate did not run.';
+COMMENT ON COLUMN pub.main.ops_last_runs.published_at IS 'When the run published its marts (UTC); null if it published nothing.';
+COMMENT ON COLUMN pub.main.ops_last_runs.message IS 'Gate verdict, error or note, first 2000 characters.';
