@@ -72,7 +72,8 @@ def export_published(
     written = []
     for table in tables:
         metadata = published_metadata(con, database, table)
-        pairs = ", ".join(f"{quote_literal(key)}: {quote_literal(value)}" for key, value in metadata.items())
+        pairs = ", ".join(f"{quote_literal(key)}: {quote_literal(value)}"
+                          for key, value in metadata.items())
         target = out_dir / f"{table}.parquet"
         con.execute(f"COPY (SELECT * FROM {_ident(database)}.main.{_ident(table)}) TO ? "
                     f"(FORMAT parquet, KV_METADATA {{{pairs}}})", [str(target)])

@@ -178,7 +178,7 @@ def parquet_counts(target: Path) -> dict[str, int]:
 
 
 def leftovers(data_dir: Path) -> list[str]:
-    """Temp files of dead runs: publish temps, versions beyond those kept, a WAL beside the marts."""
+    """Temp files of dead runs, versions beyond those kept, a WAL beside the marts."""
     found = sorted(str(p.relative_to(data_dir)) for g in LEFTOVER_GLOBS for p in data_dir.glob(g))
     versions = data_dir / VERSIONS_DIR
     current = (data_dir / PARQUET_LINK).resolve().parent.name

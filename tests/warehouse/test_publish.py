@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 

@@ -1,0 +1,48 @@
+"""A copy of a published data dir, and a writer that republishes it from another process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.nightly import RunResult
+from warehouse import publish
+from warehouse.versions import PARQUET_LINK, PUBLISHED_NAME, VERSIONS_DIR
+
+
+def copy_data_dir(published: RunResult, target: Path) -> Path:
+    """The session run's warehouse, published file, kept versions and Parquet link."""
+    assert published.published is not None
+    source = published.published.parent
+    target.mkdir(parents=True)
+    for name in ("warehouse.duckdb", PUBLISHED_NAME):
+        shutil.copy2(source / name, target / name)
+    shutil.copytree(source / VERSIONS_DIR, target / VERSIONS_DIR)
+    os.symlink(os.readlink(source / PARQUET_LINK), target / PARQUET_LINK)
+    return target
+
+
+def extras_from(marts: Path, run_id: str) -> dict[str, pl.DataFrame]:
+    """The published run tables of ``marts``, republished as ``run_id``."""
+    with duckdb.connect(str(marts), read_only=True) as con:
+        frames = {name: con.table(name).pl() for name in publish.EXTRA_TABLES}
+    frames["publish_info"] = frames["publish_info"].with_columns(run_id=pl.lit(run_id))
+    return frames
+
+
+def publish_loop(data_dir: str, times: int, done: Event, prefix: str = "loop") -> None:
+    """Republish the warehouse's marts ``times`` times under the writer's own connection."""
+    root = Path(data_dir)
+    try:
+        with duckdb.connect(str(root / "warehouse.duckdb")) as con:
+            for i in range(times):
+                run_id = f"{prefix}-{i}-{os.getpid()}"
+                publish.publish(con, root, run_id=run_id,
+                                extra_tables=extras_from(root / PUBLISHED_NAME, run_id))
+    finally:
+        done.set()
