@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, datetime
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
@@ -31,7 +32,14 @@ def extras_from(marts: Path, run_id: str) -> dict[str, pl.DataFrame]:
     """The published run tables of ``marts``, republished as ``run_id``."""
     with duckdb.connect(str(marts), read_only=True) as con:
         frames = {name: con.table(name).pl() for name in publish.EXTRA_TABLES}
-    frames["publish_info"] = frames["publish_info"].with_columns(run_id=pl.lit(run_id))
+    now = datetime.now(UTC)
+    info, runs = frames["publish_info"], frames["ops_last_runs"]
+    frames["publish_info"] = info.with_columns(
+        run_id=pl.lit(run_id), published_at=pl.lit(now).cast(info["published_at"].dtype))
+    at = pl.lit(now).cast(runs["started_at"].dtype)
+    newest = runs.head(1).with_columns(run_id=pl.lit(run_id), status=pl.lit("published"),
+                                       started_at=at, published_at=at)
+    frames["ops_last_runs"] = pl.concat([newest, runs])
     return frames
 
 
