@@ -137,7 +137,7 @@ def check_after_kill(data_dir: Path, last_good: Version, killed: CntechRun,
         assert now.digest == last_good.digest
     assert not (data_dir / f"{PUBLISHED_NAME}.wal").exists()
     parquet = parquet_set(data_dir)
-    assert parquet.name in {now.run_id, last_good.run_id}
+    assert parquet.parent.name in {now.run_id, last_good.run_id}
     parquet_counts(parquet)
     tally.temp_files_after_kill += bool(leftovers(data_dir))
     tally.warehouse_wal_after_kill += (data_dir / "warehouse.duckdb.wal").exists()
@@ -153,7 +153,7 @@ def check_recovered(data_dir: Path, expected: dict[str, str], killed: CntechRun,
     assert version.digest == expected
     assert leftovers(data_dir) == []
     parquet = parquet_set(data_dir)
-    assert parquet.name == version.run_id
+    assert parquet.parent.name == version.run_id
     with duckdb.connect(str(data_dir / PUBLISHED_NAME), read_only=True) as con:
         manifest = dict(con.execute("SELECT table_name, row_count FROM publish_manifest")
                         .fetchall())
