@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse import export, versions
+from warehouse import published_parquet, versions
 from warehouse.db import quote_literal, sql_text
 from warehouse.lock import confined, safe_name
 from warehouse.marts import MARTS
@@ -89,7 +89,7 @@ def publish(
         for statement in _comment_statements(con, extra_tables):
             con.execute(statement)
         con.execute("CHECKPOINT pub")
-        export.export_published(con, "pub", [*tables, MANIFEST_TABLE],
+        published_parquet.export_published(con, "pub", [*tables, MANIFEST_TABLE],
                                 versions.parquet_dir(building))
     except BaseException:
         con.execute("DETACH pub")
