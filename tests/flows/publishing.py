@@ -1,11 +1,10 @@
-"""A copy of a published data dir, and a writer that republishes it from another process."""
+"""A copy of a published data dir, and the run tables to republish its warehouse under a new id."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from datetime import UTC, datetime
-from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import duckdb
@@ -42,15 +41,3 @@ def extras_from(marts: Path, run_id: str) -> dict[str, pl.DataFrame]:
     frames["ops_last_runs"] = pl.concat([newest, runs])
     return frames
 
-
-def publish_loop(data_dir: str, times: int, done: Event, prefix: str = "loop") -> None:
-    """Republish the warehouse's marts ``times`` times under the writer's own connection."""
-    root = Path(data_dir)
-    try:
-        with duckdb.connect(str(root / "warehouse.duckdb")) as con:
-            for i in range(times):
-                run_id = f"{prefix}-{i}-{os.getpid()}"
-                publish.publish(con, root, run_id=run_id,
-                                extra_tables=extras_from(root / PUBLISHED_NAME, run_id))
-    finally:
-        done.set()

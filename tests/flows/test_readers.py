@@ -1,24 +1,27 @@
 """Real readers open what a run publishes: the DuckDB 1.x CLI and Superset's SQLAlchemy driver.
 
-Both come from the dev extras (``duckdb-cli``, ``duckdb-engine``), so ``make test`` and CI have
-them with no download at test time.
+``make .venv/.installed`` installs both from the project's own files (the CLI from the dev extras,
+duckdb-engine with its SQLAlchemy into ``.venv/superset-reader``), so ``make test`` and CI need no
+download at test time.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
-import sqlalchemy as sa
 
 from flows.nightly import RunResult
-from tests.flows.publishing import copy_data_dir, publish_loop
-from warehouse.publish import MANIFEST_TABLE, PUBLISHED_TABLES
+from tests.conftest import REPO
+from tests.flows.publishing import copy_data_dir, extras_from
+from warehouse import publish
+from warehouse.publish import MANIFEST_TABLE, PUBLISHED_NAME, PUBLISHED_TABLES
 
 CLI_VERSION = "v1.5.6"
 
@@ -66,56 +69,47 @@ def test_the_duckdb_1x_cli_reads_every_table_and_its_comments(marts: Path) -> No
     assert "read-only" in refused.stdout + refused.stderr
 
 
-def superset_engine(marts: Path) -> sa.Engine:
-    """The engine Superset builds from the README's SQLAlchemy URI."""
-    return sa.create_engine(f"duckdb:///{marts}?access_mode=read_only",
-                            poolclass=sa.pool.NullPool)
+def superset(*args: str) -> subprocess.Popen[str]:
+    """``tests.flows.superset_reader`` in its own process, on Superset's SQLAlchemy line."""
+    packages = Path(sys.prefix) / "superset-reader"
+    assert packages.is_dir(), f"{packages} missing: make .venv/.installed installs it"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(packages), str(REPO)])}
+    return subprocess.Popen([sys.executable, "-m", "tests.flows.superset_reader", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=REPO)
+
+
+def finished(proc: subprocess.Popen[str], timeout: float = 120) -> dict[str, Any]:
+    """The JSON the helper printed, once it exited cleanly."""
+    out, errors = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, errors[-3000:]
+    result: dict[str, Any] = json.loads(out)
+    return result
 
 
 def test_superset_driver_lists_tables_columns_and_comments(marts: Path) -> None:
-    engine = superset_engine(marts)
-    with engine.connect() as con:
-        inspector = sa.inspect(con)
-        assert set(inspector.get_table_names()) == {*PUBLISHED_TABLES, MANIFEST_TABLE}
-        columns = {c["name"]: c for c in inspector.get_columns("mart_index_performance")}
-        assert all(c["comment"] for c in columns.values())
-        assert inspector.get_table_comment("ref_indices")["text"]
-        [(rows,)] = con.execute(sa.text("SELECT count(*) FROM mart_index_performance"))
-        assert rows > 0
-        with pytest.raises(sa.exc.DBAPIError, match="read-only"):
-            con.execute(sa.text("DELETE FROM ops_last_runs"))
-    engine.dispose()
+    seen = finished(superset("inspect", str(marts)))
+    assert seen["sqlalchemy"].startswith("2.0.")
+    assert set(seen["tables"]) == {*PUBLISHED_TABLES, MANIFEST_TABLE}
+    assert seen["columns"] and all(seen["columns"].values())
+    assert seen["table_comment"] and seen["rows"] > 0
+    assert "read-only" in seen["refusal"]
 
 
 def test_superset_driver_reads_while_publishes_run(
     published: RunResult, tmp_path: Path
 ) -> None:
     data_dir = copy_data_dir(published, tmp_path / "data")
-    engine = superset_engine(data_dir / "marts.duckdb")
-    spawn = multiprocessing.get_context("spawn")
-    done = spawn.Event()
-    writer = spawn.Process(target=publish_loop, args=(str(data_dir), 3, done))
-    writer.start()
-    reads, errors, seen = 0, [], set()
+    stop = tmp_path / "stop"
+    reader = superset("loop", str(data_dir / PUBLISHED_NAME), str(stop))
     try:
-        while not done.is_set() and writer.is_alive() or reads == 0:
-            try:
-                with engine.connect() as con:
-                    [(run_id,)] = con.execute(sa.text("SELECT run_id FROM publish_info"))
-                    [(n,)] = con.execute(sa.text(
-                        "SELECT count(*) FROM mart_valuation"))
-                    [(m,)] = con.execute(sa.text("SELECT row_count FROM publish_manifest "
-                                                 "WHERE table_name = 'mart_valuation'"))
-                reads += 1
-                seen.add(run_id)
-                assert n == m
-            except sa.exc.DBAPIError as exc:
-                errors.append(str(exc))
-            time.sleep(0.01)
+        with duckdb.connect(str(data_dir / "warehouse.duckdb")) as con:
+            for i in range(3):
+                run_id = f"superset-{i}"
+                publish.publish(con, data_dir, run_id=run_id,
+                                extra_tables=extras_from(data_dir / PUBLISHED_NAME, run_id))
     finally:
-        writer.join(120)
-        engine.dispose()
-    assert writer.exitcode == 0
-    assert errors == []
-    assert reads > 3 and len(seen) > 1, (reads, seen)
-
+        stop.touch()
+    summary = finished(reader)
+    assert summary["errors"] == []
+    assert summary["reads"] > 3 and len(summary["versions"]) > 1, summary
