@@ -2,7 +2,8 @@
 
 One file per table of a version, each carrying its table and column descriptions (the DuckDB
 comments) as Parquet key-value metadata: ``table``, ``description`` and ``column_descriptions``
-(a JSON object). pyarrow, polars, Spark and DuckDB's ``parquet_kv_metadata`` read it.
+(a JSON object); each column's own Arrow field metadata holds its ``description`` too. pyarrow,
+polars, pandas (through pyarrow), Spark and DuckDB's ``parquet_kv_metadata`` read them.
 """
 
 from __future__ import annotations
@@ -12,26 +13,26 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
-
-from warehouse.db import quote_literal
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 
 def export_published(
     con: duckdb.DuckDBPyConnection, database: str, tables: Iterable[str], out_dir: Path
 ) -> list[Path]:
-    """Write ``<out_dir>/<table>.parquet`` for each table of the attached ``database``.
-
-    Key-value metadata: ``description`` (the table comment), ``column_descriptions`` (a JSON
-    object of column comments) and ``table``; Spark, pyarrow, polars and DuckDB all read it.
-    """
+    """Write ``<out_dir>/<table>.parquet`` for each table of the attached ``database``."""
     written = []
     for table in tables:
         metadata = published_metadata(con, database, table)
-        pairs = ", ".join(f"{quote_literal(key)}: {quote_literal(value)}"
-                          for key, value in metadata.items())
+        data = con.sql(f"SELECT * FROM {_quote_identifier(database)}.main."
+                       f"{_quote_identifier(table)}").to_arrow_table()
+        described = json.loads(metadata["column_descriptions"])
+        schema = pa.schema(
+            [field.with_metadata({"description": described.get(field.name, "")})
+             for field in data.schema],
+            metadata=metadata)
         target = out_dir / f"{table}.parquet"
-        con.execute(f"COPY (SELECT * FROM {_ident(database)}.main.{_ident(table)}) TO ? "
-                    f"(FORMAT parquet, KV_METADATA {{{pairs}}})", [str(target)])
+        pq.write_table(pa.Table.from_arrays(data.columns, schema=schema), target)
         written.append(target)
     return written
 
@@ -55,5 +56,5 @@ def published_metadata(
     }
 
 
-def _ident(name: str) -> str:
+def _quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'

@@ -11,18 +11,24 @@ import duckdb
 import polars as pl
 
 from flows.nightly import RunResult
-from warehouse import publish
+from warehouse import publish, versions
 from warehouse.versions import PARQUET_LINK, PUBLISHED_NAME, VERSIONS_DIR
 
 
 def copy_data_dir(published: RunResult, target: Path) -> Path:
-    """The session run's warehouse, published file, kept versions and Parquet link."""
+    """The session run's warehouse and its live version (file, kept copy and Parquet link).
+
+    Other tests may have published into the session's data dir since; only the live version
+    is copied, so the copy starts with exactly one.
+    """
     assert published.published is not None
     source = published.published.parent
     target.mkdir(parents=True)
     for name in ("warehouse.duckdb", PUBLISHED_NAME):
         shutil.copy2(source / name, target / name)
-    shutil.copytree(source / VERSIONS_DIR, target / VERSIONS_DIR)
+    live = versions.live_run_id(source)
+    assert live is not None
+    shutil.copytree(source / VERSIONS_DIR / live, target / VERSIONS_DIR / live)
     os.symlink(os.readlink(source / PARQUET_LINK), target / PARQUET_LINK)
     return target
 

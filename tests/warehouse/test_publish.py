@@ -117,6 +117,9 @@ def test_every_parquet_file_carries_its_descriptions(
         assert list(columns) == pq.read_schema(parquet).names
         assert columns == {c: comments[table, c] for c in columns}
         assert all(columns.values()), table
+        schema = pq.read_schema(parquet)
+        assert {f.name: (f.metadata or {}).get(b"description", b"").decode()
+                for f in schema} == columns
 
 
 def test_the_last_versions_are_kept_and_the_link_moves_to_the_newest(
