@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import duckdb
 import polars as pl
 
 from warehouse import published_parquet, versions
-from warehouse.db import quote_literal, sql_text
+from warehouse.db import SQL_ROOT, quote_literal
 from warehouse.lock import confined, safe_name
 from warehouse.marts import MARTS
 from warehouse.versions import PUBLISHED_NAME, published_path
@@ -36,6 +37,7 @@ PUBLISHED_TABLES = (*MARTS, *(f"ref_{ref}" for ref in REFERENCE_TABLES), *EXTRA_
 DEFAULT_STORAGE_VERSION = "v1.0.0"
 STORAGE_VERSION_PATTERN = re.compile(r"v\d+\.\d+\.\d+")
 DEFAULT_KEEP_VERSIONS = 7
+DESCRIPTIONS = SQL_ROOT / "published" / "descriptions.toml"
 
 __all__ = ["PUBLISHED_NAME", "published_path", "published_run_id", "publish"]
 
@@ -145,8 +147,27 @@ def _comment_statements(
         if (schema, table) in published:
             yield (f"COMMENT ON COLUMN pub.main.{_table(published[schema, table])}."
                    f"{_quote_identifier(column)} IS {quote_literal(comment)}")
-    for name in (*extra_tables, MANIFEST_TABLE):
-        yield sql_text(f"published/{_table(name)}.sql")
+    yield from _run_table_comments(con, [*extra_tables, MANIFEST_TABLE])
+
+
+def _run_table_comments(con: duckdb.DuckDBPyConnection, tables: list[str]) -> Iterable[str]:
+    """Comments from ``published/descriptions.toml`` for the columns each run table has.
+
+    The run tables' shapes are the flows' business: a description of a column a table lacks is
+    skipped, and a column without one is caught by the tests, never by a failed publish.
+    """
+    described = tomllib.loads(DESCRIPTIONS.read_text(encoding="utf-8"))
+    present = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                              "WHERE database_name = 'pub'").fetchall())
+    for name in tables:
+        about = described.get(name, {})
+        if about.get("description"):
+            yield (f"COMMENT ON TABLE pub.main.{_table(name)} "
+                   f"IS {quote_literal(about['description'])}")
+        for column, comment in about.get("columns", {}).items():
+            if (name, column) in present:
+                yield (f"COMMENT ON COLUMN pub.main.{_table(name)}.{_quote_identifier(column)} "
+                       f"IS {quote_literal(comment)}")
 
 
 def _table(name: str) -> str:

@@ -250,3 +250,17 @@ def test_the_storage_version_is_a_setting(
     with pytest.raises(ValueError, match="storage version"):
         publish.publish(warehouse, tmp_path, run_id="run-2", extra_tables=extras("run-2"),
                         storage_version="latest'); DROP TABLE x; --")
+
+
+def test_run_tables_of_another_shape_still_publish_with_what_is_described(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    tables = extras("run-1")
+    tables["data_origins"] = tables["data_origins"].drop("repairs").with_columns(
+        added_later=pl.lit(1))
+    path = publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=tables)
+    with duckdb.connect(str(path), read_only=True) as con:
+        comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() "
+                                    "WHERE table_name = 'data_origins'").fetchall())
+    assert comments["added_later"] is None
+    assert "repairs" not in comments and comments["origin"]
