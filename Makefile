@@ -2,6 +2,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Superset's DuckDB driver on the SQLAlchemy line it reflects columns with (2.1's PostgreSQL
+# reflection queries pg_collation, which DuckDB lacks), apart from the project's own SQLAlchemy:
+# tests/flows/test_readers.py runs it with this folder first on PYTHONPATH.
+SUPERSET := $(VENV)/superset-reader
+SUPERSET_PINS := duckdb-engine==0.17.0 sqlalchemy==2.0.58
 
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
@@ -13,6 +18,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade --no-deps --target $(SUPERSET) $(SUPERSET_PINS)
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -13,6 +13,8 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from flows.cli_read import register as register_reader_commands
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="cntech: an open warehouse of China-tech equity data.")
 console = Console()
@@ -26,12 +28,6 @@ EXIT_EXTRACTION = 3
 class Source(StrEnum):
     snapshot = "snapshot"
     live = "live"
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class Runner(StrEnum):
@@ -108,7 +104,7 @@ def _expected_failures(*, gate: str, extraction: str) -> Iterator[None]:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-@app.command()
+@app.command(epilog="Example: cntech run --source snapshot --data-dir data")
 def run(
     source: Annotated[Source, typer.Option(help="Replay a landing zone or fetch live.")] =
         Source.snapshot,
@@ -153,7 +149,8 @@ def run(
     print_summary(console, result)
 
 
-@app.command()
+@app.command(epilog="Example: cntech backfill --start 2025-01-01 --end 2025-12-31 "
+                    "--partition month")
 def backfill(
     start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
                      help="First day to load.")],
@@ -201,21 +198,7 @@ def backfill(
                   highlight=False, soft_wrap=True)
 
 
-@app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="A read-only SQL query over the published marts.")],
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    data_dir: Annotated[Path, typer.Option(help="Data directory.")] = Path("data"),
-) -> None:
-    """Query the published marts read-only (statements that write are refused)."""
-    from flows.query import QueryRefused, run_query
-
-    try:
-        text = run_query(data_dir, query, fmt.value)
-    except QueryRefused as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_USAGE) from None
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
+register_reader_commands(app)
 
 
 def _reader_data_dir(data_dir: Path | None) -> Path:
@@ -236,7 +219,7 @@ ReaderDataDir = Annotated[Path | None, typer.Option(help="Directory the marts we
                           "(default: CNTECH_DATA_DIR or ./data).")]
 
 
-@app.command()
+@app.command(epilog="Example: cntech report --data-dir data --out report.html")
 def report(
     out: Annotated[Path | None, typer.Option(help="Where to write the HTML file (default "
                    "<data-dir>/report.html).")] = None,
@@ -259,7 +242,7 @@ def report(
     console.print(f"report: {result.path}", markup=False, highlight=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(epilog="Example: cntech docs --data-dir data")
 def docs(
     data_dir: ReaderDataDir = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
@@ -282,7 +265,7 @@ def docs(
                       soft_wrap=True)
 
 
-@app.command()
+@app.command(epilog="Example: cntech status --as-of 2026-01-30 --json")
 def status(
     data_dir: ReaderDataDir = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD: judge freshness at "
@@ -322,7 +305,8 @@ app.add_typer(snapshot_app, name="snapshot")
 Day = Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
 
 
-@snapshot_app.command("record")
+@snapshot_app.command("record", epilog="Example: cntech snapshot record --start 2026-01-26 "
+                      "--end 2026-01-30")
 def snapshot_record(
     start: Day,
     end: Day,

@@ -14,29 +14,6 @@ from flows.reporting.marts import GATE_DIR_NAME, gate_results, open_marts, query
 DICTIONARY_NAME = "data_dictionary.md"
 GATE_DOCS_DIR = Path("docs") / "gate"
 
-# Tables published beside the marts carry no DuckDB comments; what each one is for.
-SUPPORT_TABLES = {
-    "publish_info": "The run that produced this file: run id, as-of date, source, publish time "
-                    "(UTC) and how many gate checks passed.",
-    "data_origins": "Provenance of the rows the marts are built from, one row per series "
-                    "(dataset, subject), origin and date range first_date..last_date, kept "
-                    "across runs (a run's rows replace the ranges they restaged): origin is "
-                    "recorded "
-                    "(a genuine provider response), reconstructed (real numbers from a named "
-                    "public dataset in the provider's format) or synthetic (seeded, generated); "
-                    "origin_detail says which; repairs lists fixes applied (JSON).",
-    "ops_last_runs": "The run ledger (latest 50 runs) as it stood at publish time: status, "
-                     "as-of date, gate verdict and failures, publish time (UTC), message.",
-    "ref_indices": "Seeded indices: code, name, trading calendar, currency, provider code; "
-                   "is_proxy marks a stand-in series (note says which).",
-    "ref_securities": "Seeded securities: symbol, English and local name, exchange, calendar, "
-                      "board, currency, AI flag, shares outstanding, provider code, data origin.",
-    "ref_baskets": "Basket membership: one row per basket and member symbol.",
-    "ref_events": "Reference events that event returns are measured from.",
-    "ref_ipo_ai": "IPOs classified as AI companies, with the reason.",
-}
-
-
 @dataclass(frozen=True)
 class ColumnDoc:
     """One column: name, DuckDB type and its meaning (with unit) from the column comment."""
@@ -76,7 +53,7 @@ def data_dictionary(con: duckdb.DuckDBPyConnection) -> list[TableDoc]:
     frame = query(con, "column_comments")
     tables: list[TableDoc] = []
     for (name,), group in frame.group_by("table_name", maintain_order=True):
-        comment = group["table_comment"][0] or SUPPORT_TABLES.get(str(name), "")
+        comment = group["table_comment"][0] or ""
         columns = tuple(
             ColumnDoc(r["column_name"], r["data_type"], r["column_comment"] or "")
             for r in group.iter_rows(named=True)

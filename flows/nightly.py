@@ -181,7 +181,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
             "publish_info": info,
             "data_origins": provenance.published_origins(con),
             "ops_last_runs": ledger.preview(con, run_id, outcome),
-        })
+        }, storage_version=settings.marts_storage_version, keep_versions=settings.keep_versions)
         ledger.finish(con, run_id, outcome)
         retention.prune_landing(con, confined(path.parent, "landing"), settings.landing_keep_days)
     return path

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     parse_workers: int = Field(default=2, ge=1)
     dask_processes: bool = True
     parse_chunk_size: int = Field(default=250, ge=1)
+    # Storage format of the published marts.duckdb: v1.0.0 opens in every DuckDB 1.x reader (CLI,
+    # Metabase, duckdb-engine on an older duckdb); newer ones compress better but lock them out.
+    marts_storage_version: str = Field(default="v1.0.0", pattern=r"^v\d+\.\d+\.\d+$")
+    # Published versions kept on disk (marts file and Parquet set) for `cntech rollback`.
+    keep_versions: int = Field(default=7, ge=1)
     # DuckDB's memory for the writer's connections (e.g. "1GB"); unset: DuckDB's 80% of RAM.
     duckdb_memory_limit: str | None = None
     # A landed body without its manifest has lost its provenance and is refused; an operator

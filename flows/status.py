@@ -281,6 +281,16 @@ def _print_freshness(console: Console, report: StatusReport, verbose: bool) -> N
     console.print(table)
 
 
+def _parsed(row_counts: object) -> object:
+    """``row_counts`` is stored as JSON text; monitoring wants the object itself."""
+    if not isinstance(row_counts, str):
+        return row_counts
+    try:
+        return json.loads(row_counts)
+    except json.JSONDecodeError:
+        return row_counts
+
+
 def status_json(report: StatusReport) -> str:
     """The status as one JSON document, for monitoring systems."""
     doc = {
@@ -291,7 +301,7 @@ def status_json(report: StatusReport) -> str:
         "gate": None if report.gate is None else {
             "run_id": report.gate.get("run_id"), "as_of": report.gate.get("as_of"),
             "passed": report.gate.get("passed"), "counts": gate_counts(report.gate)},
-        "runs": report.runs,
+        "runs": [{**run, "row_counts": _parsed(run.get("row_counts"))} for run in report.runs],
         "freshness": [{**f.__dict__, "stale": f.stale} for f in report.freshness],
     }
     return json.dumps(doc, default=str, indent=1)

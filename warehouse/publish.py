@@ -2,42 +2,44 @@
 
 Readers (BI tools, ``cntech sql``) only ever open ``marts.duckdb`` read-only. A reader holding the
 old file keeps its inode after the rename, so it never sees a half-written version; a crash before
-the rename leaves the previous file untouched and only a ``.tmp`` file that the next run removes.
+the rename leaves the previous file untouched and only temp files that the next run removes.
 
-The Parquet copies are swapped as one set: each publish writes a new version directory under
-``.marts-parquet/`` and then atomically repoints the ``marts`` symlink at it. The version before
-stays on disk until the next publish, so a reader that resolved the link a moment ago can finish.
+The file is written in an older storage format (``STORAGE_VERSION``, default ``v1.0.0``) so every
+DuckDB 1.x reader opens it: the DuckDB CLI, Metabase's driver and duckdb-engine on an older duckdb.
+Each publish also becomes a kept version (the file and a Parquet set of every table, see
+:mod:`warehouse.versions`), which is what ``cntech rollback`` restores.
 """
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from warehouse.db import quote_literal
+from warehouse import published_parquet, versions
+from warehouse.db import SQL_ROOT, quote_literal
 from warehouse.lock import confined, safe_name
 from warehouse.marts import MARTS
+from warehouse.versions import PUBLISHED_NAME, published_path
 
-PUBLISHED_NAME = "marts.duckdb"
-PARQUET_LINK = "marts"
-PARQUET_VERSIONS = ".marts-parquet"
 REFERENCE_TABLES = ("indices", "securities", "baskets", "events", "ipo_ai")
 EXTRA_TABLES = ("publish_info", "data_origins", "ops_last_runs")
 MANIFEST_TABLE = "publish_manifest"
 # Table names are the only identifiers spliced into SQL here; every one must be listed.
 PUBLISHED_TABLES = (*MARTS, *(f"ref_{ref}" for ref in REFERENCE_TABLES), *EXTRA_TABLES)
-MANIFEST_COMMENT = ("One row per table in this file with its row count and the run that "
-                    "published it; a reader can check it sees one complete version.")
+# The oldest format that keeps everything the marts use (column comments arrived in 0.10) and
+# that every DuckDB 1.x opens: files of v1.2.0 and later are refused by DuckDB 1.0 and 1.1.
+DEFAULT_STORAGE_VERSION = "v1.0.0"
+STORAGE_VERSION_PATTERN = re.compile(r"v\d+\.\d+\.\d+")
+DEFAULT_KEEP_VERSIONS = 7
+DESCRIPTIONS = SQL_ROOT / "published" / "descriptions.toml"
 
-
-def published_path(data_dir: Path) -> Path:
-    """Where BI tools and ``cntech sql`` read the marts."""
-    return data_dir / PUBLISHED_NAME
+__all__ = ["PUBLISHED_NAME", "published_path", "published_run_id", "publish"]
 
 
 def published_run_id(data_dir: Path) -> str | None:
@@ -52,13 +54,7 @@ def published_run_id(data_dir: Path) -> str | None:
 
 def remove_stale_temp_files(data_dir: Path) -> list[Path]:
     """Delete leftovers of publishes that died before their rename (the writer lock is held)."""
-    stale = [*data_dir.glob(".marts.*.tmp*"), *data_dir.glob(f"{PARQUET_VERSIONS}/*.tmp")]
-    for path in stale:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
-    return stale
+    return versions.remove_stale_temp_files(data_dir)
 
 
 def publish(
@@ -67,47 +63,56 @@ def publish(
     *,
     run_id: str,
     extra_tables: dict[str, pl.DataFrame],
+    storage_version: str = DEFAULT_STORAGE_VERSION,
+    keep_versions: int = DEFAULT_KEEP_VERSIONS,
 ) -> Path:
     """Write every mart, reference table and ``extra_tables`` to a new file and swap it in.
 
-    Column and table comments are copied so BI tools show each column's meaning and unit;
-    ``publish_manifest`` records every table's row count next to the run id.
+    Every table and column carries its description as a comment (BI tools show them);
+    ``publish_manifest`` records every table's row count next to the run id. The same tables go
+    to the version's Parquet set, their descriptions in each file's key-value metadata.
     """
     safe_name(run_id)
     unknown = sorted(set(extra_tables) - set(EXTRA_TABLES))
     if unknown:
         raise ValueError(f"not a publishable table: {unknown}; allowed: {EXTRA_TABLES}")
+    if not STORAGE_VERSION_PATTERN.fullmatch(storage_version):
+        raise ValueError(f"storage version must look like v1.0.0, got {storage_version!r}")
     data_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_files(data_dir)
-    final = published_path(data_dir)
+    versions.remove_stale_temp_files(data_dir)
     tmp = confined(data_dir, f".marts.{run_id}.tmp")
-    con.execute("ATTACH ? AS pub", [str(tmp)])
+    building = versions.start_version(data_dir, run_id)
+    tables = [*MARTS, *(f"ref_{r}" for r in REFERENCE_TABLES), *extra_tables]
+    con.execute(f"ATTACH ? AS pub (STORAGE_VERSION {quote_literal(storage_version)})",
+                [str(tmp)])
     try:
-        for mart in MARTS:
-            con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM marts.{mart}")
-        for ref in REFERENCE_TABLES:
-            con.execute(f"CREATE TABLE pub.main.{_table('ref_' + ref)} AS SELECT * FROM ref.{ref}")
-        for name, frame in extra_tables.items():
-            con.register("extra_frame", frame.to_arrow())
-            try:
-                con.execute(f"CREATE TABLE pub.main.{_table(name)} AS SELECT * FROM extra_frame")
-            finally:
-                con.unregister("extra_frame")
-        _write_manifest(con, run_id, [*MARTS, *(f"ref_{r}" for r in REFERENCE_TABLES),
-                                      *extra_tables])
-        for statement in _comment_statements(con):
+        _copy_tables(con, extra_tables)
+        _write_manifest(con, run_id, tables)
+        for statement in _comment_statements(con, extra_tables):
             con.execute(statement)
         con.execute("CHECKPOINT pub")
+        published_parquet.export_published(con, "pub", [*tables, MANIFEST_TABLE],
+                                versions.parquet_dir(building))
     except BaseException:
         con.execute("DETACH pub")
         tmp.unlink(missing_ok=True)
+        shutil.rmtree(building, ignore_errors=True)
         raise
     con.execute("DETACH pub")
-    _fsync(tmp)
-    os.replace(tmp, final)
-    _fsync(data_dir)
-    _publish_parquet(con, data_dir, run_id)
-    return final
+    return versions.swap_in(data_dir, tmp, building, run_id, keep=keep_versions)
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, extra_tables: dict[str, pl.DataFrame]) -> None:
+    for mart in MARTS:
+        con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM marts.{mart}")
+    for ref in REFERENCE_TABLES:
+        con.execute(f"CREATE TABLE pub.main.{_table('ref_' + ref)} AS SELECT * FROM ref.{ref}")
+    for name, frame in extra_tables.items():
+        con.register("extra_frame", frame.to_arrow())
+        try:
+            con.execute(f"CREATE TABLE pub.main.{_table(name)} AS SELECT * FROM extra_frame")
+        finally:
+            con.unregister("extra_frame")
 
 
 def _write_manifest(con: duckdb.DuckDBPyConnection, run_id: str, tables: list[str]) -> None:
@@ -116,65 +121,58 @@ def _write_manifest(con: duckdb.DuckDBPyConnection, run_id: str, tables: list[st
     for table in tables:
         con.execute(f"INSERT INTO pub.main.{MANIFEST_TABLE} "
                     f"SELECT ?, count(*), ? FROM pub.main.{_table(table)}", [table, run_id])
-    con.execute(f"COMMENT ON TABLE pub.main.{MANIFEST_TABLE} IS {quote_literal(MANIFEST_COMMENT)}")
 
 
-def _publish_parquet(con: duckdb.DuckDBPyConnection, data_dir: Path, run_id: str) -> None:
-    versions = data_dir / PARQUET_VERSIONS
-    versions.mkdir(exist_ok=True)
-    building = confined(data_dir, PARQUET_VERSIONS, f"{run_id}.tmp")
-    building.mkdir()
-    for mart in MARTS:
-        target = building / f"{mart}.parquet"
-        con.execute(f"COPY (SELECT * FROM marts.{_table(mart)}) TO ? (FORMAT parquet)",
-                    [str(target)])
-        _fsync(target)
-    _fsync(building)
-    os.rename(building, versions / run_id)
-    _fsync(versions)
-
-    link = data_dir / PARQUET_LINK
-    previous = os.readlink(link) if link.is_symlink() else None
-    if link.is_dir() and not link.is_symlink():
-        # Layout before versioned Parquet: a plain directory; it becomes the kept previous set.
-        legacy = versions / "legacy"
-        shutil.rmtree(legacy, ignore_errors=True)
-        os.rename(link, legacy)
-        previous = str(Path(PARQUET_VERSIONS) / "legacy")
-    tmp_link = confined(data_dir, f".marts.{run_id}.link.tmp")
-    # A relative target keeps the data directory movable as a whole.
-    os.symlink(Path(PARQUET_VERSIONS) / run_id, tmp_link)
-    os.replace(tmp_link, link)
-    _fsync(data_dir)
-    keep = {run_id, Path(previous).name if previous else None}
-    for old in versions.iterdir():
-        if old.name not in keep:
-            shutil.rmtree(old)
-
-
-def _comment_statements(con: duckdb.DuckDBPyConnection) -> Iterable[str]:
+def _comment_statements(
+    con: duckdb.DuckDBPyConnection, extra_tables: Iterable[str]
+) -> Iterable[str]:
+    """Marts and references keep their warehouse comments; run tables have their own files."""
+    published = {("marts", mart): mart for mart in MARTS}
+    published |= {("ref", ref): f"ref_{ref}" for ref in REFERENCE_TABLES}
     tables = con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() "
-        "WHERE database_name = current_database() AND schema_name = 'marts' "
+        "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name IN ('marts', 'ref') "
         "AND comment IS NOT NULL"
     ).fetchall()
-    for table, comment in tables:
-        if table in MARTS:
-            yield f"COMMENT ON TABLE pub.main.{_table(table)} IS {quote_literal(comment)}"
-    columns = con.execute(
-        "SELECT table_name, column_name, comment FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND schema_name = 'marts' "
-        "AND comment IS NOT NULL"
-    ).fetchall()
-    for table, column, comment in columns:
-        if table in MARTS:
-            yield (f"COMMENT ON COLUMN pub.main.{_table(table)}.{_quote_identifier(column)} "
+    for schema, table, comment in tables:
+        if (schema, table) in published:
+            yield (f"COMMENT ON TABLE pub.main.{_table(published[schema, table])} "
                    f"IS {quote_literal(comment)}")
+    columns = con.execute(
+        "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name IN ('marts', 'ref') "
+        "AND comment IS NOT NULL"
+    ).fetchall()
+    for schema, table, column, comment in columns:
+        if (schema, table) in published:
+            yield (f"COMMENT ON COLUMN pub.main.{_table(published[schema, table])}."
+                   f"{_quote_identifier(column)} IS {quote_literal(comment)}")
+    yield from _run_table_comments(con, [*extra_tables, MANIFEST_TABLE])
+
+
+def _run_table_comments(con: duckdb.DuckDBPyConnection, tables: list[str]) -> Iterable[str]:
+    """Comments from ``published/descriptions.toml`` for the columns each run table has.
+
+    The run tables' shapes are the flows' business: a description of a column a table lacks is
+    skipped, and a column without one is caught by the tests, never by a failed publish.
+    """
+    described = tomllib.loads(DESCRIPTIONS.read_text(encoding="utf-8"))
+    present = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                              "WHERE database_name = 'pub'").fetchall())
+    for name in tables:
+        about = described.get(name, {})
+        if about.get("description"):
+            yield (f"COMMENT ON TABLE pub.main.{_table(name)} "
+                   f"IS {quote_literal(about['description'])}")
+        for column, comment in about.get("columns", {}).items():
+            if (name, column) in present:
+                yield (f"COMMENT ON COLUMN pub.main.{_table(name)}.{_quote_identifier(column)} "
+                       f"IS {quote_literal(comment)}")
 
 
 def _table(name: str) -> str:
     """``name`` if it is a table this module publishes; anything else is refused."""
-    if name not in PUBLISHED_TABLES:
+    if name not in (*PUBLISHED_TABLES, MANIFEST_TABLE):
         raise ValueError(f"refusing identifier {name!r}: not a published table")
     return name
 
@@ -183,10 +181,11 @@ def _quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _fsync(path: Path) -> None:
-    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def storage_version_of(path: Path) -> int:
+    """The storage version number in a DuckDB file's header (64 for v0.9 to v1.1 formats)."""
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header[8:12] != b"DUCK":
+        raise ValueError(f"{path} is not a DuckDB database file")
+    return int.from_bytes(header[12:20], "little")
+

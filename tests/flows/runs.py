@@ -26,11 +26,12 @@ import duckdb
 
 from tests.conftest import REPO
 from warehouse.marts import MARTS
-from warehouse.publish import PARQUET_LINK, PARQUET_VERSIONS, PUBLISHED_NAME
+from warehouse.publish import DEFAULT_KEEP_VERSIONS
+from warehouse.versions import PARQUET_DIR, PARQUET_LINK, PUBLISHED_NAME, VERSIONS_DIR
 
 CNTECH = Path(sys.executable).with_name("cntech")
 FLOW_START = re.compile(r"Beginning flow run")
-LEFTOVER_GLOBS = (".marts.*", f"{PARQUET_VERSIONS}/*.tmp", f"{PUBLISHED_NAME}.wal", "parsed/*")
+LEFTOVER_GLOBS = (".marts.*", f"{VERSIONS_DIR}/*.tmp", f"{PUBLISHED_NAME}.wal", "parsed/*")
 
 
 def task_done(task: str) -> re.Pattern[str]:
@@ -161,9 +162,10 @@ def consistency_problems(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dat
 
 
 def parquet_set(data_dir: Path) -> Path:
-    """The version directory the ``marts`` link points at (resolved once: one consistent set)."""
+    """The Parquet set the ``marts`` link points at (resolved once: one consistent set)."""
     target = (data_dir / PARQUET_LINK).resolve()
-    assert target.parent == (data_dir / PARQUET_VERSIONS).resolve(), target
+    assert target.parent.parent == (data_dir / VERSIONS_DIR).resolve(), target
+    assert target.name == PARQUET_DIR, target
     return target
 
 
@@ -176,15 +178,15 @@ def parquet_counts(target: Path) -> dict[str, int]:
 
 
 def leftovers(data_dir: Path) -> list[str]:
-    """Temp files of dead runs: publish temps, unlinked Parquet sets, a WAL beside the marts."""
+    """Temp files of dead runs, versions beyond those kept, a WAL beside the marts."""
     found = sorted(str(p.relative_to(data_dir)) for g in LEFTOVER_GLOBS for p in data_dir.glob(g))
-    versions = data_dir / PARQUET_VERSIONS
-    current = (data_dir / PARQUET_LINK).resolve().name
+    versions = data_dir / VERSIONS_DIR
+    current = (data_dir / PARQUET_LINK).resolve().parent.name
     if versions.is_dir():
         sets = sorted(p.name for p in versions.iterdir() if not p.name.endswith(".tmp"))
-        # The set before the current one stays for readers that resolved the link just before.
-        if len(sets) > 2 or current not in sets:
-            found.append(f"{PARQUET_VERSIONS}: {sets} (current {current})")
+        # The kept versions, plus the one before the current for readers that resolved the link.
+        if len(sets) > DEFAULT_KEEP_VERSIONS + 1 or current not in sets:
+            found.append(f"{VERSIONS_DIR}: {sets} (current {current})")
     return found
 
 
@@ -213,7 +215,7 @@ def read_loop(data_dir: str, stop: Event, results: Any) -> None:
             target = parquet_set(Path(data_dir))
             counts = parquet_counts(target)
             parquet_reads += 1
-            if target.name == run_id:
+            if target.parent.name == run_id:
                 inconsistent.extend(f"{run_id} parquet {mart}: {n} rows, manifest {manifest[mart]}"
                                     for mart, n in counts.items() if n != manifest[mart])
         except Exception as exc:

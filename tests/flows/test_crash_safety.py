@@ -39,7 +39,7 @@ from tests.flows.runs import (
     task_done,
 )
 from warehouse.lock import LOCK_NAME
-from warehouse.publish import PARQUET_VERSIONS, PUBLISHED_NAME
+from warehouse.versions import PUBLISHED_NAME, VERSIONS_DIR
 
 KILLED_AS_OF = date(2026, 1, 29)
 RECOVERED_AS_OF = date(2026, 1, 30)
@@ -55,7 +55,7 @@ ENDS = {"prepare": "prepare", "stage": "stage", "gate": "gate", "merge": "merge_
         "publish": "publish_marts"}
 # Seconds each phase took on this machine before any run was measured.
 FIRST_GUESS = {"prepare": 0.3, "stage": 2.0, "gate": 5.0, "merge": 0.5, "publish": 0.5}
-ON_DISK = {"publish-file": ".marts.*.tmp", "parquet": f"{PARQUET_VERSIONS}/*.tmp"}
+ON_DISK = {"publish-file": ".marts.*.tmp", "parquet": f"{VERSIONS_DIR}/*.tmp"}
 KINDS = (*ANCHORS, *ON_DISK)
 TOOK_OVER = re.compile(r"took over the writer lock left by a run that died")
 
@@ -137,7 +137,7 @@ def check_after_kill(data_dir: Path, last_good: Version, killed: CntechRun,
         assert now.digest == last_good.digest
     assert not (data_dir / f"{PUBLISHED_NAME}.wal").exists()
     parquet = parquet_set(data_dir)
-    assert parquet.name in {now.run_id, last_good.run_id}
+    assert parquet.parent.name in {now.run_id, last_good.run_id}
     parquet_counts(parquet)
     tally.temp_files_after_kill += bool(leftovers(data_dir))
     tally.warehouse_wal_after_kill += (data_dir / "warehouse.duckdb.wal").exists()
@@ -153,7 +153,7 @@ def check_recovered(data_dir: Path, expected: dict[str, str], killed: CntechRun,
     assert version.digest == expected
     assert leftovers(data_dir) == []
     parquet = parquet_set(data_dir)
-    assert parquet.name == version.run_id
+    assert parquet.parent.name == version.run_id
     with duckdb.connect(str(data_dir / PUBLISHED_NAME), read_only=True) as con:
         manifest = dict(con.execute("SELECT table_name, row_count FROM publish_manifest")
                         .fetchall())

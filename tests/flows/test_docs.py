@@ -38,17 +38,18 @@ def test_dictionary_documents_every_published_column(
     with duckdb.connect(str(published.published), read_only=True) as con:
         columns = con.execute(
             "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() "
-            "WHERE table_name LIKE 'mart_%'").fetchall()
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+            "WHERE database_name = current_database()").fetchall()
+        tables = con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall()
         rows = con.execute("SELECT count(*) FROM mart_valuation").fetchall()[0][0]
-    for table in tables:
+    for table, comment in tables:
         assert f"### `{table}`" in text, table
+        assert comment and f"\n\n{comment}\n\n" in text, table
     for _, column, data_type, comment in columns:
         assert f"| `{column}` | {data_type} | {comment.replace('|', chr(92) + '|')} |" in text
+    assert "—" not in text
     assert f"### `mart_valuation` ({rows:,} rows)" in text
-    # Tables published without comments still say what they are.
     section = text[text.index("### `data_origins`"):]
-    assert "recorded (a genuine provider response)" in section[:600]
+    assert "recorded (a genuine provider response)" in section[:section.index("\n### ")]
     assert text.index("## Marts") < text.index("### `mart_index_performance`") < text.index(
         "## Reference and run tables") < text.index("### `publish_info`")
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.query import QueryRefused, run_query
+from flows.query import QueryRefused, QueryTimedOut, run_query
 
 
 @pytest.fixture
@@ -19,7 +19,10 @@ def data_dir(tmp_path: Path) -> Path:
     """A published marts file with one mart row and the run ledger, plus a stray Parquet copy."""
     with duckdb.connect(str(tmp_path / "marts.duckdb")) as con:
         con.execute("CREATE TABLE mart_index_performance AS SELECT 'STAR50' AS index_code, "
-                    "DATE '2026-01-30' AS as_of_date, 1509.402 AS close")
+                    "DATE '2026-01-30' AS as_of_date, 1509.402 AS close, "
+                    "0.12637107573277784 AS ret_ytd, 0.2101234::DOUBLE AS vol_20d")
+        con.execute("COMMENT ON COLUMN mart_index_performance.ret_ytd IS "
+                    "'Year-to-date return, fraction.'")
         con.execute("CREATE TABLE ops_last_runs AS SELECT 'run-1' AS run_id, "
                     "'published' AS status")
         con.execute("COPY mart_index_performance TO ? (FORMAT parquet)",
@@ -108,3 +111,85 @@ def test_the_cli_refuses_with_one_line_and_exit_2(data_dir: Path) -> None:
     assert result.exit_code == 2
     assert "only SELECT queries are allowed, not DELETE" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_table_rounds_shows_fractions_as_percentages_and_counts_rows(data_dir: Path) -> None:
+    text = run_query(data_dir, "SELECT index_code, close, ret_ytd, vol_20d, true AS ok "
+                               "FROM mart_index_performance", "table")
+    lines = text.splitlines()
+    header = next(line for line in lines if "index_code" in line)
+    row = next(line for line in lines if "STAR50" in line)
+    assert "1,509.40" in row and "12.64%" in row and "0.2101" in row and "true" in row
+    assert "0.12637" not in text
+    # Numbers are right-aligned under their headers.
+    assert row.index("12.64%") + len("12.64%") == header.index("ret_ytd") + len("ret_ytd")
+    assert lines[-1] == "1 row"
+    markdown = run_query(data_dir, "SELECT index_code, ret_ytd FROM mart_index_performance",
+                         "markdown")
+    assert markdown.splitlines()[:3] == ["| index_code | ret_ytd |", "|---|---:|",
+                                         "| STAR50 | 12.64% |"]
+    assert markdown.endswith("1 row")
+
+
+def test_wide_results_are_never_cut(data_dir: Path) -> None:
+    columns = ", ".join(f"'{'v' * 30}' AS column_{i:02d}" for i in range(12))
+    result = CliRunner().invoke(app, ["sql", f"SELECT {columns}", "--data-dir", str(data_dir)])
+    assert result.exit_code == 0
+    row = next(line for line in result.output.splitlines() if "vvv" in line)
+    assert row.count("v" * 30) == 12 and "…" not in result.output
+
+
+def test_csv_and_json_keep_types_for_programs(data_dir: Path) -> None:
+    query = ("SELECT true AS ok, false AS bad, [1, 2] AS xs, {'a': 1, 'b': 'x'} AS s, "
+             "NULL AS n, 0.12637107573277784::DOUBLE AS r")
+    assert run_query(data_dir, query, "csv").splitlines() == [
+        "ok,bad,xs,s,n,r", 'true,false,"[1, 2]","{""a"": 1, ""b"": ""x""}",,0.12637107573277784']
+    assert json.loads(run_query(data_dir, query, "json")) == [
+        {"ok": True, "bad": False, "xs": [1, 2], "s": {"a": 1, "b": "x"}, "n": None,
+         "r": 0.12637107573277784}]
+
+
+def test_a_query_past_its_limit_is_interrupted_and_exits_2(data_dir: Path) -> None:
+    endless = "SELECT count(*) FROM range(1000000000000)"
+    with pytest.raises(QueryTimedOut, match="0.5 s limit"):
+        run_query(data_dir, endless, "table", timeout=0.5)
+    result = CliRunner().invoke(app, ["sql", endless, "--timeout", "0.5",
+                                      "--data-dir", str(data_dir)])
+    assert result.exit_code == 2
+    assert "0.5 s limit" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("query", [
+    "EXPLAIN (FORMAT json) SELECT * FROM mart_index_performance",
+    "EXPLAIN (FORMAT json) DELETE FROM ops_last_runs",
+    "EXPLAIN (ANALYZE, FORMAT json) DELETE FROM ops_last_runs",
+    "EXPLAIN ANALYZE SELECT 1",
+    "DESCRIBE mart_index_performance",
+    "SUMMARIZE mart_index_performance",
+    "SHOW TABLES",
+    "FROM mart_index_performance",
+    "VALUES (1, 'a')",
+    "WITH t AS (SELECT 1 AS x) SELECT * FROM t",
+    "PIVOT mart_index_performance ON index_code USING sum(close)",
+    "SELECT 1 UNION ALL SELECT 2",
+    "SELECT 'x'::INTEGER",
+    "SELECT * FROM no_such_table",
+    "SELECT (",
+    "",
+])
+def test_every_statement_form_runs_or_exits_2_with_one_line(data_dir: Path, query: str) -> None:
+    result = CliRunner().invoke(app, ["sql", query, "--data-dir", str(data_dir)])
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [
+    ["run"], ["backfill"], ["sql"], ["versions"], ["rollback"], ["report"], ["docs"],
+    ["status"], ["snapshot", "record"]])
+def test_every_help_ends_with_an_example(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    last = [line.strip() for line in result.output.splitlines() if line.strip()][-1]
+    assert last.startswith(f"Example: cntech {' '.join(command)} "), last

@@ -117,6 +117,8 @@ def test_cli_exit_codes(data_dir: Path, tmp_path: Path) -> None:
     doc = json.loads(as_json.output)
     assert as_json.exit_code == 1 and doc["healthy"] is False
     assert {f["series"] for f in doc["freshness"] if f["stale"]} >= {"STAR50", "NDX"}
+    assert doc["runs"] and all(isinstance(r["row_counts"], dict) for r in doc["runs"])
+    assert doc["runs"][0]["row_counts"]["index_bars"] > 0
 
     missing = runner.invoke(app, ["status", "--data-dir", str(tmp_path / "nothing")])
     assert missing.exit_code == 2 and "Run `cntech run`" in _flat(missing.output)

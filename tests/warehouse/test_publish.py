@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
-from warehouse import db, load, marts, publish, seeds
+from warehouse import db, load, marts, publish, seeds, versions
 from warehouse.lock import UnsafePathError
 
 AS_OF = date(2026, 1, 30)
@@ -42,11 +44,21 @@ def warehouse(template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def extras(run_id: str) -> dict[str, pl.DataFrame]:
-    """The extra tables the nightly flow publishes, one row each."""
+    """The extra tables the nightly flow publishes, shaped as it shapes them, one row each."""
+    now = datetime(2026, 1, 30, 14, 0, tzinfo=UTC)
     return {
-        "publish_info": pl.DataFrame({"run_id": [run_id], "as_of_date": [AS_OF]}),
-        "data_origins": pl.DataFrame({"source_file": ["snapshot/x.json"], "origin": ["real"]}),
-        "ops_last_runs": pl.DataFrame({"run_id": [run_id], "status": ["published"]}),
+        "publish_info": pl.DataFrame({
+            "run_id": [run_id], "as_of_date": [AS_OF], "source": ["snapshot"],
+            "published_at": [now], "gate_checks_run": [12]}),
+        "data_origins": pl.DataFrame({
+            "source_file": ["eastmoney/kline/STAR50.json"], "provider": ["eastmoney"],
+            "dataset": ["index_bars"], "subject": ["STAR50"], "origin": ["recorded"],
+            "origin_detail": [""], "repairs": ["[]"]}),
+        "ops_last_runs": pl.DataFrame({
+            "run_id": [run_id], "started_at": [now], "finished_at": [now], "as_of_date": [AS_OF],
+            "source": ["snapshot"], "status": ["published"], "row_counts": ['{"index_bars": 1}'],
+            "gate_passed": [True], "gate_failures": [0], "published_at": [now],
+            "message": ["12 checks passed"]}),
     }
 
 
@@ -71,6 +83,7 @@ def test_publish_writes_one_complete_version(
             "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'mart_index_performance' "
             "AND comment IS NOT NULL").fetchall()[0][0]
     assert tables == {*publish.PUBLISHED_TABLES, publish.MANIFEST_TABLE}
+    assert publish.storage_version_of(path) == 64
     assert set(manifest) == set(publish.PUBLISHED_TABLES)
     assert {name: count for name, (count, _) in manifest.items()} == actual
     assert {run for _, run in manifest.values()} == {"run-1"}
@@ -78,22 +91,50 @@ def test_publish_writes_one_complete_version(
     assert commented > 0
     assert publish.published_run_id(tmp_path) == "run-1"
     link = tmp_path / "marts"
-    assert os.readlink(link) == f"{publish.PARQUET_VERSIONS}/run-1"
-    assert sorted(p.name for p in link.iterdir()) == sorted(f"{m}.parquet" for m in marts.MARTS)
+    assert os.readlink(link) == f"{versions.VERSIONS_DIR}/run-1/parquet"
+    assert sorted(p.name for p in link.iterdir()) == sorted(
+        f"{t}.parquet" for t in (*publish.PUBLISHED_TABLES, publish.MANIFEST_TABLE))
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        publish.PARQUET_VERSIONS, "marts", "marts.duckdb"]
+        versions.VERSIONS_DIR, "marts", "marts.duckdb"]
+    [kept] = versions.list_versions(tmp_path)
+    assert sha(kept.marts_file) == sha(path)
 
 
-def test_each_publish_swaps_the_parquet_set_and_keeps_only_the_one_before(
+def test_every_parquet_file_carries_its_descriptions(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    for run_id in ("run-1", "run-2", "run-3"):
-        publish.publish(warehouse, tmp_path, run_id=run_id, extra_tables=extras(run_id))
+    path = publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=extras("run-1"))
+    with duckdb.connect(str(path), read_only=True) as con:
+        comments = {(t, c): comment for t, c, comment in con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE database_name = current_database()").fetchall()}
+    for table in (*publish.PUBLISHED_TABLES, publish.MANIFEST_TABLE):
+        parquet = tmp_path / "marts" / f"{table}.parquet"
+        meta = {k.decode(): v.decode() for k, v in pq.read_metadata(parquet).metadata.items()}
+        columns = json.loads(meta["column_descriptions"])
+        assert meta["table"] == table
+        assert meta["description"], table
+        assert list(columns) == pq.read_schema(parquet).names
+        assert columns == {c: comments[table, c] for c in columns}
+        assert all(columns.values()), table
+        schema = pq.read_schema(parquet)
+        assert {f.name: (f.metadata or {}).get(b"description", b"").decode()
+                for f in schema} == columns
 
-    versions = tmp_path / publish.PARQUET_VERSIONS
-    assert sorted(p.name for p in versions.iterdir()) == ["run-2", "run-3"]
-    assert (tmp_path / "marts").resolve() == (versions / "run-3").resolve()
-    assert publish.published_run_id(tmp_path) == "run-3"
+
+def test_the_last_versions_are_kept_and_the_link_moves_to_the_newest(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    for run_id in ("run-1", "run-2", "run-3", "run-4"):
+        publish.publish(warehouse, tmp_path, run_id=run_id, extra_tables=extras(run_id),
+                        keep_versions=3)
+
+    kept = versions.list_versions(tmp_path)
+    assert [v.run_id for v in kept] == ["run-4", "run-3", "run-2"]
+    assert (tmp_path / "marts").resolve() == kept[0].parquet.resolve()
+    assert versions.live_run_id(tmp_path) == "run-4"
+    assert publish.published_run_id(tmp_path) == "run-4"
+    assert sha(kept[0].marts_file) == sha(tmp_path / "marts.duckdb")
 
 
 def test_a_plain_parquet_directory_from_before_becomes_the_kept_set(
@@ -104,32 +145,32 @@ def test_a_plain_parquet_directory_from_before_becomes_the_kept_set(
     (legacy / "mart_valuation.parquet").write_bytes(b"old")
 
     publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=extras("run-1"))
-    versions = tmp_path / publish.PARQUET_VERSIONS
-    assert (versions / "legacy" / "mart_valuation.parquet").read_bytes() == b"old"
+    legacy_sets = tmp_path / versions.LEGACY_PARQUET
+    assert (legacy_sets / "legacy" / "mart_valuation.parquet").read_bytes() == b"old"
     assert (tmp_path / "marts").is_symlink()
     publish.publish(warehouse, tmp_path, run_id="run-2", extra_tables=extras("run-2"))
-    assert sorted(p.name for p in versions.iterdir()) == ["run-1", "run-2"]
+    assert not legacy_sets.exists()
+    assert [v.run_id for v in versions.list_versions(tmp_path)] == ["run-2", "run-1"]
 
 
 def test_leftovers_of_a_killed_publish_are_removed(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=extras("run-1"))
-    versions = tmp_path / publish.PARQUET_VERSIONS
+    kept = tmp_path / versions.VERSIONS_DIR
     leftovers = [tmp_path / ".marts.dead.tmp", tmp_path / ".marts.dead.tmp.wal",
-                 versions / "dead.tmp" / "mart_valuation.parquet"]
+                 kept / "dead.tmp" / "parquet" / "mart_valuation.parquet"]
     for path in leftovers:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half written")
-    (tmp_path / ".marts.dead.link.tmp").symlink_to(f"{publish.PARQUET_VERSIONS}/dead.tmp")
-    (versions / "unlinked").mkdir()
+    (tmp_path / ".marts.dead.link.tmp").symlink_to(f"{versions.VERSIONS_DIR}/dead.tmp")
 
     removed = publish.remove_stale_temp_files(tmp_path)
     assert len(removed) == 4
     assert not any(path.exists() for path in leftovers)
-    assert (versions / "run-1").is_dir()
+    assert (kept / "run-1").is_dir()
     publish.publish(warehouse, tmp_path, run_id="run-2", extra_tables=extras("run-2"))
-    assert sorted(p.name for p in versions.iterdir()) == ["run-1", "run-2"]
+    assert [v.run_id for v in versions.list_versions(tmp_path)] == ["run-2", "run-1"]
 
 
 def test_a_build_that_fails_leaves_the_published_file_untouched(
@@ -139,21 +180,24 @@ def test_a_build_that_fails_leaves_the_published_file_untouched(
     before = sha(tmp_path / "marts.duckdb")
     # Every table is copied by the time comments are; one that cannot apply stops the build.
     monkeypatch.setattr(publish, "_comment_statements",
-                        lambda con: iter(["COMMENT ON TABLE pub.main.missing IS 'x'"]))
+                        lambda con, extra: iter(["COMMENT ON TABLE pub.main.missing IS 'x'"]))
     with pytest.raises(duckdb.CatalogException):
         publish.publish(warehouse, tmp_path, run_id="run-2", extra_tables=extras("run-2"))
     assert sha(tmp_path / "marts.duckdb") == before
     assert not list(tmp_path.glob(".marts.*"))
+    assert not list(tmp_path.glob(f"{versions.VERSIONS_DIR}/*.tmp"))
+    assert [v.run_id for v in versions.list_versions(tmp_path)] == ["run-1"]
     monkeypatch.undo()
 
     def crash(src: object, dst: object) -> None:
         raise OSError("killed before the rename")
 
-    monkeypatch.setattr(publish.os, "replace", crash)
+    monkeypatch.setattr(versions.os, "replace", crash)
     with pytest.raises(OSError):
         publish.publish(warehouse, tmp_path, run_id="run-3", extra_tables=extras("run-3"))
     assert sha(tmp_path / "marts.duckdb") == before
     assert publish.published_run_id(tmp_path) == "run-1"
+    assert [v.run_id for v in versions.list_versions(tmp_path)] == ["run-1"]
     monkeypatch.undo()
     publish.publish(warehouse, tmp_path, run_id="run-4", extra_tables=extras("run-4"))
     assert not list(tmp_path.glob(".marts.*"))
@@ -180,3 +224,43 @@ def test_only_listed_tables_are_published(
 
 def test_published_run_id_before_the_first_publish(tmp_path: Path) -> None:
     assert publish.published_run_id(tmp_path) is None
+
+
+def test_every_published_table_and_column_is_described(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=extras("run-1"))
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute("SELECT table_name FROM duckdb_tables() "
+                             "WHERE coalesce(comment, '') = ''").fetchall()
+        columns = con.execute("SELECT table_name || '.' || column_name FROM duckdb_columns() "
+                              "WHERE database_name = current_database() "
+                              "AND coalesce(comment, '') = ''").fetchall()
+    assert tables == []
+    assert columns == []
+
+
+@pytest.mark.parametrize("version", ["v1.2.0", "v1.4.0"])
+def test_the_storage_version_is_a_setting(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, version: str
+) -> None:
+    path = publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=extras("run-1"),
+                           storage_version=version)
+    assert publish.storage_version_of(path) == {"v1.2.0": 65, "v1.4.0": 67}[version]
+    with pytest.raises(ValueError, match="storage version"):
+        publish.publish(warehouse, tmp_path, run_id="run-2", extra_tables=extras("run-2"),
+                        storage_version="latest'); DROP TABLE x; --")
+
+
+def test_run_tables_of_another_shape_still_publish_with_what_is_described(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    tables = extras("run-1")
+    tables["data_origins"] = tables["data_origins"].drop("repairs").with_columns(
+        added_later=pl.lit(1))
+    path = publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=tables)
+    with duckdb.connect(str(path), read_only=True) as con:
+        comments = dict(con.execute("SELECT column_name, comment FROM duckdb_columns() "
+                                    "WHERE table_name = 'data_origins'").fetchall())
+    assert comments["added_later"] is None
+    assert "repairs" not in comments and comments["origin"]
