@@ -176,3 +176,43 @@ def check_dask_address(arg: Value, timeout: float = DASK_CONNECT_TIMEOUT) -> Non
 
 def _plausible_frame(greeting: bytes) -> bool:
     return len(greeting) == 8 and 0 < int.from_bytes(greeting, "little") < 2**20
+
+
+Options = dict[str, str | None]
+
+
+def check_run(options: Options) -> date | None:
+    """Every check of ``cntech run``; the as-of date when the option gave one."""
+    check_data_dir(pick(options.get("--data-dir"), "--data-dir", "CNTECH_DATA_DIR"))
+    as_of = pick(options.get("--as-of"), "--as-of", "CNTECH_AS_OF")
+    if (options.get("--source") or "snapshot") == "snapshot":
+        root, window = landing_window(
+            pick(options.get("--snapshot"), "--snapshot", "CNTECH_SNAPSHOT_DIR"))
+        as_of_date = check_as_of(as_of, root, window)
+    else:
+        as_of_date = parse_day(as_of)
+    check_runner(options)
+    return as_of_date if options.get("--as-of") is not None else None
+
+
+def check_backfill(options: Options) -> tuple[date, date]:
+    """Every check of ``cntech backfill``; its first and last day."""
+    first = parse_day(Value(options.get("--start"), "--start"))
+    last = parse_day(Value(options.get("--end"), "--end"))
+    if first is None or last is None:
+        raise BadArgument("--start and --end are required (YYYY-MM-DD)")
+    check_data_dir(pick(options.get("--data-dir"), "--data-dir", "CNTECH_DATA_DIR"))
+    root, window = landing_window(
+        pick(options.get("--snapshot"), "--snapshot", "CNTECH_SNAPSHOT_DIR"))
+    check_span(first, last, root, window)
+    check_runner(options)
+    return first, last
+
+
+def check_runner(options: Options) -> None:
+    """The task runner, and the Dask scheduler when it will be used."""
+    kind = check_task_runner(
+        pick(options.get("--task-runner"), "--task-runner", "CNTECH_TASK_RUNNER"))
+    if kind == "dask":
+        check_dask_address(
+            pick(options.get("--dask-address"), "--dask-address", "CNTECH_DASK_ADDRESS"))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
-import os
-import sys
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -202,29 +199,5 @@ def snapshot_record(
         raise typer.Exit(EXIT_EXTRACTION)
 
 
-def main() -> None:
-    """The ``cntech`` entry point: the command, its exit handlers, then a prompt exit.
-
-    Tearing down the few thousand modules a run loads takes seconds on a busy machine, and
-    nothing is left to do once the output is flushed and the exit handlers have run (Prefect's
-    flush of logs and events, then the stop of the temporary API server).
-    """
-    try:
-        app()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-        if isinstance(exc.code, str):
-            err.print(exc.code, markup=False, highlight=False)
-    except KeyboardInterrupt:
-        code = 130
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
-    os._exit(code)
-
-
 if __name__ == "__main__":
-    main()
+    app()

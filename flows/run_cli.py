@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -20,7 +19,7 @@ import typer
 from rich.console import Console
 
 from flows import arguments
-from flows.arguments import BadArgument, Value, pick
+from flows.arguments import BadArgument
 from flows.exit_codes import EXIT_EXTRACTION, EXIT_GATE, EXIT_STARTUP, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -156,8 +155,10 @@ def run(
     """Run the nightly pipeline once and publish the marts if every gate passes."""
     started = time.monotonic()
     try:
-        as_of_date, runner = _checked_run(source, as_of, snapshot, data_dir, task_runner,
-                                          dask_address)
+        as_of_date = arguments.check_run({
+            "--source": source.value, "--as-of": as_of, "--snapshot": _text(snapshot),
+            "--data-dir": _text(data_dir), "--task-runner": task_runner,
+            "--dask-address": dask_address})
     except BadArgument as exc:
         refuse(str(exc))
     reporter, api = launch(started, verbose)
@@ -175,32 +176,10 @@ def run(
             reporter, api, nightly, source=source.value, as_of=as_of_date,
             snapshot=str(snapshot) if snapshot else None,
             data_dir=str(data_dir) if data_dir else None, lock_wait_seconds=wait,
-            task_runner=runner, dask_address=dask_address)
+            task_runner=task_runner, dask_address=dask_address)
     print_summary(console, result)
     console.print(f"gate: {gate_verdict(result.gate_summary, 0)}; run took "
                   f"{reporter.elapsed():.1f} s", markup=False, highlight=False)
-
-
-def _checked_run(source: Source, as_of: str | None, snapshot: Path | None,
-                 data_dir: Path | None, task_runner: str | None,
-                 dask_address: str | None) -> tuple[date | None, str | None]:
-    arguments.check_data_dir(pick(data_dir, "--data-dir", "CNTECH_DATA_DIR"))
-    as_of_arg = pick(as_of, "--as-of", "CNTECH_AS_OF")
-    if source is Source.snapshot:
-        root, window = arguments.landing_window(
-            pick(snapshot, "--snapshot", "CNTECH_SNAPSHOT_DIR"))
-        as_of_date = arguments.check_as_of(as_of_arg, root, window)
-    else:
-        as_of_date = arguments.parse_day(as_of_arg)
-    runner = _checked_runner(task_runner, dask_address)
-    return (as_of_date if as_of is not None else None), runner
-
-
-def _checked_runner(task_runner: str | None, dask_address: str | None) -> str | None:
-    kind = arguments.check_task_runner(pick(task_runner, "--task-runner", "CNTECH_TASK_RUNNER"))
-    if kind == "dask":
-        arguments.check_dask_address(pick(dask_address, "--dask-address", "CNTECH_DASK_ADDRESS"))
-    return task_runner
 
 
 def backfill(
@@ -221,8 +200,10 @@ def backfill(
     """
     started = time.monotonic()
     try:
-        first, last = _checked_backfill(start, end, snapshot, data_dir)
-        runner = _checked_runner(task_runner, dask_address)
+        first, last = arguments.check_backfill({
+            "--start": start, "--end": end, "--snapshot": _text(snapshot),
+            "--data-dir": _text(data_dir), "--task-runner": task_runner,
+            "--dask-address": dask_address})
     except BadArgument as exc:
         refuse(str(exc))
     from flows.progress import BACKFILL_STAGES
@@ -238,7 +219,7 @@ def backfill(
         result = call_flow(
             reporter, api, backfill_flow, start=first, end=last, partition=partition.value,
             snapshot=str(snapshot) if snapshot else None,
-            data_dir=str(data_dir) if data_dir else None, task_runner=runner,
+            data_dir=str(data_dir) if data_dir else None, task_runner=task_runner,
             dask_address=dask_address)
     rows = sum(result.rows.values())
     console.print(f"backfill {result.start}..{result.end}: {len(result.merged)} partitions "
@@ -247,12 +228,5 @@ def backfill(
                   f"{reporter.elapsed():.1f} s", markup=False, highlight=False, soft_wrap=True)
 
 
-def _checked_backfill(start: str, end: str, snapshot: Path | None,
-                      data_dir: Path | None) -> tuple[date, date]:
-    first = arguments.parse_day(Value(start, "--start"))
-    last = arguments.parse_day(Value(end, "--end"))
-    assert first is not None and last is not None
-    arguments.check_data_dir(pick(data_dir, "--data-dir", "CNTECH_DATA_DIR"))
-    root, window = arguments.landing_window(pick(snapshot, "--snapshot", "CNTECH_SNAPSHOT_DIR"))
-    arguments.check_span(first, last, root, window)
-    return first, last
+def _text(path: Path | None) -> str | None:
+    return None if path is None else str(path)
