@@ -137,7 +137,7 @@ def gate_verdict(summary: str, checks_run: int) -> str:
     """``112 of 112 checks passed`` (and warnings or failures) from the gate's summary line."""
     counts = GATE_COUNTS.search(summary.partition("\n")[0])
     if counts is None:
-        return f"{checks_run} checks run"
+        return f"{checks_run:,} checks run"
     total, failing, warning = (int(n) for n in counts.groups())
     text = f"{total - failing - warning} of {total} checks passed"
     if failing:
