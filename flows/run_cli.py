@@ -113,9 +113,16 @@ def launch(started: float, verbose: bool, **options: Any) -> tuple[StageReporter
     quiet_runtime(verbose)
     api = startup.begin()
     reporter = StageReporter(err, started=started, **options)
-    if api.process is not None:
-        reporter.line(f"start-up: temporary Prefect API server launching on {api.url}; "
-                      "loading the pipeline meanwhile")
+    try:
+        if api.process is None:
+            # A configured server is asked at once: if it is down, say so before loading.
+            startup.ready(api)
+            reporter.line(f"start-up: {api.describe()}")
+        else:
+            reporter.line(f"start-up: temporary Prefect API server launching on {api.url}; "
+                          "loading the pipeline meanwhile")
+    except startup.StartupFailed as exc:
+        refuse(str(exc), EXIT_STARTUP)
     return reporter, api
 
 
@@ -128,11 +135,12 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
     # Great Expectations loads in the background while the API finishes starting.
     preload()
     with progress.reporting(reporter):
-        try:
-            startup.ready(api)
-        except startup.StartupFailed as exc:
-            refuse(str(exc), EXIT_STARTUP)
-        reporter.line(f"start-up: {api.describe()}")
+        if api.ready_after is None and api.process is not None:
+            try:
+                startup.ready(api)
+            except startup.StartupFailed as exc:
+                refuse(str(exc), EXIT_STARTUP)
+            reporter.line(f"start-up: {api.describe()}")
         with startup.reporting_to(api):
             return flow(**parameters)
 

@@ -135,15 +135,21 @@ def stop(api: PrefectApi) -> None:
         api.log.unlink(missing_ok=True)
 
 
+def server_command(port: int) -> list[str]:
+    """``uvicorn`` on Prefect's server app, as Prefect's own temporary server runs it."""
+    spec = importlib.util.find_spec("prefect")
+    assert spec is not None and spec.submodule_search_locations
+    app_dir = str(Path(list(spec.submodule_search_locations)[0]).parent)
+    return [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+            "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "error", "--lifespan", "on"]
+
+
 def _launch(api: PrefectApi) -> None:
-    """Start ``uvicorn`` on Prefect's server app, as Prefect's own temporary server does."""
     api.attempts += 1
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    spec = importlib.util.find_spec("prefect")
-    assert spec is not None and spec.submodule_search_locations
-    app_dir = str(Path(list(spec.submodule_search_locations)[0]).parent)
     if api.log is None:
         handle, name = tempfile.mkstemp(prefix="cntech-prefect-api-", suffix=".log")
         os.close(handle)
@@ -151,11 +157,8 @@ def _launch(api: PrefectApi) -> None:
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
            "PREFECT__SERVER_FINAL": "1"}
     with api.log.open("ab") as log:
-        api.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "error", "--lifespan", "on"],
-            env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        api.process = subprocess.Popen(server_command(port), env=env, stdin=subprocess.DEVNULL,
+                                       stdout=log, stderr=log)
     api.url = f"http://127.0.0.1:{port}/api"
 
 
