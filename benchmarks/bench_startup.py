@@ -8,12 +8,16 @@ Prefect API server unless ``PREFECT_API_URL`` is set. The stage lines ``cntech r
 stage's own time, and the exit after the closing summary. ``--compare`` runs another ``cntech``
 (e.g. an older checkout's) alternately under the same load; one without stage lines is timed as
 a whole. Prints figures, asserts nothing: a shared machine's load decides the wall times, so the
-load average is printed beside them.
+load average is printed beside them, and so is an estimate of the wall time on an idle 2-core
+machine from CPU seconds, which load barely changes: the CLI's and the API server's CPU until the
+server is ready (they run side by side, so the larger counts), plus the CLI's CPU from then to
+the end of publish, plus the measured exit.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import resource
@@ -25,10 +29,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 STAMP = re.compile(r"^\[ *(\d+\.\d) s\] (\S+) (started|done in (\d+\.\d) s)")
 READY = re.compile(r"ready after (\d+\.\d) s")
-COLUMNS = ("wall", "cpu", "api", "start-up", "extract", "parse", "stage", "gate", "merge",
-           "publish", "exit")
+COLUMNS = ("wall", "cpu", "idle est.", "cli cpu@ready", "api cpu@ready", "flow cpu", "api",
+           "start-up", "extract", "parse", "stage", "gate", "merge", "publish", "exit")
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Timing:
     load: float
     code: int
     parts: dict[str, float] = field(default_factory=dict)
+    cpu_at: dict[str, float] = field(default_factory=dict)
 
 
 def measure(cntech: Path, snapshot: Path | None) -> Timing:
@@ -54,15 +61,41 @@ def measure(cntech: Path, snapshot: Path | None) -> Timing:
             args += ["--snapshot", str(snapshot)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
-        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
+        child = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+        lines, cpu_at = _follow(child)
+        code = child.wait(timeout=900)
         wall = time.monotonic() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    timing = Timing(wall, cpu, load, done.returncode)
-    timing.parts = breakdown(done.stderr.splitlines(), wall)
-    if done.returncode != 0:
-        print(done.stderr[-2000:], file=sys.stderr)
+    timing = Timing(wall, cpu, load, code, breakdown(lines, wall), cpu_at)
+    if code != 0:
+        print("\n".join(lines[-20:]), file=sys.stderr)
     return timing
+
+
+def _follow(child: subprocess.Popen[str]) -> tuple[list[str], dict[str, float]]:
+    """The child's stderr lines, and CPU seconds of it and its API server at two moments."""
+    assert child.stderr is not None
+    lines: list[str] = []
+    cpu_at: dict[str, float] = {}
+    for line in child.stderr:
+        lines.append(line.rstrip("\n"))
+        if "ready" not in cpu_at and (READY.search(line) or " extract started" in line):
+            cpu_at["ready"], cpu_at["api"] = _cpu(child.pid)
+        elif " publish done" in line:
+            cpu_at["published"], _ = _cpu(child.pid)
+    return lines, cpu_at
+
+
+def _cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds of process ``pid`` and of its children (the temporary API server)."""
+    with contextlib.suppress(psutil.Error):
+        process = psutil.Process(pid)
+        own = sum(process.cpu_times()[:2])
+        children = sum(sum(c.cpu_times()[:2]) for c in process.children(recursive=True))
+        return own, children
+    return 0.0, 0.0
 
 
 def breakdown(lines: list[str], wall: float) -> dict[str, float]:
@@ -105,10 +138,22 @@ def table(label: str, runs: list[Timing]) -> str:
 
 
 def _value(run: Timing, column: str) -> float | None:
+    at = run.cpu_at
     if column == "wall":
         return run.wall
     if column == "cpu":
         return run.cpu
+    if column == "cli cpu@ready":
+        return at.get("ready")
+    if column == "api cpu@ready":
+        return at.get("api")
+    if column == "flow cpu":
+        return at["published"] - at["ready"] if {"published", "ready"} <= at.keys() else None
+    if column == "idle est.":
+        flow = _value(run, "flow cpu")
+        if flow is None or "exit" not in run.parts:
+            return None
+        return max(at["ready"], at["api"]) + flow + run.parts["exit"]
     return run.parts.get(column)
 
 

@@ -29,3 +29,9 @@ def test_a_cntech_without_stage_lines_is_timed_whole() -> None:
     assert breakdown(["published: /tmp/d/marts.duckdb"], wall=40.0) == {}
     text = table("old", [Timing(40.0, 25.0, 3.2, 0), Timing(38.0, 24.0, 3.0, 0)])
     assert "| **median** | | | 39.0 | 24.5 |" in text
+
+
+def test_idle_estimate_counts_the_side_by_side_start_once() -> None:
+    run = Timing(60.0, 30.0, 12.0, 0, parts={"exit": 0.5},
+                 cpu_at={"ready": 7.0, "api": 6.0, "published": 15.0})
+    assert "| 1 | 12.0 | 0 | 60.0 | 30.0 | 15.5 | 7.0 | 6.0 | 8.0 |" in table("new", [run])
