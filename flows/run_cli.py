@@ -148,9 +148,9 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
 def run(
     source: Annotated[Source, typer.Option(help="Replay a landing zone or fetch live.")] =
         Source.snapshot,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD, inside the landing "
-                     "zone's window (default: the snapshot's last date, or today for live).")] =
-        None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="Inside the landing zone's window (default: the "
+        "snapshot's last date, or today for live).")] = None,
     snapshot: SnapshotOption = None,
     data_dir: DataDirOption = None,
     wait: Annotated[float | None, typer.Option("--wait", min=0, metavar="SECONDS", help="If "
