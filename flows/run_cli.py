@@ -141,8 +141,7 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
             except startup.StartupFailed as exc:
                 refuse(str(exc), EXIT_STARTUP)
             reporter.line(f"start-up: {api.describe()}")
-        with startup.reporting_to(api):
-            return flow(**parameters)
+        return flow(**parameters)
 
 
 def run(

@@ -18,10 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +58,8 @@ class PrefectApi:
 
 
 def begin() -> PrefectApi:
-    """Use ``PREFECT_API_URL`` if it is set, else launch a temporary server without waiting."""
+    """Use the configured Prefect API if there is one, else launch a temporary server without
+    waiting for it."""
     url = os.environ.get("PREFECT_API_URL")
     if url:
         return PrefectApi(url.rstrip("/"), "PREFECT_API_URL")
@@ -67,6 +67,9 @@ def begin() -> PrefectApi:
         url = _prefect_setting()
         if url:
             return PrefectApi(url, "Prefect settings")
+    url = _profile_url()
+    if url:
+        return PrefectApi(url, "Prefect profile")
     api = PrefectApi(source="temporary")
     os.environ.setdefault(TIMEOUT_ENV, str(int(startup_timeout())))
     _launch(api)
@@ -86,10 +89,6 @@ def startup_timeout() -> float:
 
 def ready(api: PrefectApi) -> str:
     """Wait until the API answers; its URL. ``StartupFailed`` when it does not."""
-    if api.process is not None and _prefect_setting():
-        # A Prefect profile or prefect.toml names a server: use it, as Prefect would.
-        stop(api)
-        api.url, api.source, api.process = _prefect_setting(), "Prefect settings", None
     if api.process is None:
         assert api.url is not None
         _check_answers(api.url)
@@ -107,18 +106,6 @@ def ready(api: PrefectApi) -> str:
     api.ready_after = time.monotonic() - api.launched
     assert api.url is not None
     return api.url
-
-
-@contextmanager
-def reporting_to(api: PrefectApi) -> Iterator[None]:
-    """Prefect settings under which flows report to ``api`` (a no-op for a configured one)."""
-    if api.process is None:
-        yield
-        return
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings(updates={PREFECT_API_URL: api.url}):
-        yield
 
 
 def stop(api: PrefectApi) -> None:
@@ -160,6 +147,22 @@ def _launch(api: PrefectApi) -> None:
         api.process = subprocess.Popen(server_command(port), env=env, stdin=subprocess.DEVNULL,
                                        stdout=log, stderr=log)
     api.url = f"http://127.0.0.1:{port}/api"
+    _publish(api.url)
+
+
+def _publish(url: str) -> None:
+    """Make ``url`` Prefect's API for this process, every thread of it and its children.
+
+    A settings context would not do: Prefect's own threads (the process pool's message
+    forwarder, say) do not inherit it, and without an API URL they start a server of their own.
+    Set before Prefect is imported, the variable is read with the rest of its settings; a server
+    relaunched later on another port needs Prefect's global settings re-read.
+    """
+    os.environ["PREFECT_API_URL"] = url
+    if "prefect.context" in sys.modules:
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
 
 
 def _healthy(api: PrefectApi) -> bool:
@@ -191,6 +194,20 @@ def _failure(api: PrefectApi, what: str) -> str:
     return (f"the temporary Prefect API server {what} (attempt {api.attempts}, load average "
             f"{load:.1f} on {os.cpu_count()} cores{last}): run against a Prefect server with "
             "PREFECT_API_URL (see README, Deploy and monitor)")
+
+
+def _profile_url() -> str | None:
+    """``PREFECT_API_URL`` of the active Prefect profile (``prefect config set``), read without
+    importing Prefect, whose settings will be read with the temporary server's URL."""
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = os.environ.get("PREFECT_PROFILE") or doc.get("active") or "ephemeral"
+    value = doc.get("profiles", {}).get(name, {}).get("PREFECT_API_URL")
+    return str(value).rstrip("/") if value else None
 
 
 def _prefect_setting() -> str | None:

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,19 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Health).serve_forever()
 
 
 @pytest.fixture
-def no_configured_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+def no_configured_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No API configured anywhere; the URL a temporary server publishes is taken back after."""
+    before = os.environ.pop("PREFECT_API_URL", None)
     monkeypatch.setattr(startup, "_prefect_setting", lambda: None)
+    monkeypatch.setattr(startup, "_profile_url", lambda: None)
+    yield
+    os.environ.pop("PREFECT_API_URL", None)
+    if before is not None:
+        os.environ["PREFECT_API_URL"] = before
+    if "prefect.context" in sys.modules:
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
 
 
 def fake_server(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> list[int]:
@@ -57,6 +68,8 @@ def test_a_slow_server_is_waited_for_and_stopped(monkeypatch: pytest.MonkeyPatch
         assert api.process is not None and api.ready_after is not None
         assert api.ready_after >= 1.5 and url == api.url
         assert api.describe().startswith(f"temporary Prefect API server {url} ready after")
+        # Every thread and child process of the run finds it, not only the flow's context.
+        assert os.environ["PREFECT_API_URL"] == url
     finally:
         process = api.process
         startup.stop(api)
@@ -107,3 +120,21 @@ def test_a_configured_api_that_does_not_answer_exits_5_in_one_line(tmp_path: Pat
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"the Prefect API at http://127.0.0.1:{port}/api does not answer")
     assert "Traceback" not in done.stderr and time.monotonic() - started < 5
+
+
+def test_a_server_named_by_the_active_prefect_profile_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
+    monkeypatch.setattr(startup, "_prefect_setting", lambda: None)
+    (tmp_path / "profiles.toml").write_text(
+        'active = "prod"\n[profiles.prod]\nPREFECT_API_URL = "http://prefect:4200/api/"\n'
+        '[profiles.ephemeral]\nPREFECT_SERVER_ALLOW_EPHEMERAL_MODE = "true"\n')
+    api = startup.begin()
+    assert (api.url, api.source, api.process) == ("http://prefect:4200/api", "Prefect profile",
+                                                  None)
+    monkeypatch.setenv("PREFECT_PROFILE", "ephemeral")
+    assert startup._profile_url() is None
