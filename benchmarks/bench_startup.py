@@ -31,6 +31,8 @@ from pathlib import Path
 
 import psutil
 
+from flows.settings import Settings
+
 STAMP = re.compile(r"^\[ *(\d+\.\d) s\] (\S+) (started|done in (\d+\.\d) s)")
 READY = re.compile(r"ready after (\d+\.\d) s")
 COLUMNS = ("wall", "cpu", "idle est.", "cli cpu@ready", "api cpu@ready", "flow cpu", "api",
@@ -169,7 +171,7 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="another cntech, run alternately")
     parser.add_argument("--snapshot", type=Path, help="landing zone (default: the bundled one)")
     args = parser.parse_args()
-    api = os.environ.get("PREFECT_API_URL")
+    api = Settings().prefect_api_url
     print(f"cntech run on {args.snapshot or 'the bundled snapshot'}, {args.runs} runs, "
           f"{os.cpu_count()} cores, Prefect API: {api or 'a temporary server per run'}")
     ours: list[Timing] = []

@@ -2,19 +2,23 @@
 
 Each check takes milliseconds and refuses a bad value with one line naming the argument (or the
 ``CNTECH_*`` variable it came from), the problem and what would be valid, so a mistake costs a
-second instead of a start-up and a traceback. Only the standard library is imported here.
+second instead of a start-up and a traceback. Values the options leave out come from the
+settings object; nothing else is imported.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshot"
 RUNNERS = ("auto", "threads", "processes", "dask")
@@ -36,12 +40,15 @@ class Value:
     label: str
 
 
-def pick(option: object, name: str, env: str) -> Value:
-    """The option if given, else the ``CNTECH_*`` variable, as the settings object would."""
+def pick(option: object, name: str, settings: Settings, field: str) -> Value:
+    """The option if given, else the settings' value, named by its ``CNTECH_*`` variable when
+    the environment set it."""
     if option is not None:
         return Value(str(option), name)
-    raw = os.environ.get(env)
-    return Value(raw, env) if raw else Value(None, name)
+    value = getattr(settings, field)
+    if field in settings.model_fields_set:
+        return Value(None if value is None else str(value), f"CNTECH_{field.upper()}")
+    return Value(None, name)
 
 
 @dataclass(frozen=True)
@@ -181,38 +188,53 @@ def _plausible_frame(greeting: bytes) -> bool:
 Options = dict[str, str | None]
 
 
-def check_run(options: Options) -> date | None:
+def check_run(options: Options, settings: Settings) -> date | None:
     """Every check of ``cntech run``; the as-of date when the option gave one."""
-    check_data_dir(pick(options.get("--data-dir"), "--data-dir", "CNTECH_DATA_DIR"))
-    as_of = pick(options.get("--as-of"), "--as-of", "CNTECH_AS_OF")
-    if (options.get("--source") or "snapshot") == "snapshot":
+    check_data_dir(pick(options.get("--data-dir"), "--data-dir", settings, "data_dir"))
+    as_of = pick(options.get("--as-of"), "--as-of", settings, "as_of")
+    if (options.get("--source") or settings.source) == "snapshot":
         root, window = landing_window(
-            pick(options.get("--snapshot"), "--snapshot", "CNTECH_SNAPSHOT_DIR"))
+            pick(options.get("--snapshot"), "--snapshot", settings, "snapshot_dir"))
         as_of_date = check_as_of(as_of, root, window)
     else:
         as_of_date = parse_day(as_of)
-    check_runner(options)
+    check_runner(options, settings)
     return as_of_date if options.get("--as-of") is not None else None
 
 
-def check_backfill(options: Options) -> tuple[date, date]:
+def check_backfill(options: Options, settings: Settings) -> tuple[date, date]:
     """Every check of ``cntech backfill``; its first and last day."""
     first = parse_day(Value(options.get("--start"), "--start"))
     last = parse_day(Value(options.get("--end"), "--end"))
     if first is None or last is None:
         raise BadArgument("--start and --end are required (YYYY-MM-DD)")
-    check_data_dir(pick(options.get("--data-dir"), "--data-dir", "CNTECH_DATA_DIR"))
+    check_data_dir(pick(options.get("--data-dir"), "--data-dir", settings, "data_dir"))
     root, window = landing_window(
-        pick(options.get("--snapshot"), "--snapshot", "CNTECH_SNAPSHOT_DIR"))
+        pick(options.get("--snapshot"), "--snapshot", settings, "snapshot_dir"))
     check_span(first, last, root, window)
-    check_runner(options)
+    check_runner(options, settings)
     return first, last
 
 
-def check_runner(options: Options) -> None:
+def check_runner(options: Options, settings: Settings) -> None:
     """The task runner, and the Dask scheduler when it will be used."""
     kind = check_task_runner(
-        pick(options.get("--task-runner"), "--task-runner", "CNTECH_TASK_RUNNER"))
+        pick(options.get("--task-runner"), "--task-runner", settings, "task_runner"))
     if kind == "dask":
         check_dask_address(
-            pick(options.get("--dask-address"), "--dask-address", "CNTECH_DASK_ADDRESS"))
+            pick(options.get("--dask-address"), "--dask-address", settings, "dask_address"))
+
+
+def load_settings() -> Settings:
+    """The settings object; a ``CNTECH_*`` variable it cannot take is refused in one line."""
+    from pydantic import ValidationError
+
+    from flows.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        name = field if field.isupper() else f"CNTECH_{field.upper()}"
+        raise BadArgument(f"{name}={error.get('input')!r}: {error['msg']}") from None

@@ -1,9 +1,10 @@
 """The ``cntech`` entry point: bad ``run``/``backfill`` arguments are refused before the CLI
 framework loads, then the command runs and the process exits promptly.
 
-The checks (``flows.arguments``) need only the standard library, so a refusal costs the
-interpreter's start-up and nothing else. Options are read from ``argv`` leniently: anything
-this scan does not understand is left to the command's own parser, which checks again.
+The checks (``flows.arguments``) need only the standard library and the settings object, so a
+refusal costs the interpreter's start-up and pydantic's, nothing else. Options are read from
+``argv`` leniently: anything this scan does not understand is left to the command's own parser,
+which checks again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import atexit
 import os
 import sys
 
-from flows.arguments import BadArgument, Options, check_backfill, check_run
+from flows.arguments import BadArgument, Options, check_backfill, check_run, load_settings
 from flows.exit_codes import EXIT_USAGE
 
 CHECKED_OPTIONS = frozenset({"--source", "--as-of", "--snapshot", "--data-dir", "--task-runner",
@@ -47,7 +48,7 @@ def precheck(argv: list[str]) -> None:
         return
     command, options = scanned
     try:
-        CHECKS[command](options)
+        CHECKS[command](options, load_settings())
     except BadArgument as exc:
         sys.stderr.write(f"{exc}\n")
         sys.stderr.flush()

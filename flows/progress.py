@@ -8,7 +8,6 @@ a bar would fill the log with control characters.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,21 +34,19 @@ BACKFILL_STAGES = ("extract", "parse", "merge", "publish")
 GATE_COUNTS = re.compile(r"\((\d+) checks, (\d+) failing, (\d+) warning")
 
 
-def under_prefect_worker() -> bool:
-    """Whether a Prefect worker started this process for a deployment's flow run."""
-    return bool(os.environ.get("PREFECT__FLOW_RUN_ID"))
-
-
 class StageReporter:
-    """Writes the stage lines, and draws the live bar when ``live``."""
+    """Writes the stage lines, and draws the live bar when ``live`` (by default: on a terminal).
+
+    Only the CLI makes one; a flow run by a Prefect worker or called directly gets plain lines
+    from :func:`begin_run`.
+    """
 
     def __init__(self, console: Console | None = None, *, started: float | None = None,
                  live: bool | None = None, title: str = "cntech run",
                  stages: tuple[str, ...] = STAGES) -> None:
         self.console = console or Console(stderr=True)
         self.started = time.monotonic() if started is None else started
-        self.live = (self.console.is_terminal and not under_prefect_worker()
-                     if live is None else live)
+        self.live = self.console.is_terminal if live is None else live
         self.title = title
         self.stages = stages
         self.bar: Progress | None = None

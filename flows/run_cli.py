@@ -25,6 +25,7 @@ from flows.exit_codes import EXIT_EXTRACTION, EXIT_GATE, EXIT_STARTUP, EXIT_USAG
 if TYPE_CHECKING:
     from flows.nightly import RunResult
     from flows.progress import StageReporter
+    from flows.settings import Settings
     from flows.startup import PrefectApi
 
 console = Console()
@@ -105,13 +106,14 @@ def expected_failures(*, gate: str, extraction: str) -> Iterator[None]:
         refuse(str(exc).partition(" stdout:")[0], EXIT_STARTUP)
 
 
-def launch(started: float, verbose: bool, **options: Any) -> tuple[StageReporter, PrefectApi]:
+def launch(started: float, verbose: bool, settings: Settings,
+           **options: Any) -> tuple[StageReporter, PrefectApi]:
     """Start the Prefect API (or find the configured one) before the pipeline is imported."""
     from flows import startup
     from flows.progress import StageReporter
 
     quiet_runtime(verbose)
-    api = startup.begin()
+    api = startup.begin(settings)
     reporter = StageReporter(err, started=started, **options)
     try:
         if api.process is None:
@@ -162,13 +164,14 @@ def run(
     """Run the nightly pipeline once and publish the marts if every gate passes."""
     started = time.monotonic()
     try:
+        settings = arguments.load_settings()
         as_of_date = arguments.check_run({
             "--source": source.value, "--as-of": as_of, "--snapshot": _text(snapshot),
             "--data-dir": _text(data_dir), "--task-runner": task_runner,
-            "--dask-address": dask_address})
+            "--dask-address": dask_address}, settings)
     except BadArgument as exc:
         refuse(str(exc))
-    reporter, api = launch(started, verbose)
+    reporter, api = launch(started, verbose, settings)
     from flows.nightly import nightly
     from flows.progress import gate_verdict
     from flows.summary import print_summary
@@ -207,15 +210,17 @@ def backfill(
     """
     started = time.monotonic()
     try:
+        settings = arguments.load_settings()
         first, last = arguments.check_backfill({
             "--start": start, "--end": end, "--snapshot": _text(snapshot),
             "--data-dir": _text(data_dir), "--task-runner": task_runner,
-            "--dask-address": dask_address})
+            "--dask-address": dask_address}, settings)
     except BadArgument as exc:
         refuse(str(exc))
     from flows.progress import BACKFILL_STAGES
 
-    reporter, api = launch(started, verbose, title="cntech backfill", stages=BACKFILL_STAGES)
+    reporter, api = launch(started, verbose, settings, title="cntech backfill",
+                           stages=BACKFILL_STAGES)
     from flows.backfill import backfill as backfill_flow
 
     with expected_failures(

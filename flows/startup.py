@@ -23,8 +23,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
 
 TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+# Prefect's default is 20 s, which a busy 2-core machine misses.
 DEFAULT_TIMEOUT = 60.0
 # However busy the machine, a server that has not answered in this long is not coming.
 MAX_TIMEOUT = 600.0
@@ -48,6 +53,7 @@ class PrefectApi:
     launched: float = field(default_factory=time.monotonic)
     ready_after: float | None = None
     attempts: int = 0
+    timeout: float = DEFAULT_TIMEOUT
 
     def describe(self) -> str:
         """One line saying which API the run reports to."""
@@ -57,32 +63,29 @@ class PrefectApi:
                 "(set PREFECT_API_URL to use a running server instead)")
 
 
-def begin() -> PrefectApi:
+def begin(settings: Settings) -> PrefectApi:
     """Use the configured Prefect API if there is one, else launch a temporary server without
     waiting for it."""
-    url = os.environ.get("PREFECT_API_URL")
-    if url:
-        return PrefectApi(url.rstrip("/"), "PREFECT_API_URL")
+    if settings.prefect_api_url:
+        return PrefectApi(settings.prefect_api_url.rstrip("/"), "PREFECT_API_URL")
     if "prefect" in sys.modules:
         url = _prefect_setting()
         if url:
             return PrefectApi(url, "Prefect settings")
-    url = _profile_url()
+    url = _profile_url(settings)
     if url:
         return PrefectApi(url, "Prefect profile")
-    api = PrefectApi(source="temporary")
-    os.environ.setdefault(TIMEOUT_ENV, str(int(startup_timeout())))
+    api = PrefectApi(source="temporary",
+                     timeout=settings.prefect_startup_timeout or DEFAULT_TIMEOUT)
+    # Prefect's own launcher, should anything still call it, waits as patiently.
+    os.environ.setdefault(TIMEOUT_ENV, str(int(startup_timeout(api.timeout))))
     _launch(api)
     atexit.register(stop, api)
     return api
 
 
-def startup_timeout() -> float:
-    """Prefect's start-up timeout (60 s unless set), stretched by the load per core."""
-    try:
-        base = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
-    except ValueError:
-        base = DEFAULT_TIMEOUT
+def startup_timeout(base: float) -> float:
+    """A start-up timeout of ``base`` seconds stretched by the load per core."""
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
     return min(MAX_TIMEOUT, base * max(1.0, load))
 
@@ -93,7 +96,7 @@ def ready(api: PrefectApi) -> str:
         assert api.url is not None
         _check_answers(api.url)
         return api.url
-    deadline = time.monotonic() + startup_timeout()
+    deadline = time.monotonic() + startup_timeout(api.timeout)
     while not _healthy(api):
         if api.process.poll() is not None:
             if api.attempts >= ATTEMPTS:
@@ -101,7 +104,8 @@ def ready(api: PrefectApi) -> str:
             _launch(api)
         elif time.monotonic() > deadline:
             stop(api)
-            raise StartupFailed(_failure(api, f"did not answer within {startup_timeout():.0f} s"))
+            waited = startup_timeout(api.timeout)
+            raise StartupFailed(_failure(api, f"did not answer within {waited:.0f} s"))
         time.sleep(0.1)
     api.ready_after = time.monotonic() - api.launched
     assert api.url is not None
@@ -196,16 +200,16 @@ def _failure(api: PrefectApi, what: str) -> str:
             "PREFECT_API_URL (see README, Deploy and monitor)")
 
 
-def _profile_url() -> str | None:
+def _profile_url(settings: Settings) -> str | None:
     """``PREFECT_API_URL`` of the active Prefect profile (``prefect config set``), read without
     importing Prefect, whose settings will be read with the temporary server's URL."""
-    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
-    path = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    path = (settings.prefect_profiles_path
+            or settings.prefect_home / "profiles.toml").expanduser()
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    name = os.environ.get("PREFECT_PROFILE") or doc.get("active") or "ephemeral"
+    name = settings.prefect_profile or doc.get("active") or "ephemeral"
     value = doc.get("profiles", {}).get(name, {}).get("PREFECT_API_URL")
     return str(value).rstrip("/") if value else None
 

@@ -78,14 +78,6 @@ def test_terminal_run_draws_a_live_bar_beside_the_same_lines() -> None:
     assert "112 of 112 checks passed" in text
 
 
-def test_no_bar_under_a_prefect_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PREFECT__FLOW_RUN_ID", "b1f0c6a2-0000-4000-8000-000000000000")
-    reporter = StageReporter(Console(file=io.StringIO(), force_terminal=True))
-    assert not reporter.live
-    monkeypatch.delenv("PREFECT__FLOW_RUN_ID")
-    assert StageReporter(Console(file=io.StringIO(), force_terminal=True)).live
-
-
 def test_flows_without_a_cli_reporter_write_plain_lines_to_stderr(
     capsys: pytest.CaptureFixture[str]
 ) -> None:

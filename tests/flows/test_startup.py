@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from flows import startup
+from flows.settings import Settings
 from tests.conftest import REPO
 
 CNTECH = Path(sys.executable).with_name("cntech")
@@ -37,7 +38,7 @@ def no_configured_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No API configured anywhere; the URL a temporary server publishes is taken back after."""
     before = os.environ.pop("PREFECT_API_URL", None)
     monkeypatch.setattr(startup, "_prefect_setting", lambda: None)
-    monkeypatch.setattr(startup, "_profile_url", lambda: None)
+    monkeypatch.setattr(startup, "_profile_url", lambda settings: None)
     yield
     os.environ.pop("PREFECT_API_URL", None)
     if before is not None:
@@ -62,7 +63,7 @@ def fake_server(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> list[int
 @pytest.mark.usefixtures("no_configured_api")
 def test_a_slow_server_is_waited_for_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_server(monkeypatch, [sys.executable, "-c", HEALTHY, "PORT", "1.5"])
-    api = startup.begin()
+    api = startup.begin(Settings())
     try:
         url = startup.ready(api)
         assert api.process is not None and api.ready_after is not None
@@ -83,7 +84,7 @@ def test_a_server_that_dies_is_relaunched_then_given_up_on(
 ) -> None:
     ports = fake_server(monkeypatch, [sys.executable, "-c",
                                       "import sys; print('boom'); sys.exit(1)", "PORT"])
-    api = startup.begin()
+    api = startup.begin(Settings())
     with pytest.raises(startup.StartupFailed) as failed:
         startup.ready(api)
     message = str(failed.value)
@@ -98,13 +99,13 @@ def test_the_wait_is_bounded_and_stretched_by_the_load(monkeypatch: pytest.Monke
     monkeypatch.setenv(startup.TIMEOUT_ENV, "1")
     fake_server(monkeypatch, [sys.executable, "-c", "import time; time.sleep(60)", "PORT"])
     monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.5, 0.5))
-    api = startup.begin()
+    api = startup.begin(Settings())
     started = time.monotonic()
     with pytest.raises(startup.StartupFailed, match=r"did not answer within 1 s"):
         startup.ready(api)
     assert time.monotonic() - started < 5 and api.process is None
     monkeypatch.setattr(os, "getloadavg", lambda: (4.0 * (os.cpu_count() or 1), 0, 0))
-    assert startup.startup_timeout() == 4.0
+    assert startup.startup_timeout(1.0) == 4.0
 
 
 def test_a_configured_api_that_does_not_answer_exits_5_in_one_line(tmp_path: Path) -> None:
@@ -133,8 +134,8 @@ def test_a_server_named_by_the_active_prefect_profile_is_used(
     (tmp_path / "profiles.toml").write_text(
         'active = "prod"\n[profiles.prod]\nPREFECT_API_URL = "http://prefect:4200/api/"\n'
         '[profiles.ephemeral]\nPREFECT_SERVER_ALLOW_EPHEMERAL_MODE = "true"\n')
-    api = startup.begin()
+    api = startup.begin(Settings())
     assert (api.url, api.source, api.process) == ("http://prefect:4200/api", "Prefect profile",
                                                   None)
     monkeypatch.setenv("PREFECT_PROFILE", "ephemeral")
-    assert startup._profile_url() is None
+    assert startup._profile_url(Settings()) is None
