@@ -138,8 +138,11 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
     preload()
     with progress.reporting(reporter):
         if api.ready_after is None and api.process is not None:
+            reporter.line("start-up: pipeline loaded; waiting for the Prefect API server")
             try:
-                startup.ready(api)
+                startup.ready(api, lambda seconds: reporter.line(
+                    f"start-up: still waiting for the Prefect API server ({seconds:.0f} s; load "
+                    f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"))
             except startup.StartupFailed as exc:
                 refuse(str(exc), EXIT_STARTUP)
             reporter.line(f"start-up: {api.describe()}")

@@ -21,6 +21,7 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ DEFAULT_TIMEOUT = 60.0
 # However busy the machine, a server that has not answered in this long is not coming.
 MAX_TIMEOUT = 600.0
 ATTEMPTS = 3
+WAITING_EVERY = 10.0
 # Prefect's server entry point exits with 3 when its port was taken after we chose it.
 PORT_TAKEN = 3
 
@@ -90,14 +92,22 @@ def startup_timeout(base: float) -> float:
     return min(MAX_TIMEOUT, base * max(1.0, load))
 
 
-def ready(api: PrefectApi) -> str:
-    """Wait until the API answers; its URL. ``StartupFailed`` when it does not."""
+def ready(api: PrefectApi, waiting: Callable[[float], None] | None = None) -> str:
+    """Wait until the API answers; its URL. ``StartupFailed`` when it does not.
+
+    ``waiting(seconds)`` is called every ``WAITING_EVERY`` seconds of the wait, so a run on a
+    busy machine says what it is waiting for.
+    """
     if api.process is None:
         assert api.url is not None
         _check_answers(api.url)
         return api.url
     deadline = time.monotonic() + startup_timeout(api.timeout)
+    next_note = time.monotonic() + WAITING_EVERY
     while not _healthy(api):
+        if waiting is not None and time.monotonic() >= next_note:
+            waiting(time.monotonic() - api.launched)
+            next_note += WAITING_EVERY
         if api.process.poll() is not None:
             if api.attempts >= ATTEMPTS:
                 raise StartupFailed(_failure(api, f"exited with code {api.process.returncode}"))

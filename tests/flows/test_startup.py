@@ -63,9 +63,12 @@ def fake_server(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> list[int
 @pytest.mark.usefixtures("no_configured_api")
 def test_a_slow_server_is_waited_for_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_server(monkeypatch, [sys.executable, "-c", HEALTHY, "PORT", "1.5"])
+    monkeypatch.setattr(startup, "WAITING_EVERY", 0.5)
+    waited: list[float] = []
     api = startup.begin(Settings())
     try:
-        url = startup.ready(api)
+        url = startup.ready(api, waited.append)
+        assert len(waited) >= 2 and waited == sorted(waited) and waited[0] >= 0.5
         assert api.process is not None and api.ready_after is not None
         assert api.ready_after >= 1.5 and url == api.url
         assert api.describe().startswith(f"temporary Prefect API server {url} ready after")
