@@ -63,16 +63,19 @@ class Window:
 
 
 def check_data_dir(arg: Value) -> Path:
-    """The data dir, created if missing and proved writable by writing a file into it."""
+    """The data dir, proved writable by creating a file in it (or, if it does not exist yet, a
+    directory in its nearest existing parent, removed at once): a refusal leaves nothing."""
     path = Path(arg.value or "data").expanduser()
     if path.exists() and not path.is_dir():
         raise BadArgument(f"{arg.label} {path} is a file: give a directory (created if missing)")
+    parent = next((p for p in [path, *path.absolute().parents] if p.exists()), Path("/"))
+    if not parent.is_dir():
+        raise BadArgument(f"{arg.label} {path}: {parent} is a file, not a directory")
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path, prefix=".cntech-probe-"):
-            pass
-    except FileExistsError:
-        raise BadArgument(f"{arg.label} {path}: a parent is a file, not a directory") from None
+        if parent == path:
+            tempfile.TemporaryFile(dir=path, prefix=".cntech-probe-").close()
+        else:
+            tempfile.TemporaryDirectory(dir=parent, prefix=".cntech-probe-").cleanup()
     except OSError as exc:
         raise BadArgument(f"{arg.label} {path} is not writable ({exc.strerror}): give a "
                           "directory this user can create files in") from None

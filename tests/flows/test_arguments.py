@@ -67,6 +67,8 @@ def test_a_data_dir_that_is_a_file(tmp_path: Path) -> None:
     line = refused("run", "--data-dir", str(afile))
     assert line == f"--data-dir {afile} is a file: give a directory (created if missing)"
     assert afile.read_text() == "not a directory"
+    line = refused("run", "--data-dir", str(afile / "sub"))
+    assert line == f"--data-dir {afile / 'sub'}: {afile} is a file, not a directory"
 
 
 def test_a_data_dir_that_cannot_be_written() -> None:
@@ -109,6 +111,7 @@ def test_an_unknown_task_runner(data_dir: str) -> None:
     line = refused("run", "--task-runner", "fast", "--data-dir", data_dir)
     assert line == ("--task-runner 'fast' is not a task runner: use one of auto, threads, "
                     "processes, dask")
+    assert not Path(data_dir).exists(), "a refused run leaves no data dir behind"
     line = refused("backfill", "--start", "2025-01-01", "--end", "2025-01-31",
                    "--data-dir", data_dir, env={"CNTECH_TASK_RUNNER": "gpu"})
     assert line == ("CNTECH_TASK_RUNNER='gpu': Input should be 'auto', 'threads', 'processes' "
