@@ -21,7 +21,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from expectations.gate import preload
-from flows import pipeline, runners
+from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, replayable
 from flows.nightly import (
     ExtractionFailed,
@@ -31,7 +31,6 @@ from flows.nightly import (
     prepare,
     publish_marts,
 )
-from flows.progress import progress_bar
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
 from registry import STAGING_TABLES, by_name
@@ -158,17 +157,22 @@ def backfill(
     landing_root = settings.snapshot_dir.expanduser().resolve()
     parts = plan_partitions(str(landing_root), start, end, partition)
     result = BackfillResult(run_id, start, end, None, None)
+    progress.begin_run("backfill")
     with WriterLock(settings.resolved_data_dir(), settings.lock_wait_seconds):
         prepare(settings, run_id)
-        specs = replayable(build_catalog(start, end, seeds_dir=settings.seeds_dir),
-                           landing_root)
+        progress.stage_start("extract", f"{start}..{end} from {landing_root}")
+        requested = build_catalog(start, end, seeds_dir=settings.seeds_dir)
+        specs = replayable(requested, landing_root)
+        progress.stage_end("extract", f"{len(specs)}/{len(requested)} requests landed")
         pending = _pending_parts(settings, parts)
         result.skipped = [p.label for p in parts if p not in pending]
         work = parsed_dir(settings, landing_root, partition)
         if pending:
             logger.info("parsing %d bodies of %s by %s", len(specs), landing_root, partition)
             preload()
+            progress.stage_start("parse", f"{len(specs)} bodies by {partition}")
             chunks = runners.fan_out_parse(settings, landing_root, specs, work, partition)
+            progress.stage_end("parse", f"{sum(sum(c.rows.values()) for c in chunks):,} rows")
             errors = [error for chunk in chunks for error in chunk.errors]
             if errors:
                 _fail(settings, run_id, ledger.Outcome("extraction_failed",
@@ -176,14 +180,19 @@ def backfill(
                 raise ExtractionFailed("\n".join(errors))
             with pipeline.connect_warehouse(settings) as con:
                 seeds.load_sessions(con, min([start, *load.stored_start(con)]), end)
+            progress.stage_start("merge", f"{len(pending)} partitions, each staged, gated, merged")
             _load_partitions(settings, run_id, pending, chunks, result,
                              pipeline.origins_frame(LandingZone(landing_root), specs))
+            progress.stage_end("merge", f"{sum(result.rows.values()):,} rows")
+        progress.stage_start("publish", f"{len(result.merged)} partitions merged")
         as_of, result.mart_rows = build(settings, run_id, start)
         result.as_of = as_of
         result.published = publish_marts(settings, run_id, as_of, GateVerdict(
             True, 0, f"backfill {start}..{end}: {len(result.merged)} partitions merged, "
             f"{len(result.skipped)} already merged", result.checks_run, result.gate_warnings))
         shutil.rmtree(work, ignore_errors=True)
+        progress.stage_end("publish", f"{sum(result.mart_rows.values()):,} mart rows as of "
+                           f"{as_of}, {result.checks_run:,} checks passed")
     return result
 
 
@@ -191,7 +200,7 @@ def _load_partitions(
     settings: Settings, run_id: str, pending: list[load.Partition],
     chunks: list[pipeline.ParsedChunk], result: BackfillResult, origins: pl.DataFrame,
 ) -> None:
-    with progress_bar("backfill", len(pending)) as advance:
+    with progress.progress_bar("backfill", len(pending)) as advance:
         for part in pending:
             advance(0, part.label)
             folder = f"part={part.label}"

@@ -15,7 +15,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from expectations.gate import preload, run_gate
-from flows import pipeline, runners
+from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, last_stored_dates, replayable
 from flows.debuts import follow_debuts
 from flows.placeholder_bars import drop_placeholder_bars
@@ -241,6 +241,7 @@ def nightly(
     logger = get_run_logger()
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     data_dir_path = settings.resolved_data_dir()
+    progress.begin_run("nightly")
     with (WriterLock(data_dir_path, settings.lock_wait_seconds) as lock,
           _ledger_guard(settings, run_id)):
         if lock.stale_holder:
@@ -252,6 +253,8 @@ def nightly(
         else:
             window_end = settings.as_of or pipeline.snapshot_window_end(settings.snapshot_dir)
         specs = build_catalog(settings.history_start, window_end, seeds_dir=settings.seeds_dir)
+        requested = len(specs)
+        progress.stage_start("extract", f"{requested} requests, {settings.source}")
         if settings.source == "live":
             landing_root = confined(data_dir_path, "landing", run_id)
             errors = extract_live(settings, landing_root, window_end)
@@ -262,6 +265,7 @@ def nightly(
             landing_root = settings.snapshot_dir.expanduser().resolve()
             specs = replayable(specs, landing_root)
             errors = []
+        progress.stage_end("extract", f"{len(specs)}/{requested} requests landed")
         specs, unfollowed = follow_debuts(settings, landing_root, specs, window_end)
         for message in unfollowed:
             logger.warning("IPO debut not followed: %s", message)
@@ -272,8 +276,12 @@ def nightly(
         try:
             # The gate's imports load while the parse workers run; they would wait for it.
             preload()
+            progress.stage_start("parse", f"{len(specs)} bodies")
             parsed = runners.fan_out_parse(settings, landing_root, specs, parsed_dir)
+            progress.stage_end("parse", f"{sum(sum(c.rows.values()) for c in parsed):,} rows")
+            progress.stage_start("stage")
             as_of_date, report = stage(settings, run_id, parsed, settings.as_of, window_end)
+            progress.stage_end("stage", f"{sum(report.rows.values()):,} rows as of {as_of_date}")
         finally:
             shutil.rmtree(parsed_dir, ignore_errors=True)
         errors = [*errors, *report.errors]
@@ -283,15 +291,22 @@ def nightly(
                 "extraction_failed", as_of=as_of_date, rows=report.rows,
                 message="; ".join(errors)[:2000]))
             raise ExtractionFailed("\n".join(errors))
+        progress.stage_start("gate")
         verdict = gate(settings, run_id, as_of_date)
+        progress.stage_end("gate", progress.gate_verdict(verdict.summary, verdict.checks_run))
         if not verdict.passed:
             _finish(settings, run_id, ledger.Outcome(
                 "gate_failed", as_of=as_of_date, rows=report.rows, gate_passed=False,
                 gate_failures=verdict.failures, message=verdict.summary[:2000],
                 gate_warnings=verdict.warnings))
             raise GateFailed(verdict.summary)
-        _, mart_rows = merge_and_build(settings, origins)
+        progress.stage_start("merge")
+        core_rows, mart_rows = merge_and_build(settings, origins)
+        progress.stage_end("merge", f"{sum(core_rows.values()):,} core rows, "
+                           f"{sum(mart_rows.values()):,} mart rows")
+        progress.stage_start("publish")
         published = publish_marts(settings, run_id, as_of_date, verdict)
+        progress.stage_end("publish", str(published))
         logger.info("published %s for %s", published, as_of_date)
     return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,
                      published=published, rows=report.rows, mart_rows=mart_rows,

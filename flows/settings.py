@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     landing_keep_days: int = Field(default=30, ge=0)
     user_agent: str = "cntech/0.1 (+https://github.com/cntech)"
 
+    # Prefect's own variables, read here so the CLI knows its API before Prefect loads.
+    prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
+    prefect_startup_timeout: float | None = Field(
+        default=None, gt=0, validation_alias="PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS")
+    prefect_home: Path = Field(default=Path("~/.prefect"), validation_alias="PREFECT_HOME")
+    prefect_profiles_path: Path | None = Field(default=None,
+                                               validation_alias="PREFECT_PROFILES_PATH")
+    prefect_profile: str | None = Field(default=None, validation_alias="PREFECT_PROFILE")
+
     @field_validator("host_rate_limits")
     @classmethod
     def _known_hosts(cls, value: dict[str, float]) -> dict[str, float]:
