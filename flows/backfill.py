@@ -23,7 +23,9 @@ from prefect import flow, get_run_logger, task
 from expectations.gate import preload
 from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, replayable
-from flows.nightly import (
+from flows.settings import Settings
+from flows.sources.landing import LandingZone
+from flows.tasks import (
     ExtractionFailed,
     GateFailed,
     GateVerdict,
@@ -31,8 +33,6 @@ from flows.nightly import (
     prepare,
     publish_marts,
 )
-from flows.settings import Settings
-from flows.sources.landing import LandingZone
 from registry import STAGING_TABLES, by_name
 from warehouse import export, ledger, load, marts, provenance, seeds
 from warehouse.lock import WriterLock, confined

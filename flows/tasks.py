@@ -1,0 +1,193 @@
+"""The nightly flow's tasks: prepare, extract, stage, gate, merge and build, publish.
+
+Each is a Prefect task over paths and table names (no frames travel between them but the run's
+provenance); the backfill flow reuses prepare, gate and publish.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from prefect import task
+
+from expectations.gate import run_gate
+from flows import pipeline
+from flows.catalog import build_catalog, last_stored_dates
+from flows.placeholder_bars import drop_placeholder_bars
+from flows.settings import Settings
+from flows.sources.extract import land_all
+from flows.sources.landing import LandingZone
+from warehouse import db, export, ledger, load, marts, provenance, publish, retention, seeds
+from warehouse.lock import confined
+
+
+class GateFailed(RuntimeError):
+    """The quality gate rejected the staged data; nothing was merged or published."""
+
+
+class ExtractionFailed(RuntimeError):
+    """Some payloads could not be fetched or parsed; nothing was merged or published."""
+
+
+@task
+def prepare(settings: Settings, run_id: str) -> None:
+    """Create warehouse tables, reload the reference seeds and open the run's ledger row."""
+    with pipeline.connect_warehouse(settings) as con:
+        db.apply_ddl(con)
+        seeds.load_seeds(con, settings.seeds_dir)
+        data_dir = settings.resolved_data_dir()
+        # Under the writer lock, publish temp files and parsed chunks belong to runs that died.
+        publish.remove_stale_temp_files(data_dir)
+        shutil.rmtree(data_dir / "parsed", ignore_errors=True)
+        ledger.start(con, run_id, settings.source,
+                              published_run_id=publish.published_run_id(data_dir))
+
+
+@task(retries=2, retry_delay_seconds=[2, 5])
+def extract_live(settings: Settings, landing_root: Path, window_end: date) -> list[str]:
+    """Fetch each series from its last stored date (less an overlap) and land every body.
+
+    A series the warehouse has never stored backfills from ``history_start``; bodies already
+    landed by an earlier attempt are kept, not refetched.
+    """
+    with pipeline.connect_warehouse(settings) as con:
+        stored = last_stored_dates(con)
+    specs = build_catalog(settings.history_start, window_end, stored,
+                          settings.incremental_overlap_days, seeds_dir=settings.seeds_dir)
+    return land_all(settings, LandingZone(landing_root), specs)
+
+
+@task
+def stage(
+    settings: Settings, run_id: str, parsed: list[pipeline.ParsedChunk],
+    explicit_as_of: date | None, window_end: date,
+) -> tuple[date, pipeline.StageReport]:
+    """Load parsed bodies into staging tables; resolve the as-of date and trading sessions.
+
+    The as-of date is the one requested, or the newest staged index bar capped at the end of
+    the window the landing zone was requested for: a bar dated after it is the gate's
+    ``no_future_date`` finding, never the date the run is for.
+    """
+    frames, report = pipeline.read_parsed(parsed)
+    as_of = explicit_as_of or (report.last_date and min(report.last_date, window_end))
+    if as_of is None:
+        raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")
+    frames = pipeline.scheduled_listings_only(frames, as_of)
+    if explicit_as_of is not None:
+        frames, report.dropped_after_as_of = pipeline.clip_to_as_of(frames, explicit_as_of)
+    with pipeline.connect_warehouse(settings) as con:
+        load.set_run_context(con, run_id=run_id, as_of=as_of, source=settings.source)
+        starts: list[date] = [f["trade_date"].min() for f in frames.values()  # type: ignore[misc]
+                              if "trade_date" in f.columns and f.height]
+        load.ensure_tails(con)
+        # Sessions reach back to the oldest stored bar: marts span the whole history.
+        first = min([settings.history_start, *starts, *load.stored_start(con)])
+        seeds.load_sessions(con, first, as_of)
+        frames = drop_placeholder_bars(con, frames, report.notes)
+        for table, frame in frames.items():
+            report.rows[table] = load.stage(con, table, frame)
+        ledger.staged(con, run_id, as_of=as_of, rows=report.rows)
+    return as_of, report
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """What the gate decided: the counts, the printable summary and the quarantined warnings.
+
+    ``warnings`` lists every warn-severity rule that broke, with its sample rows: they publish,
+    and the ledger and the run summary say which rows they were.
+    """
+
+    passed: bool
+    failures: int
+    summary: str
+    checks_run: int
+    warnings: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        """The summary's first line: the verdict and its counts."""
+        return self.summary.splitlines()[0]
+
+
+@task
+def gate(settings: Settings, run_id: str, as_of: date) -> GateVerdict:
+    """Run every expectation suite over staging; results land in ``<data-dir>/gate``."""
+    with pipeline.connect_warehouse(settings) as con:
+        result = run_gate(con, run_id=run_id, as_of=as_of,
+                          results_dir=settings.resolved_data_dir() / "gate")
+    warnings: list[dict[str, object]] = [
+        {"table": f.table, "rule": f.rule, "rows": f.unexpected_count, "message": f.message,
+         "sample": f.sample} for f in result.failures if f.severity == "warn"]
+    return GateVerdict(result.passed, sum(f.severity == "fail" for f in result.failures),
+                       result.summary(), result.checks_run, warnings)
+
+
+@task
+def merge_and_build(settings: Settings, origins: pl.DataFrame) -> tuple[dict[str, int],
+                                                                         dict[str, int]]:
+    """Upsert staging into core on natural keys, export the touched months, rebuild the marts.
+
+    The provenance of the merged rows (``origins``: the manifests of the staged bodies) is
+    folded into ``ops.data_origins`` by series and date range.
+    """
+    with pipeline.connect_warehouse(settings) as con:
+        core_rows = load.merge_core(con)
+        provenance.merge_origins(con, origins)
+        export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
+        mart_rows = marts.build_marts(con)
+    return core_rows, mart_rows
+
+
+@task
+def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVerdict) -> Path:
+    """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically.
+
+    ``data_origins`` is published from ``ops.data_origins``: it describes every row the marts
+    are built from, not only the bodies this run read.
+    """
+    published_at = datetime.now(UTC)
+    outcome = ledger.Outcome("published", as_of=as_of, gate_passed=True, gate_failures=0,
+                             published_at=published_at, message=verdict.headline,
+                             gate_warnings=verdict.warnings)
+    with pipeline.connect_warehouse(settings) as con:
+        info = pl.DataFrame({
+            "run_id": [run_id], "as_of_date": [as_of], "source": [settings.source],
+            "published_at": [published_at], "gate_checks_run": [verdict.checks_run],
+        })
+        path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
+            "publish_info": info,
+            "data_origins": provenance.published_origins(con),
+            "ops_last_runs": ledger.preview(con, run_id, outcome),
+        }, storage_version=settings.marts_storage_version, keep_versions=settings.keep_versions)
+        ledger.finish(con, run_id, outcome)
+        retention.prune_landing(con, confined(path.parent, "landing"), settings.landing_keep_days)
+    return path
+
+
+def finish(settings: Settings, run_id: str, outcome: ledger.Outcome) -> None:
+    with pipeline.connect_warehouse(settings) as con:
+        ledger.finish(con, run_id, outcome)
+
+
+@contextmanager
+def ledger_guard(settings: Settings, run_id: str) -> Iterator[None]:
+    """Close the run's ledger row as ``failed`` when an unexpected error ends the run."""
+    try:
+        yield
+    except (GateFailed, ExtractionFailed):
+        raise
+    except Exception as exc:
+        # The original error matters more than a ledger row the warehouse cannot take.
+        with suppress(duckdb.Error, OSError):
+            finish(settings, run_id, ledger.Outcome(
+                "failed", message=f"{type(exc).__name__}: {exc}"[:2000]))
+        raise
+
