@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from _pytest.mark import ParameterSet
 
 from expectations import suites
 from expectations.gate import run_gate
@@ -44,7 +45,10 @@ END_TO_END_DEFAULT = ("main_board_60pct_move", "truncated_body", "ipo_scheduled_
                       "index_bar_after_the_window")
 
 
-def pending(kinds: list[Kind] | list[SeedKind]) -> list[object]:
+ALL_HELD_OUT: list[Kind | SeedKind] = [*HELD_OUT, *SEED_KINDS]
+
+
+def pending(kinds: list[Kind] | list[SeedKind]) -> list[ParameterSet]:
     """Kinds as test parameters; the ones the pipeline does not catch yet are strict xfails."""
     return [pytest.param(kind, id=kind.id, marks=[pytest.mark.xfail(
         strict=True, reason=PENDING[kind.id])] if kind.id in PENDING else [])
@@ -60,7 +64,7 @@ def test_the_corpus_covers_thirty_kinds_and_every_outcome() -> None:
 
 
 def test_the_held_out_corpus_has_forty_new_kinds_with_unique_ids() -> None:
-    held_out = [kind.id for kind in [*HELD_OUT, *SEED_KINDS]]
+    held_out = [kind.id for kind in ALL_HELD_OUT]
     assert len(held_out) >= 40
     assert len(set(held_out)) == len(held_out)
     assert not set(held_out) & {kind.id for kind in KINDS}
@@ -162,7 +166,7 @@ def test_every_kind_end_to_end_keeps_the_published_marts(
     """Both corpora end to end; a held-out kind on the pending list must still get through."""
     caught: list[str] = []
     missed: dict[str, str] = {}
-    for kind in [*KINDS, *HELD_OUT, *SEED_KINDS]:
+    for kind in [*KINDS, *ALL_HELD_OUT]:
         run = run_end_to_end(kind, history, tmp_path / kind.id, monkeypatch)
         try:
             check_end_to_end(kind, run, published)
@@ -170,7 +174,7 @@ def test_every_kind_end_to_end_keeps_the_published_marts(
             missed[kind.id] = str(exc).splitlines()[0][:200]
         else:
             caught.append(kind.id)
-    held_out = [*HELD_OUT, *SEED_KINDS]
+    held_out = ALL_HELD_OUT
     with capsys.disabled():
         print(f"\nbad kinds caught: {len(caught)} of {len(KINDS) + len(held_out)} end to end "
               f"(project corpus {sum(k.id in caught for k in KINDS)} of {len(KINDS)}, held-out "
