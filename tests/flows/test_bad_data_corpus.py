@@ -1,9 +1,11 @@
-"""The bad-data corpus: every kind is stopped by the gate or a parser, or held back by a rule.
+"""The bad-data corpora: every kind is stopped by the gate or a parser, or held back by a rule.
 
-The default run takes each kind through the cheap path (parse the edited bodies, restage them
-into a copy of the warehouse, run the gate suites of its table) and a few end to end through
-``cntech run``; ``-m slow`` runs every kind end to end and checks the published marts stay
-byte-identical.
+Two corpora: the project's own (``kinds``) and the held-out one written for issue 10's classes
+(``kinds_held_out``), whose kinds not caught yet are strict xfails. The default run takes each
+kind through the cheap path (parse the edited bodies, restage them into a copy of the warehouse,
+run the gate suites of its table; a bad seed must stop the request catalog from being built)
+and a few end to end through ``cntech run``; ``-m slow`` runs every kind of both end to end,
+checks the published marts stay byte-identical and prints how many were caught.
 """
 
 from __future__ import annotations
