@@ -173,7 +173,8 @@ def test_every_kind_end_to_end_keeps_the_published_marts(
         try:
             check_end_to_end(kind, run, published)
         except AssertionError as exc:
-            missed[kind.id] = str(exc).splitlines()[0][:200]
+            why = " ".join(str(exc).split())[:200] or "an unhandled exception, no report"
+            missed[kind.id] = f"exit {run.exit_code}: {why}"
         else:
             caught.append(kind.id)
     held_out = ALL_HELD_OUT
