@@ -9,6 +9,8 @@ it, and names the outcome:
   provider dataset, ``rule`` a phrase of the refusal and ``row`` what it names.
 * ``quarantine``: the row is held back by an explicit rule and the run publishes without it
   (exit 0); ``rule`` names the rule (documented in the README) and ``row`` the held-back key.
+* ``published``: the value is real but has no meaning in a mart, which documents it as null; the
+  run publishes (exit 0) with ``table`` (a mart) showing ``rule`` (its column) null on ``row``.
 
 The runs they are checked against have history merged up to 2026-01-23, so edits after that date
 meet the gate's history chains the way a nightly run's new days do.
@@ -35,7 +37,7 @@ from tests.flows.bad_data.edits import (
 )
 from tests.flows.bad_data.payloads import Snapshot
 
-Outcome = Literal["gate", "extraction", "quarantine"]
+Outcome = Literal["gate", "extraction", "quarantine", "published"]
 
 
 @dataclass(frozen=True)
