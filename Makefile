@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/cntech report
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from registry import STAGING_TABLES, by_name
+from warehouse.seed_rules import check_seeds
 from warehouse.seeds import SEEDS_DIR, read_seed, sessions
 
 KLINE_FIELDS1 = "f1,f2,f3,f4,f5,f6"
@@ -183,6 +184,8 @@ def build_catalog(
     With ``last_stored`` (from :func:`last_stored_dates`) each request starts ``overlap_days``
     before the last date its series reached instead of at ``start``.
     """
+    # Seed values become request parameters, filter strings and landing paths.
+    check_seeds(seeds_dir)
     windows = Windows(start, end, last_stored or {}, overlap_days)
     specs: list[RequestSpec] = []
     for row in read_seed("indices", seeds_dir).iter_rows(named=True):

@@ -155,7 +155,8 @@ def run(
         Source.snapshot,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="YYYY-MM-DD", help="Inside the landing zone's window (default: the "
-        "snapshot's last date, or today for live).")] = None,
+        "date of the latest index bar staged, at most the end of the window requested: the "
+        "snapshot's last date, or today in Shanghai for live).")] = None,
     snapshot: SnapshotOption = None,
     data_dir: DataDirOption = None,
     wait: Annotated[float | None, typer.Option("--wait", min=0, metavar="SECONDS", help="If "

@@ -49,7 +49,7 @@ def check_seeds(seeds_dir: Path = SEEDS_DIR) -> None:
 
 
 def _securities(frame: pl.DataFrame) -> list[str]:
-    problems = [f"securities: symbol {s!r} is listed {n} times"
+    problems = [f"securities: symbol {s!r} is not unique: listed {n} times"
                 for s, n in frame["symbol"].value_counts().iter_rows() if n > 1]
     for row in frame.iter_rows(named=True):
         symbol, exchange = row["symbol"] or "", row["exchange"]
@@ -59,7 +59,8 @@ def _securities(frame: pl.DataFrame) -> list[str]:
             problems.append(f"{where}: unknown exchange {exchange!r} ({', '.join(SYMBOLS)})")
             continue
         if not pattern.fullmatch(symbol):
-            problems.append(f"{where}: not a {exchange} symbol (expected {pattern.pattern})")
+            problems.append(f"{where}: does not match the {exchange} symbol pattern "
+                            f"{pattern.pattern}")
         if row["currency"] != CURRENCIES[exchange]:
             problems.append(f"{where}: currency {row['currency']!r} is not {exchange}'s "
                             f"{CURRENCIES[exchange]}")
@@ -67,13 +68,13 @@ def _securities(frame: pl.DataFrame) -> list[str]:
         market = EASTMONEY_MARKETS.get(exchange)
         if row["provider"] == "eastmoney" and market and (
                 row["provider_code"] != f"{market}.{symbol.split('.')[0]}"):
-            problems.append(f"{where}: Eastmoney code {row['provider_code']!r} is not "
+            problems.append(f"{where}: provider_code {row['provider_code']!r} is not Eastmoney's "
                             f"{market}.{symbol.split('.')[0]}")
     return problems
 
 
 def _indices(frame: pl.DataFrame) -> list[str]:
-    problems = [f"indices: index_code {c!r} is listed {n} times"
+    problems = [f"indices: index_code {c!r} is not unique: listed {n} times"
                 for c, n in frame["index_code"].value_counts().iter_rows() if n > 1]
     for row in frame.iter_rows(named=True):
         code = row["index_code"] or ""
@@ -93,7 +94,8 @@ def _provider(where: str, calendar: str | None, provider: str | None,
     if pattern is None:
         problems.append(f"{where}: unknown provider {provider!r} ({', '.join(PROVIDER_CODES)})")
     elif not pattern.fullmatch(code or ""):
-        problems.append(f"{where}: {provider} code {code!r} is not of the form {pattern.pattern}")
+        problems.append(f"{where}: provider_code {code!r} does not match the {provider} pattern "
+                        f"{pattern.pattern}")
     return problems
 
 

@@ -20,16 +20,9 @@ from tests.flows.bad_data.kinds_values import PLAUSIBILITY, UNITS
 
 HELD_OUT: list[Kind] = [*UNITS, *PLAUSIBILITY, *DATES, *INCOMPLETE]
 
-SPIKES = "the spike-and-revert detector is not in the gate yet"
-FROZEN = "the stale-series detector is not in the gate yet"
-SPLITS = "the split detector is not in the gate yet"
-PAGES = ("a report whose page 1 declares more pages (result.pages, count) than landed is read "
-         "as complete: the landing zone only pages by the manifest's own count")
-FIELDS = ("a kline row one field short still has the 7 fields the parser needs: later fields "
-          "shift into amount/volume and parse; the declared 11 (fields2) are not checked")
-MANIFEST = "a body without its .meta.json is read with no sha256 check and no refusal"
-SEED = ("seeds are not validated: build_catalog accepts the row (exchange code patterns, path "
-        "separators, quotes in filter strings, duplicate keys, currencies and calendars)")
+FROZEN_WARNS = ("a flat run only warns for FX and security bars: the Hong Kong dollar sits on its "
+                "7.85 limit for weeks and illiquid Hong Kong names print one close for days; a "
+                "liquid name frozen with volume is not told apart yet")
 IPO_IDENTITY = ("no cross-field rule on IPOs: funds raised = offer price x shares issued "
                 "(ISSUE_NUM is not parsed), first-day prices against the offer")
 
@@ -43,27 +36,15 @@ PENDING: dict[str, str] = {
     "ipo_first_day_open_in_fen": IPO_IDENTITY,
     "pe_sentinel_9999": "pe_ttm's plausible range is +-1e4 inclusive, so the 9999 sentinel the "
                         "registry names passes",
-    "index_spike_reverts": SPIKES,
-    "hsi_spike_copied_by_both_vendors": SPIKES,
-    "usdcny_spike_reverts": SPIKES,
-    "margin_total_spike_reverts": SPIKES,
-    "index_frozen_while_market_moves": FROZEN,
-    "usdcny_frozen_for_a_week": FROZEN,
-    "us_large_cap_frozen_with_volume": FROZEN,
-    "us_split_left_unadjusted": SPLITS + " (price_within_board_limit fails, blaming a 75% move)",
-    "hk_split_left_unadjusted": SPLITS + " (a 50% drop is inside Hong Kong's 60% sanity bound)",
-    "a_share_bonus_issue_left_unadjusted": SPLITS + " (price_within_board_limit fails instead)",
+    "hsi_spike_copied_by_both_vendors": "a 6% index move that reverts is inside 8 robust "
+                                         "deviations of the Hang Seng's own moves (it rose 6.2% "
+                                         "and fell 9.4% in October 2024), so it is not a spike",
+    "hk_split_left_unadjusted": "prices halved with volume unchanged: without the volume a real "
+                                "split brings, a 50% fall on a board with no limit is not told "
+                                "from a crash",
+    "usdcny_frozen_for_a_week": FROZEN_WARNS,
+    "us_large_cap_frozen_with_volume": FROZEN_WARNS,
     "usdcny_a_few_percent_off_second_source": "usdcny_sources_agree only warns, at any gap",
-    "valuation_only_page_one_landed": PAGES,
-    "margin_total_only_page_one_landed": PAGES,
-    "ipo_report_only_page_one_landed": PAGES,
-    "stock_kline_row_without_amount": FIELDS,
-    "index_kline_row_without_volume": FIELDS,
-    "fx_check_kline_row_without_close": FIELDS,
-    "kline_manifest_gone": MANIFEST,
-    "report_manifest_gone": MANIFEST,
-    "workbook_manifest_gone": MANIFEST,
-    **{kind.id: SEED for kind in SEED_KINDS},
 }
 
 __all__ = ["HELD_OUT", "PENDING", "SEED_KINDS", "SeedKind"]

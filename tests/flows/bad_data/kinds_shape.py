@@ -23,6 +23,9 @@ from tests.flows.bad_data.edits import (
 from tests.flows.bad_data.kinds import Kind
 from tests.flows.bad_data.payloads import KLINE_VOLUME
 
+# How the kline parser names a row one field short of its body's others.
+SHORT_ROW = "10 fields where the body's others have more"
+
 TRADE = "TRADE_DATE"
 MARGIN_DATE = "STATISTICS_DATE"
 DAY = "2026-01-27"
@@ -74,12 +77,12 @@ INCOMPLETE: list[Kind] = [
          "extraction", "ipo_cn", "pages", {"subject": "CN"}),
     Kind("stock_kline_row_without_amount",
          kline("1.688111", es.kline_drop_field(DAY, es.KLINE_AMOUNT)),
-         "extraction", "stock_kline", "kline rows have 10 fields", {"symbol": "688111.SH"}),
+         "extraction", "stock_kline", SHORT_ROW, {"symbol": "688111.SH"}),
     Kind("index_kline_row_without_volume",
          kline("0.399006", es.kline_drop_field(DAY, KLINE_VOLUME)),
-         "extraction", "index_kline", "kline rows have 10 fields", {"index_code": "CHINEXT"}),
+         "extraction", "index_kline", SHORT_ROW, {"index_code": "CHINEXT"}),
     Kind("fx_check_kline_row_without_close", kline("119.USDHKD", es.kline_drop_field(DAY, 2)),
-         "extraction", "fx_kline_check", "kline rows have 10 fields", {"pair": "USDHKD"}),
+         "extraction", "fx_kline_check", SHORT_ROW, {"pair": "USDHKD"}),
     Kind("chart_close_array_one_short", chart("0992.HK", es.chart_drop_last("close")),
          "extraction", "stock_chart", "values for", {"symbol": "00992.HK"}),
     Kind("kline_manifest_gone", er.drop_manifest("eastmoney/kline/1.688521.json"),

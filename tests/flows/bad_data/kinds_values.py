@@ -14,7 +14,7 @@ from tests.flows.bad_data.payloads import KLINE_VOLUME
 # Rule ids of the series detectors being built (issue 10): this corpus asks for these names.
 SPIKE = "no_spike_and_revert"
 STALE = "not_stale"
-SPLIT = "split_adjusted"
+SPLIT = "no_unadjusted_split"
 LEVEL, RANGE = "unit_level_stable", "value_in_plausible_range"
 TRADE = "TRADE_DATE"
 MARGIN_DATE = "STATISTICS_DATE"

@@ -70,9 +70,18 @@ class Snapshot:
         self.edit_json(f"yahoo/chart/{ticker}.json", lambda doc: edit(doc["chart"]["result"][0]))
 
     def report(self, report: str, key: str, edit: Callable[[list[dict[str, Any]]], None]) -> None:
-        """Edit the data rows of an Eastmoney datacenter report body."""
-        self.edit_json(f"eastmoney/datacenter/{report}/{key}.json",
-                       lambda doc: edit(doc["result"]["data"]))
+        """Edit the data rows of an Eastmoney datacenter report body.
+
+        The envelope's ``count`` follows the rows, as the provider's own answer to a request
+        that returns those rows would.
+        """
+
+        def rows(doc: dict[str, Any]) -> None:
+            edit(doc["result"]["data"])
+            if "count" in doc["result"]:
+                doc["result"]["count"] = len(doc["result"]["data"])
+
+        self.edit_json(f"eastmoney/datacenter/{report}/{key}.json", rows)
 
     def workbook(self, year: int, edit: Callable[[Any], None]) -> None:
         """Edit the NLR sheet of an HKEX New Listing Report workbook."""
