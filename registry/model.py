@@ -123,7 +123,3 @@ class Dataset:
     def staging_schema(self) -> pl.Schema:
         """The staged frame: the schema plus the landed file each row came from."""
         return pl.Schema({**self.schema, "source_file": pl.String()})
-
-    def measure(self, name: str) -> Measure:
-        """The declaration of one value column."""
-        return next(m for m in self.measures if m.name == name)
