@@ -132,10 +132,5 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
         "gate_measure_specs": _specs(con),
         "gate_unit_slips": _slips(con),
     }
-    try:
-        for name, relation in views.items():
-            con.register(name, relation)
+    with series.registered(con, views):
         yield
-    finally:
-        for name in views:
-            con.unregister(name)

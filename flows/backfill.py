@@ -22,8 +22,8 @@ from prefect import flow, get_run_logger, task
 
 from expectations.gate import preload
 from flows import pipeline, progress, runners
-from flows.catalog import build_catalog, replayable
-from flows.settings import Settings
+from flows.catalog import RequestSpec, build_catalog, replayable
+from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
 from flows.tasks import (
     ExtractionFailed,
@@ -145,12 +145,8 @@ def backfill(
     ``partition`` is ``month`` or ``year``. Partitions merged by an earlier run of the same zone
     are skipped, so an interrupted backfill resumes where it stopped.
     """
-    overrides: dict[str, object] = {"history_start": start}
-    for key, value in (("snapshot_dir", snapshot), ("data_dir", data_dir),
-                       ("task_runner", task_runner), ("dask_address", dask_address)):
-        if value is not None:
-            overrides[key] = Path(value) if key.endswith("_dir") else value
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings = settings_from(history_start=start, snapshot_dir=snapshot, data_dir=data_dir,
+                             task_runner=task_runner, dask_address=dask_address)
     check_seeds(settings.seeds_dir)
     logger = get_run_logger()
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -169,15 +165,7 @@ def backfill(
         work = parsed_dir(settings, landing_root, partition)
         if pending:
             logger.info("parsing %d bodies of %s by %s", len(specs), landing_root, partition)
-            preload()
-            progress.stage_start("parse", f"{len(specs)} bodies by {partition}")
-            chunks = runners.fan_out_parse(settings, landing_root, specs, work, partition)
-            progress.stage_end("parse", f"{sum(sum(c.rows.values()) for c in chunks):,} rows")
-            errors = [error for chunk in chunks for error in chunk.errors]
-            if errors:
-                _fail(settings, run_id, ledger.Outcome("extraction_failed",
-                                                       message="; ".join(errors)[:2000]))
-                raise ExtractionFailed("\n".join(errors))
+            chunks = _parse(settings, run_id, landing_root, specs, work, partition)
             with pipeline.connect_warehouse(settings) as con:
                 seeds.load_sessions(con, min([start, *load.stored_start(con)]), end)
             progress.stage_start("merge", f"{len(pending)} partitions, each staged, gated, merged")
@@ -222,6 +210,21 @@ def _load_partitions(
             for table, count in rows.items():
                 result.rows[table] = result.rows.get(table, 0) + count
             advance(1, part.label)
+
+
+def _parse(settings: Settings, run_id: str, landing_root: Path, specs: list[RequestSpec],
+           work: Path, partition: str) -> list[pipeline.ParsedChunk]:
+    """Parse every body once into Parquet cut by partition; any unusable body stops the run."""
+    preload()
+    progress.stage_start("parse", f"{len(specs)} bodies by {partition}")
+    chunks = runners.fan_out_parse(settings, landing_root, specs, work, partition)
+    progress.stage_end("parse", f"{sum(sum(c.rows.values()) for c in chunks):,} rows")
+    errors = [error for chunk in chunks for error in chunk.errors]
+    if errors:
+        _fail(settings, run_id, ledger.Outcome("extraction_failed",
+                                               message="; ".join(errors)[:2000]))
+        raise ExtractionFailed("\n".join(errors))
+    return chunks
 
 
 def _fail(settings: Settings, run_id: str, outcome: ledger.Outcome) -> None:

@@ -115,7 +115,10 @@ def _epoch(day: date) -> str:
     return str(int(datetime.combine(day, time(), tzinfo=UTC).timestamp()))
 
 
-def _kline(dataset: str, subject: str, secid: str, fqt: str, start: date, end: date) -> RequestSpec:
+def kline_request(
+    dataset: str, subject: str, secid: str, fqt: str, start: date, end: date
+) -> RequestSpec:
+    """An Eastmoney daily kline request (``fqt`` 1: forward-adjusted prices)."""
     return RequestSpec(
         provider="eastmoney", host="eastmoney_kline", dataset=dataset, subject=subject,
         code=secid, path=f"eastmoney/kline/{secid}.json", endpoint="/api/qt/stock/kline/get",
@@ -125,7 +128,8 @@ def _kline(dataset: str, subject: str, secid: str, fqt: str, start: date, end: d
     )
 
 
-def _chart(dataset: str, subject: str, ticker: str, start: date, end: date) -> RequestSpec:
+def chart_request(dataset: str, subject: str, ticker: str, start: date, end: date) -> RequestSpec:
+    """A Yahoo daily chart request over [start, end]."""
     return RequestSpec(
         provider="yahoo", host="yahoo", dataset=dataset, subject=subject, code=ticker,
         path=f"yahoo/chart/{ticker}.json", endpoint=f"/v8/finance/chart/{ticker}",
@@ -187,30 +191,46 @@ def build_catalog(
     # Seed values become request parameters, filter strings and landing paths.
     check_seeds(seeds_dir)
     windows = Windows(start, end, last_stored or {}, overlap_days)
+    securities = read_seed("securities", seeds_dir)
+    return [*_bar_specs(windows, read_seed("indices", seeds_dir), securities),
+            *_report_specs(windows, securities), *_hkex_specs(start, end)]
+
+
+def _bar_specs(windows: Windows, indices: pl.DataFrame,
+               securities: pl.DataFrame) -> list[RequestSpec]:
+    """Daily bars of every seeded index, security and FX pair, with their second sources."""
+    end = windows.end
     specs: list[RequestSpec] = []
-    for row in read_seed("indices", seeds_dir).iter_rows(named=True):
+    for row in indices.iter_rows(named=True):
         since = windows.since([("index_bars", row["index_code"])])
         if row["provider"] == "eastmoney":
-            specs.append(_kline("index_kline", row["index_code"], row["provider_code"], "0",
+            specs.append(kline_request("index_kline", row["index_code"], row["provider_code"], "0",
                                 since, end))
         else:
-            specs.append(_chart("index_chart", row["index_code"], row["provider_code"],
+            specs.append(chart_request("index_chart", row["index_code"], row["provider_code"],
                                 since, end))
         if row["index_code"] in INDEX_CROSSCHECKS:
-            specs.append(_chart("index_chart_check", row["index_code"],
+            specs.append(chart_request("index_chart_check", row["index_code"],
                                 INDEX_CROSSCHECKS[row["index_code"]], since, end))
-    securities = read_seed("securities", seeds_dir)
     for row in securities.iter_rows(named=True):
         since = windows.since([("security_bars", row["symbol"])])
         if row["provider"] == "eastmoney":
-            specs.append(_kline("stock_kline", row["symbol"], row["provider_code"], "1",
+            specs.append(kline_request("stock_kline", row["symbol"], row["provider_code"], "1",
                                 since, end))
         else:
-            specs.append(_chart("stock_chart", row["symbol"], row["provider_code"], since, end))
+            specs.append(chart_request("stock_chart", row["symbol"], row["provider_code"],
+                                       since, end))
     for pair, ticker in FX_TICKERS.items():
         since = windows.since([("fx_rates", pair)])
-        specs.append(_chart("fx_chart", pair, ticker, since, end))
-        specs.append(_kline("fx_kline_check", pair, FX_CROSSCHECKS[pair], "0", since, end))
+        specs.append(chart_request("fx_chart", pair, ticker, since, end))
+        specs.append(kline_request("fx_kline_check", pair, FX_CROSSCHECKS[pair], "0", since, end))
+    return specs
+
+
+def _report_specs(windows: Windows, securities: pl.DataFrame) -> list[RequestSpec]:
+    """Eastmoney datacenter reports (valuation, forecasts, IPOs, margin) and exchange margin."""
+    end = windows.end
+    specs: list[RequestSpec] = []
     a_shares = securities.filter(pl.col("board").is_in(["STAR", "CHINEXT", "MAIN"]))["symbol"]
     for symbol in a_shares:
         code = symbol.split(".")[0]
@@ -233,6 +253,12 @@ def build_catalog(
     specs.append(_sse_margin(windows.since([("margin", "SSE")]), end))
     specs.extend(_szse_margin(day) for day in sessions(
         MARGIN_CALENDAR, windows.since([("margin", "SZSE")]), end))
+    return specs
+
+
+def _hkex_specs(start: date, end: date) -> list[RequestSpec]:
+    """HKEX New Listing Reports of the window's last two years."""
+    specs: list[RequestSpec] = []
     # HKEX publishes one New Listing Report per year; the current and previous year cover every
     # debut a one-year lookback needs. They are small static files, fetched whole every run.
     for year in range(max(start.year, end.year - 1), end.year + 1):
@@ -242,51 +268,4 @@ def build_catalog(
             endpoint=("/-/media/HKEXnews/Homepage/New-Listings/New-Listing-Information/"
                       f"New-Listing-Report/Main/NLR{year}_Eng.xlsx"),
         ))
-    return specs
-
-
-# A debut is followed for a year after its listing: long enough for "return since listing".
-FOLLOW_DAYS = 366
-FOLLOWED_CALENDARS = {"SSE": "XSHG", "SZSE": "XSHG", "HKEX": "XHKG"}
-
-
-@dataclass(frozen=True)
-class Debut:
-    """An IPO an IPO report lists, identified the way the reports name it."""
-
-    symbol: str
-    exchange: str
-    listing_date: date
-
-    @property
-    def provider_code(self) -> str:
-        """Eastmoney's secid for an A-share, Yahoo's ticker for a Hong Kong listing."""
-        code, _, suffix = self.symbol.partition(".")
-        if suffix == "HK":
-            return f"{code.lstrip('0').zfill(4)}.HK"
-        return f"{'1' if self.exchange == 'SSE' else '0'}.{code}"
-
-
-def debut_specs(
-    debuts: Iterable[Debut], end: date, last_stored: Mapping[SeriesKey, date] | None = None,
-    overlap_days: int = 0, seeds_dir: Path = SEEDS_DIR,
-) -> list[RequestSpec]:
-    """Daily-bar requests for the debuts of the last year that the seeds do not already cover.
-
-    A debut never stored is fetched from its listing date; a stored one from its tail.
-    """
-    seeded = set(read_seed("securities", seeds_dir)["symbol"])
-    followed = sorted({d for d in debuts if d.symbol not in seeded
-                       and d.exchange in FOLLOWED_CALENDARS
-                       and end - timedelta(days=FOLLOW_DAYS) <= d.listing_date <= end},
-                      key=lambda d: d.symbol)
-    specs: list[RequestSpec] = []
-    for debut in followed:
-        windows = Windows(debut.listing_date, end, last_stored or {}, overlap_days)
-        since = windows.since([("security_bars", debut.symbol)])
-        if debut.exchange == "HKEX":
-            specs.append(_chart("stock_chart", debut.symbol, debut.provider_code, since, end))
-        else:
-            specs.append(_kline("stock_kline", debut.symbol, debut.provider_code, "1", since,
-                                end))
     return specs

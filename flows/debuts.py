@@ -3,6 +3,8 @@ bars are requested from its listing date (live) or read from the zone (replay)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,17 +14,66 @@ from prefect import task
 
 from flows import pipeline
 from flows.catalog import (
-    FOLLOW_DAYS,
-    FOLLOWED_CALENDARS,
-    Debut,
     RequestSpec,
-    debut_specs,
+    SeriesKey,
+    Windows,
+    chart_request,
+    kline_request,
     last_stored_dates,
 )
 from flows.settings import Settings
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from warehouse.db import sql_text
+from warehouse.seeds import SEEDS_DIR, read_seed
+
+# A debut is followed for a year after its listing: long enough for "return since listing".
+FOLLOW_DAYS = 366
+FOLLOWED_CALENDARS = {"SSE": "XSHG", "SZSE": "XSHG", "HKEX": "XHKG"}
+
+
+@dataclass(frozen=True)
+class Debut:
+    """An IPO an IPO report lists, identified the way the reports name it."""
+
+    symbol: str
+    exchange: str
+    listing_date: date
+
+    @property
+    def provider_code(self) -> str:
+        """Eastmoney's secid for an A-share, Yahoo's ticker for a Hong Kong listing."""
+        code, _, suffix = self.symbol.partition(".")
+        if suffix == "HK":
+            return f"{code.lstrip('0').zfill(4)}.HK"
+        return f"{'1' if self.exchange == 'SSE' else '0'}.{code}"
+
+
+def debut_specs(
+    debuts: Iterable[Debut], end: date, last_stored: Mapping[SeriesKey, date] | None = None,
+    overlap_days: int = 0, seeds_dir: Path = SEEDS_DIR,
+) -> list[RequestSpec]:
+    """Daily-bar requests for the debuts of the last year that the seeds do not already cover.
+
+    A debut never stored is fetched from its listing date; a stored one from its tail.
+    """
+    seeded = set(read_seed("securities", seeds_dir)["symbol"])
+    followed = sorted({d for d in debuts if d.symbol not in seeded
+                       and d.exchange in FOLLOWED_CALENDARS
+                       and end - timedelta(days=FOLLOW_DAYS) <= d.listing_date <= end},
+                      key=lambda d: d.symbol)
+    specs: list[RequestSpec] = []
+    for debut in followed:
+        windows = Windows(debut.listing_date, end, last_stored or {}, overlap_days)
+        since = windows.since([("security_bars", debut.symbol)])
+        if debut.exchange == "HKEX":
+            specs.append(chart_request("stock_chart", debut.symbol, debut.provider_code, since,
+                                       end))
+        else:
+            specs.append(kline_request("stock_kline", debut.symbol, debut.provider_code, "1", since,
+                                end))
+    return specs
+
 
 IPO_DATASETS = ("ipo_cn", "ipo_hk")
 LISTING_COLUMNS = ["symbol", "name", "exchange", "board", "currency", "listing_date"]

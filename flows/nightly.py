@@ -17,7 +17,7 @@ from expectations.gate import preload
 from flows import pipeline, progress, runners
 from flows.catalog import RequestSpec, build_catalog, replayable
 from flows.debuts import follow_debuts
-from flows.settings import Settings
+from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
 from flows.tasks import (
     ExtractionFailed,
@@ -83,7 +83,7 @@ def nightly(
     same parsers as live; ``source="live"`` fetches from the providers into a new landing
     directory under ``<data-dir>/landing`` first.
     """
-    settings = _settings(source=source, as_of=as_of, snapshot_dir=snapshot, data_dir=data_dir,
+    settings = settings_from(source=source, as_of=as_of, snapshot_dir=snapshot, data_dir=data_dir,
                          lock_wait_seconds=lock_wait_seconds, task_runner=task_runner,
                          dask_address=dask_address)
     check_seeds(settings.seeds_dir)
@@ -106,15 +106,6 @@ def nightly(
                      published=published, rows=report.rows, mart_rows=mart_rows,
                      gate_summary=verdict.summary, origins=origins,
                      gate_warnings=verdict.warnings, notes=report.notes)
-
-
-def _settings(**parameters: object) -> Settings:
-    """The run's settings: flow parameters that were given override the environment."""
-    given = {name: value for name, value in parameters.items() if value is not None}
-    for name in ("snapshot_dir", "data_dir"):
-        if name in given:
-            given[name] = Path(str(given[name]))
-    return Settings(**given)  # type: ignore[arg-type]
 
 
 def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:

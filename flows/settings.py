@@ -107,3 +107,12 @@ class Settings(BaseSettings):
     def rate_limit(self, provider_host: str) -> float:
         """Requests per second allowed to one provider host."""
         return self.host_rate_limits.get(provider_host, self.requests_per_second)
+
+
+def settings_from(**parameters: object) -> Settings:
+    """The run's settings: flow parameters that were given override the environment."""
+    given = {name: value for name, value in parameters.items() if value is not None}
+    for name in ("snapshot_dir", "data_dir"):
+        if name in given:
+            given[name] = Path(str(given[name]))
+    return Settings(**given)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from datetime import date
 
 import duckdb
 
-from flows.catalog import Debut, debut_specs
+from flows.debuts import Debut, debut_specs
 from flows.nightly import RunResult
 
 END = date(2026, 1, 30)
