@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -19,6 +20,9 @@ from expectations.checks import SuiteInputs, read_sql
 from expectations.measures import measure_views
 from expectations.runner import history_views, run_check
 from expectations.suites import all_checks
+
+if TYPE_CHECKING:
+    from great_expectations.core.batch_definition import BatchDefinition
 
 SUMMARY_SAMPLE_ROWS = 3
 _preloading: list[threading.Thread] = []
@@ -93,30 +97,7 @@ def run_gate(
     if Path(run_id).name != run_id:
         raise ValueError(f"run_id must be usable as a file name: {run_id!r}")
     started = time.perf_counter()
-    gx = _import_gx()
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-    from great_expectations.execution_engine import pandas_execution_engine
-
-    # In memory only: no data-docs site, no progress bars on a scheduled run's log.
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        progress_bars=ProgressBarsConfig(globally=False),
-        analytics_enabled=False,
-    )
-    context = gx.get_context(mode="ephemeral", project_config=config)
-    # GX fingerprints every pandas batch under HASH_THRESHOLD bytes by hashing all of its rows,
-    # only to label the batch; the gate's batches are throwaway frames never looked up again,
-    # and hashing them cost more than validating a full-market partition.
-    pandas_execution_engine.HASH_THRESHOLD = 0
-    batch_definition = (
-        context.data_sources.add_pandas("staging")
-        .add_dataframe_asset("check_frame")
-        .add_batch_definition_whole_dataframe("whole_frame")
-    )
+    batch_definition = _batch_definition()
     inputs = SuiteInputs(
         as_of=as_of,
         index_codes=_column(con, "seeded_indices.sql"),
@@ -149,6 +130,34 @@ def run_gate(
         },
     )
     return GateResult(run_id, as_of, passed, len(outcomes), failures, results_path)
+
+
+def _batch_definition() -> BatchDefinition:
+    """An in-memory GX context's whole-frame batch definition for the check frames."""
+    gx = _import_gx()
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    # In memory only: no data-docs site, no progress bars on a scheduled run's log.
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False),
+        analytics_enabled=False,
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    # GX fingerprints every pandas batch under HASH_THRESHOLD bytes by hashing all of its rows,
+    # only to label the batch; the gate's batches are throwaway frames never looked up again,
+    # and hashing them cost more than validating a full-market partition.
+    pandas_execution_engine.HASH_THRESHOLD = 0
+    return (
+        context.data_sources.add_pandas("staging")
+        .add_dataframe_asset("check_frame")
+        .add_batch_definition_whole_dataframe("whole_frame")
+    )
 
 
 def _short(value: object) -> object:

@@ -119,9 +119,9 @@ def status(
         EXIT_UNHEALTHY,
         CalendarOutOfRange,
         collect_status,
-        print_status,
         status_json,
     )
+    from flows.status_view import print_status
 
     as_of_date = _parse_date(as_of)
     try:

@@ -8,9 +8,9 @@ import polars as pl
 
 from transforms import (
     crosscheck,
+    eastmoney_bars,
     eastmoney_datacenter,
     eastmoney_fx,
-    eastmoney_kline,
     hkex_nlr,
     sse_margin,
     szse_margin,
@@ -26,8 +26,8 @@ Landed = tuple[bytes, str, str]
 BatchParser = Callable[[str, Sequence[Landed]], ParsedBatch]
 
 PARSERS: dict[str, tuple[str, Parser]] = {
-    "index_kline": ("index_bars", eastmoney_kline.index_bars),
-    "stock_kline": ("security_bars", eastmoney_kline.security_bars),
+    "index_kline": ("index_bars", eastmoney_bars.index_bars),
+    "stock_kline": ("security_bars", eastmoney_bars.security_bars),
     "index_chart": ("index_bars", yahoo_chart.index_bars),
     "stock_chart": ("security_bars", yahoo_chart.security_bars),
     "fx_chart": ("fx_rates", yahoo_chart.fx_rates),
@@ -51,9 +51,9 @@ PARSERS: dict[str, tuple[str, Parser]] = {
 
 # Datasets whose bodies are parsed together in one vectorised pass (the bulk of a backfill).
 BATCH_PARSERS: dict[str, BatchParser] = {
-    "index_kline": lambda dataset, landed: eastmoney_kline.index_bars_batch(
+    "index_kline": lambda dataset, landed: eastmoney_bars.index_bars_batch(
         [KlineBody(body, dataset, subject, code) for body, subject, code in landed]),
-    "stock_kline": lambda dataset, landed: eastmoney_kline.security_bars_batch(
+    "stock_kline": lambda dataset, landed: eastmoney_bars.security_bars_batch(
         [KlineBody(body, dataset, subject, code) for body, subject, code in landed]),
     "valuation": lambda dataset, landed: eastmoney_datacenter.valuation_batch(
         [(body, subject) for body, subject, _ in landed]),

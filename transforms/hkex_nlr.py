@@ -36,13 +36,7 @@ def ipo_listings(body: bytes, subject: str) -> pl.DataFrame:
     funds raised, with ``"`` in the other cells. Funds raised is the sum of both tranches.
     Footnote rows at the bottom have no stock code and end the table.
     """
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises a zoo of zipfile/XML errors for a bad file
-        raise PayloadError(PROVIDER, DATASET, f"not a readable xlsx workbook: {exc}",
-                           subject=subject) from exc
-    sheet = book["NLR"] if "NLR" in book.sheetnames else book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = _sheet_rows(body, subject)
     header_at, positions = _find_header(rows, subject)
     listings: list[dict[str, Any]] = []
     for row in rows[header_at + 1:]:
@@ -74,6 +68,10 @@ def ipo_listings(body: bytes, subject: str) -> pl.DataFrame:
         })
     if not listings:
         raise PayloadError(PROVIDER, DATASET, "no listings under the header", subject=subject)
+    return _frame(listings)
+
+
+def _frame(listings: list[dict[str, Any]]) -> pl.DataFrame:
     frame = pl.DataFrame(listings, schema_overrides={
         "listing_date": pl.Date, "prospectus_date": pl.Date,
         "offer_price": pl.Float64, "funds_raised": pl.Float64,
@@ -88,6 +86,16 @@ def ipo_listings(body: bytes, subject: str) -> pl.DataFrame:
         ),
         IPO_LISTINGS,
     )
+
+
+def _sheet_rows(body: bytes, subject: str) -> list[list[Any]]:
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises a zoo of zipfile/XML errors for a bad file
+        raise PayloadError(PROVIDER, DATASET, f"not a readable xlsx workbook: {exc}",
+                           subject=subject) from exc
+    sheet = book["NLR"] if "NLR" in book.sheetnames else book.worksheets[0]
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
 
 
 def _find_header(rows: list[list[Any]], subject: str) -> tuple[int, dict[str, int]]:

@@ -40,21 +40,7 @@ def parse_chart(body: bytes, dataset: str, subject: str, ticker: str) -> pl.Data
     if not timestamps:
         raise PayloadError(PROVIDER, dataset, "no bars returned", field="timestamp",
                            subject=subject)
-    quote = require(result, "indicators.quote.0", dict, PROVIDER, dataset, subject)
-    columns: dict[str, list[Any]] = {}
-    for name in QUOTE_FIELDS:
-        values = require(quote, name, list, PROVIDER, dataset, subject)
-        if len(values) != len(timestamps):
-            raise PayloadError(
-                PROVIDER, dataset,
-                f"{len(values)} values for {len(timestamps)} timestamps",
-                field=f"indicators.quote.0.{name}", subject=subject,
-            )
-        bad = next((v for v in values if v is not None and not _is_number(v)), None)
-        if bad is not None:
-            raise PayloadError(PROVIDER, dataset, f"non-numeric value {bad!r}",
-                               field=f"indicators.quote.0.{name}", subject=subject)
-        columns[name] = [None if v is None else float(v) for v in values]
+    columns = _quote_columns(result, len(timestamps), dataset, subject)
     bad_ts = next((t for t in timestamps if not isinstance(t, int) or isinstance(t, bool)), None)
     if bad_ts is not None:
         raise PayloadError(PROVIDER, dataset, f"non-integer timestamp {bad_ts!r}",
@@ -73,6 +59,27 @@ def parse_chart(body: bytes, dataset: str, subject: str, ticker: str) -> pl.Data
     )
     check_dates_ordered(frame, "trade_date", PROVIDER, dataset, subject)
     return frame
+
+
+def _quote_columns(result: dict[str, Any], count: int, dataset: str,
+                   subject: str) -> dict[str, list[Any]]:
+    """Each quote field as floats (``None`` kept), one value per timestamp."""
+    quote = require(result, "indicators.quote.0", dict, PROVIDER, dataset, subject)
+    columns: dict[str, list[Any]] = {}
+    for name in QUOTE_FIELDS:
+        values = require(quote, name, list, PROVIDER, dataset, subject)
+        if len(values) != count:
+            raise PayloadError(
+                PROVIDER, dataset,
+                f"{len(values)} values for {count} timestamps",
+                field=f"indicators.quote.0.{name}", subject=subject,
+            )
+        bad = next((v for v in values if v is not None and not _is_number(v)), None)
+        if bad is not None:
+            raise PayloadError(PROVIDER, dataset, f"non-numeric value {bad!r}",
+                               field=f"indicators.quote.0.{name}", subject=subject)
+        columns[name] = [None if v is None else float(v) for v in values]
+    return columns
 
 
 def _is_number(value: object) -> bool:

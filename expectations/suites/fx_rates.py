@@ -26,22 +26,7 @@ MAX_STALE_DAYS = 5
 def checks(inputs: SuiteInputs) -> list[Check]:
     """Row rules on the staged rates, plus freshness per pair."""
     from great_expectations import expectations as gxe
-    from great_expectations.expectations.row_conditions import Column
 
-    bands = [
-        Rule(
-            f"{pair.lower()}_in_range",
-            gxe.ExpectColumnValuesToBeBetween(
-                column="rate",
-                min_value=low,
-                max_value=high,
-                row_condition=Column("pair") == pair,
-            ),
-            f"{pair} must lie between {low} and {high} (FX off by a factor)",
-            show=("rate",),
-        )
-        for pair, (low, high) in RATE_BANDS.items()
-    ]
     rows = Check(
         table=TABLE,
         suite=TABLE,
@@ -55,7 +40,7 @@ def checks(inputs: SuiteInputs) -> list[Check]:
             finite_numbers(),
             not_null("rate"),
             in_set("pair", RATE_BANDS, "pair_known", f"pair must be one of {sorted(RATE_BANDS)}"),
-            *bands,
+            *_band_rules(),
             Rule(
                 "move_within_limit",
                 gxe.ExpectColumnValuesToBeBetween(column="abs_change", max_value=MAX_DAILY_MOVE),
@@ -81,3 +66,24 @@ def checks(inputs: SuiteInputs) -> list[Check]:
         ),
     )
     return [rows, freshness]
+
+
+def _band_rules() -> list[Rule]:
+    """Each pair between the bounds its peg or managed band keeps it in."""
+    from great_expectations import expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        Rule(
+            f"{pair.lower()}_in_range",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="rate",
+                min_value=low,
+                max_value=high,
+                row_condition=Column("pair") == pair,
+            ),
+            f"{pair} must lie between {low} and {high} (FX off by a factor)",
+            show=("rate",),
+        )
+        for pair, (low, high) in RATE_BANDS.items()
+    ]

@@ -60,30 +60,39 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 "trade_date_is_session",
                 "trade_date must be a session of the index's calendar",
             ),
-            Rule(
-                "move_within_index_limit",
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="abs_move", max_value=INDEX_MOVE_LIMIT + TOLERANCE
-                ),
-                f"the close-to-close move must stay within {INDEX_MOVE_LIMIT} "
-                f"(+{TOLERANCE} tolerance)",
-                show=("close", "prev_close", "abs_move"),
-            ),
-            Rule(
-                "amount_unit_stable",
-                gxe.ExpectColumnValuesToBeBetween(
-                    column="turnover_price_ratio",
-                    min_value=TURNOVER_PRICE_BAND[0],
-                    max_value=TURNOVER_PRICE_BAND[1],
-                ),
-                "turnover per share traded must not jump between days (a unit change in "
-                "amount or volume)",
-                show=("volume", "amount", "turnover_price_ratio"),
-            ),
+            *_continuity_rules(),
         ),
     )
     return [
         rows,
         sessions_check(TABLE, "index_code"),
         freshness_check(TABLE, "index_code", inputs.as_of),
+    ]
+
+
+def _continuity_rules() -> list[Rule]:
+    """Day-over-day moves of the close and of turnover per share traded."""
+    from great_expectations import expectations as gxe
+
+    return [
+        Rule(
+            "move_within_index_limit",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="abs_move", max_value=INDEX_MOVE_LIMIT + TOLERANCE
+            ),
+            f"the close-to-close move must stay within {INDEX_MOVE_LIMIT} "
+            f"(+{TOLERANCE} tolerance)",
+            show=("close", "prev_close", "abs_move"),
+        ),
+        Rule(
+            "amount_unit_stable",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="turnover_price_ratio",
+                min_value=TURNOVER_PRICE_BAND[0],
+                max_value=TURNOVER_PRICE_BAND[1],
+            ),
+            "turnover per share traded must not jump between days (a unit change in "
+            "amount or volume)",
+            show=("volume", "amount", "turnover_price_ratio"),
+        ),
     ]

@@ -71,21 +71,30 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 "trade_date_is_session",
                 "trade_date must be a session of the security's calendar",
             ),
-            Rule(
-                "turnover_plausible",
-                gxe.ExpectColumnValuesToBeBetween(column="turnover", max_value=MAX_TURNOVER),
-                f"daily volume must not exceed {MAX_TURNOVER:.0%} of the seeded shares "
-                "outstanding (volume unit change: lots vs shares)",
-                show=("volume", "turnover"),
-            ),
-            at_least(
-                "move_ceiling",
-                "abs_move",
-                "price_within_board_limit",
-                f"the close-to-close move must stay within the board's daily limit "
-                f"(+{TOLERANCE} tolerance; {UNLIMITED_MOVE} where the board has none)",
-                show=("close", "prev_close"),
-            ),
+            *_move_rules(),
         ),
     )
     return [rows, sessions_check(TABLE, "symbol"), freshness_check(TABLE, "symbol", inputs.as_of)]
+
+
+def _move_rules() -> list[Rule]:
+    """Volume against the seeded share count; the close-to-close move against the board limit."""
+    from great_expectations import expectations as gxe
+
+    return [
+        Rule(
+            "turnover_plausible",
+            gxe.ExpectColumnValuesToBeBetween(column="turnover", max_value=MAX_TURNOVER),
+            f"daily volume must not exceed {MAX_TURNOVER:.0%} of the seeded shares "
+            "outstanding (volume unit change: lots vs shares)",
+            show=("volume", "turnover"),
+        ),
+        at_least(
+            "move_ceiling",
+            "abs_move",
+            "price_within_board_limit",
+            f"the close-to-close move must stay within the board's daily limit "
+            f"(+{TOLERANCE} tolerance; {UNLIMITED_MOVE} where the board has none)",
+            show=("close", "prev_close"),
+        ),
+    ]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms.eastmoney_kline import KlineBody, index_bars, security_bars, security_bars_batch
+from transforms.eastmoney_bars import index_bars, security_bars, security_bars_batch
+from transforms.eastmoney_kline import KlineBody
 from transforms.errors import PayloadError
 
 GENUINE = "eastmoney/push2his_kline_1.000300_klt101_fqt1_lmt3_2026-10-01.json"
