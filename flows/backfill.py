@@ -172,16 +172,22 @@ def backfill(
             _load_partitions(settings, run_id, pending, chunks, result,
                              pipeline.origins_frame(LandingZone(landing_root), specs))
             progress.stage_end("merge", f"{sum(result.rows.values()):,} rows")
-        progress.stage_start("publish", f"{len(result.merged)} partitions merged")
-        as_of, result.mart_rows = build(settings, run_id, start)
-        result.as_of = as_of
-        result.published = publish_marts(settings, run_id, as_of, GateVerdict(
-            True, 0, f"backfill {start}..{end}: {len(result.merged)} partitions merged, "
-            f"{len(result.skipped)} already merged", result.checks_run, result.gate_warnings))
+        _publish(settings, run_id, result)
         shutil.rmtree(work, ignore_errors=True)
-        progress.stage_end("publish", f"{sum(result.mart_rows.values()):,} mart rows as of "
-                           f"{as_of}, {result.checks_run:,} checks passed")
     return result
+
+
+def _publish(settings: Settings, run_id: str, result: BackfillResult) -> None:
+    """Rebuild the marts once from everything merged and publish them."""
+    progress.stage_start("publish", f"{len(result.merged)} partitions merged")
+    as_of, result.mart_rows = build(settings, run_id, result.start)
+    result.as_of = as_of
+    result.published = publish_marts(settings, run_id, as_of, GateVerdict(
+        True, 0, f"backfill {result.start}..{result.end}: {len(result.merged)} partitions "
+        f"merged, {len(result.skipped)} already merged", result.checks_run,
+        result.gate_warnings))
+    progress.stage_end("publish", f"{sum(result.mart_rows.values()):,} mart rows as of "
+                       f"{as_of}, {result.checks_run:,} checks passed")
 
 
 def _load_partitions(
