@@ -1,11 +1,17 @@
-"""Shared fixtures: paths to the repo's own test data and bundled snapshot."""
+"""Shared fixtures: paths to the repo's own test data and bundled snapshot; the session's
+directory that every xdist worker shares (see ``tests.session``)."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests import prefect_api
+from tests.session import SHARED_ENV
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -14,6 +20,23 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "tests" / "data"
 SNAPSHOT = REPO / "snapshot"
+_OWNER = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller makes the session's shared directory; xdist workers inherit its path."""
+    if SHARED_ENV not in os.environ:
+        os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="cntech-test-session-")
+        config.stash[_OWNER] = Path(os.environ[SHARED_ENV])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The controller stops the session's Prefect server and removes the shared directory."""
+    shared = config.stash.get(_OWNER, None)
+    if shared is not None:
+        prefect_api.stop_session_api(shared)
+        shutil.rmtree(shared, ignore_errors=True)
+        os.environ.pop(SHARED_ENV, None)
 
 
 @pytest.fixture

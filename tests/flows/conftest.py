@@ -1,30 +1,42 @@
-"""One published snapshot run per test session: the expensive part, shared by the flow tests."""
+"""The session's Prefect API and one published snapshot run, shared by every xdist worker."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.nightly import RunResult, nightly
+from tests import prefect_api
 from tests.conftest import SNAPSHOT
+from tests.session import built_once, session_dir
 
 
 @pytest.fixture(scope="session")
 def prefect_server() -> Iterator[None]:
-    """A throwaway Prefect API for the whole session (it takes seconds to start)."""
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    """Point this worker at the session's throwaway Prefect API (launched by the first asker)."""
+    from prefect.context import refresh_global_settings_context
+
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = prefect_api.session_api(session_dir())
+    refresh_global_settings_context()
+    yield
+    if before is None:
+        os.environ.pop("PREFECT_API_URL", None)
+    else:
+        os.environ["PREFECT_API_URL"] = before
+    refresh_global_settings_context()
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) -> RunResult:
-    """The bundled snapshot, run once through the nightly flow into a fresh data dir."""
-    data_dir = tmp_path_factory.mktemp("data")
-    return nightly(source="snapshot", data_dir=str(data_dir))
+def published(prefect_server: None) -> RunResult:
+    """The bundled snapshot, run once per test session through the nightly flow (its data dir
+    is shared: copy it to change anything)."""
+    return built_once("published", lambda data_dir: nightly(source="snapshot",
+                                                            data_dir=str(data_dir)))
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from tests.flows.bad_data.harness import (
 )
 from tests.flows.bad_data.kinds import KINDS, Kind
 from tests.flows.bad_data.kinds_held_out import HELD_OUT, PENDING, SEED_KINDS, SeedKind
+from tests.session import built_once
 from warehouse import load, seeds
 
 HISTORY_AS_OF = date(2026, 1, 23)
@@ -74,12 +75,16 @@ def test_the_held_out_corpus_has_forty_new_kinds_with_unique_ids() -> None:
     assert {kind.outcome for kind in HELD_OUT} == {"gate", "extraction", "published"}
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) -> Path:
-    """A data dir that published the clean snapshot as of 2026-01-23: what each kind meets."""
-    data_dir = tmp_path_factory.mktemp("corpus") / "data"
+def _publish_history(data_dir: Path) -> Path:
     nightly(source="snapshot", as_of=HISTORY_AS_OF, data_dir=str(data_dir))
     return data_dir
+
+
+@pytest.fixture(scope="module")
+def history(prefect_server: None) -> Path:
+    """A data dir that published the clean snapshot as of 2026-01-23: what each kind meets
+    (shared by the session's workers; every kind copies it)."""
+    return built_once("corpus-history", _publish_history)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import pytest
 
 from flows.nightly import GateFailed, RunResult, nightly
 from tests.conftest import TEST_DATA
+from tests.flows.publishing import copy_data_dir
 from warehouse.marts import MARTS
 
 AS_OF = date(2026, 1, 30)
@@ -110,12 +111,14 @@ def _mart_digest(path: Path) -> dict[str, str]:
         }
 
 
-def test_rerunning_the_same_as_of_leaves_every_mart_identical(published: RunResult) -> None:
-    assert published.published is not None
-    before = _mart_digest(published.published)
-    again = nightly(source="snapshot", data_dir=str(published.published.parent))
-    assert again.as_of == published.as_of
-    assert _mart_digest(published.published) == before
+def test_rerunning_the_same_as_of_leaves_every_mart_identical(
+    published: RunResult, tmp_path: Path
+) -> None:
+    data_dir = copy_data_dir(published, tmp_path / "data")
+    before = _mart_digest(data_dir / "marts.duckdb")
+    again = nightly(source="snapshot", data_dir=str(data_dir))
+    assert again.as_of == published.as_of and again.run_id != published.run_id
+    assert _mart_digest(data_dir / "marts.duckdb") == before
 
 
 def test_corrupted_price_fails_the_gate_and_keeps_published_marts(
