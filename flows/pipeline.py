@@ -20,6 +20,7 @@ from transforms.dispatch import parse_many
 from transforms.errors import NotPublished
 from transforms.schemas import empty
 from warehouse import db
+from warehouse.files import atomic_path
 
 WAREHOUSE_NAME = "warehouse.duckdb"
 PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}
@@ -169,10 +170,8 @@ def parse_chunk(
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.write_parquet(tmp)
-    tmp.replace(path)
+    with atomic_path(path) as temp:
+        frame.write_parquet(temp)
     return str(path)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import orjson
 from flows.catalog import RequestSpec, page_of
 from flows.sources.errors import ExtractionError
 from flows.sources.providers import PROVIDERS
+from warehouse.files import write_atomically
 
 META_SUFFIX = ".meta.json"
 INDEX_NAME = "manifest.json"
@@ -82,8 +82,8 @@ class LandingZone:
             "bytes": len(body),
             **meta,
         }
-        _atomic_write(path, body)
-        _atomic_write(path.with_name(path.name + META_SUFFIX), _pretty(record))
+        write_atomically(path, body, durable=True)
+        write_atomically(path.with_name(path.name + META_SUFFIX), _pretty(record), durable=True)
 
     def read(self, spec: RequestSpec) -> bytes:
         """The landed body for ``spec``: every page verified against its manifest's sha256,
@@ -146,7 +146,7 @@ class LandingZone:
                 path = self.body_path(page)
                 if path.is_file() and not self.meta(page):
                     body = path.read_bytes()
-                    _atomic_write(path.with_name(path.name + META_SUFFIX), _pretty({
+                    write_atomically(path.with_name(path.name + META_SUFFIX), _pretty({
                         "provider": spec.provider, "dataset": spec.dataset,
                         "subject": spec.subject, "sha256": hashlib.sha256(body).hexdigest(),
                         "bytes": len(body), "origin": "adopted",
@@ -170,18 +170,10 @@ class LandingZone:
                     })
         index = self.root / INDEX_NAME
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(index, _pretty(sorted(entries, key=lambda entry: entry["path"])))
+        write_atomically(index, _pretty(sorted(entries, key=lambda entry: entry["path"])))
         return index
 
 
 def _pretty(doc: Any) -> bytes:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).encode()
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
