@@ -23,8 +23,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from prefect.utilities.annotations import unmapped
 
 from flows import pipeline
-from flows.catalog import RequestSpec
 from flows.settings import Settings
+from flows.sources.request import RequestSpec
 from warehouse.files import write_atomically
 
 CHUNK_MARKERS = "_chunks"

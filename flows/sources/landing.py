@@ -10,18 +10,21 @@ from typing import Any
 
 import orjson
 
-from flows.catalog import RequestSpec, page_of
+from flows.sources import registry
 from flows.sources.errors import ExtractionError
-from flows.sources.providers import PROVIDERS
+from flows.sources.request import RequestSpec, page_of
 from warehouse.files import write_atomically
 
 META_SUFFIX = ".meta.json"
 INDEX_NAME = "manifest.json"
 ERRORS_DIR = "errors"
+# Manifests name a body's endpoint "dataset", as every landing zone written so far (the bundled
+# snapshot included) does; the key stays so each of them still reads and replays unchanged.
+ENDPOINT_KEY = "dataset"
 
 
 class LandingZone:
-    """A directory laid out as ``<provider>/<dataset path>``; the bundled snapshot is one.
+    """A directory laid out as ``<provider>/<endpoint path>``; the bundled snapshot is one.
 
     Final answers that are not HTTP 200 land under ``errors/`` with the same relative path, so
     the body is kept for an operator while the request's own path stays free for a refetch.
@@ -76,7 +79,7 @@ class LandingZone:
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {
             "provider": spec.provider,
-            "dataset": spec.dataset,
+            ENDPOINT_KEY: spec.endpoint,
             "subject": spec.subject,
             "sha256": hashlib.sha256(body).hexdigest(),
             "bytes": len(body),
@@ -88,7 +91,7 @@ class LandingZone:
     def read(self, spec: RequestSpec) -> bytes:
         """The landed body for ``spec``: every page verified against its manifest's sha256,
         pages merged into one document (the parsers check the envelope)."""
-        provider = PROVIDERS[spec.provider]
+        provider = registry.provider(spec.provider).client
         meta = self.meta(spec)
         bodies = [self._verified(spec, meta), *(self._verified(page, self.meta(page))
                                                 for page in self.pages(spec, meta)[1:])]
@@ -147,7 +150,7 @@ class LandingZone:
                 if path.is_file() and not self.meta(page):
                     body = path.read_bytes()
                     write_atomically(path.with_name(path.name + META_SUFFIX), _pretty({
-                        "provider": spec.provider, "dataset": spec.dataset,
+                        "provider": spec.provider, ENDPOINT_KEY: spec.endpoint,
                         "subject": spec.subject, "sha256": hashlib.sha256(body).hexdigest(),
                         "bytes": len(body), "origin": "adopted",
                         "origin_detail": "landed without a manifest; adopted by the operator",
@@ -164,7 +167,7 @@ class LandingZone:
                 meta = self.meta(page)
                 if meta:
                     entries.append({
-                        "path": page.path, "provider": spec.provider, "dataset": spec.dataset,
+                        "path": page.path, "provider": spec.provider, ENDPOINT_KEY: spec.endpoint,
                         "subject": spec.subject, "origin": meta.get("origin", "unknown"),
                         "origin_detail": meta.get("origin_detail", ""),
                     })
