@@ -18,7 +18,7 @@ import polars as pl
 from flows.sources import registry
 from flows.sources.request import RequestSpec, SeriesKey, Windows
 from registry import STAGING_TABLES, by_name
-from warehouse.seed_rules import check_seeds
+from warehouse.seed_rules import check_seed_rules
 from warehouse.seeds import SEEDS_DIR, read_seed
 
 # IPO reports cover a market, not one exchange: the last listing of either exchange counts.
@@ -50,6 +50,12 @@ def last_stored_dates(con: duckdb.DuckDBPyConnection) -> dict[SeriesKey, date]:
                 last = max(last, stored.get((table, name), last))
             stored[(table, name)] = last
     return stored
+
+
+def check_seeds(seeds_dir: Path = SEEDS_DIR) -> None:
+    """Raise ``SeedError`` for every broken seed rule, provider codes checked against the shape
+    their provider package declares."""
+    check_seed_rules(registry.code_patterns(), seeds_dir)
 
 
 def build_catalog(

@@ -3,6 +3,7 @@ its endpoints and its cross-check role. :mod:`flows.sources.registry` collects t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,7 @@ class Provider:
     bodies. ``bars`` serves seeded indices and securities whose seed row names this provider;
     ``series`` lists the series it is the primary source of without a seed (table → series →
     provider code), ``checks`` those it is the second source of (its cross-check role).
+    ``code_pattern`` is the shape of the ``provider_code`` a seed row naming it must have.
     """
 
     name: str
@@ -66,6 +68,7 @@ class Provider:
     route: Route
     client: Client = field(default_factory=Client)
     bars: BarRequest | None = None
+    code_pattern: re.Pattern[str] | None = None
     series: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     checks: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     requests: RunRequests = no_requests

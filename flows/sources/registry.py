@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Mapping
 from functools import cache
 from types import ModuleType
@@ -41,6 +42,12 @@ def provider(name: str) -> Provider:
     if name not in registered:
         raise LookupError(f"no provider package {name!r}; registered: {sorted(registered)}")
     return registered[name]
+
+
+def code_patterns() -> dict[str, re.Pattern[str]]:
+    """The ``provider_code`` shape of every provider a seed row may name."""
+    return {registered.name: registered.code_pattern for registered in providers()
+            if registered.code_pattern is not None}
 
 
 def endpoint(name: str) -> Parsing:

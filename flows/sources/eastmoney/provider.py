@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from flows.sources.eastmoney.catalog import bars, reports, route
@@ -45,6 +46,9 @@ PROVIDER = Provider(
     route=route,
     client=Eastmoney(),
     bars=bars,
+    # Market prefix (0 Shenzhen, 1 Shanghai, 100 global indices, 105-107 US, 116 HK, 119/133
+    # forex) and the code.
+    code_pattern=re.compile(r"(0|1|100|105|106|107|116|119|133)\.[0-9A-Z]{1,12}"),
     # Second source of the Yahoo FX pairs (see expectations/suites/crosscheck). Eastmoney has
     # no onshore USD/CNY kline; offshore USD/CNH stands in for it.
     checks={"fx_rates": {"USDCNY": "133.USDCNH", "USDHKD": "119.USDHKD"}},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flows.sources.provider import Provider
 from flows.sources.yahoo.catalog import bars, route
 from flows.sources.yahoo.client import Yahoo
@@ -19,6 +21,7 @@ PROVIDER = Provider(
     route=route,
     client=Yahoo(),
     bars=bars,
+    code_pattern=re.compile(r"\^?[0-9A-Z]{1,10}([.=-][A-Z]{1,3})?"),
     # The FX pairs have no seed: Yahoo is their primary source.
     series={"fx_rates": {"USDCNY": "CNY=X", "USDHKD": "HKD=X"}},
     # Second source of the indices whose bars come from Eastmoney (expectations/suites/crosscheck).
