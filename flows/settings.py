@@ -22,15 +22,16 @@ BUNDLED_SNAPSHOT = REPO_ROOT / "snapshot"
 
 
 class HostUrls(PydanticBaseSettingsSource):
-    """``CNTECH_<HOST>_BASE_URL`` of every host a provider package declares."""
+    """``CNTECH_<HOST>_BASE_URL`` of every host a provider package declares, as ``base_urls``."""
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        """No field of its own: :meth:`__call__` hands ``<host>_base_url`` keys over."""
+        """Nothing per field: :meth:`__call__` reads one variable per host instead."""
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return {f"{host}_base_url": os.environ[f"CNTECH_{host.upper()}_BASE_URL"]
-                for host in registry.hosts() if f"CNTECH_{host.upper()}_BASE_URL" in os.environ}
+        urls = {host: os.environ[f"CNTECH_{host.upper()}_BASE_URL"] for host in registry.hosts()
+                if f"CNTECH_{host.upper()}_BASE_URL" in os.environ}
+        return {"base_urls": urls} if urls else {}
 
 
 class Settings(BaseSettings):
@@ -66,9 +67,8 @@ class Settings(BaseSettings):
     # who knows where such bodies came from adopts them (manifests written, origin "adopted").
     adopt_unmanifested: bool = False
 
-    # Base URL per provider host, defaulting to its package's HOSTS; CNTECH_<HOST>_BASE_URL in
-    # the environment or a ``<host>_base_url`` argument overrides one (tests point them at a
-    # loopback server).
+    # Base URL per provider host, defaulting to its package's HOSTS; CNTECH_<HOST>_BASE_URL
+    # overrides one (a mirror, a proxy, the tests' loopback server).
     base_urls: dict[str, str] = Field(default_factory=dict)
 
     requests_per_second: float = Field(default=4.0, gt=0)
@@ -114,11 +114,8 @@ class Settings(BaseSettings):
             return data
         known = registry.hosts()
         urls = {**known, **data.get("base_urls", {})}
-        urls.update({host: data[f"{host}_base_url"] for host in known
-                     if f"{host}_base_url" in data})
         _only_known(urls, known)
-        rest = {key: value for key, value in data.items() if not key.endswith("_base_url")}
-        return {**rest, "base_urls": urls}
+        return {**data, "base_urls": urls}
 
     @field_validator("host_rate_limits")
     @classmethod

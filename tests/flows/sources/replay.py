@@ -230,8 +230,8 @@ def install(server: HTTPServer, replay: ProviderReplay) -> dict[str, str]:
 
 def fast_settings(urls: dict[str, str], **overrides: Any) -> Settings:
     """Settings pointing every provider at the loopback server, with test-sized delays."""
-    values: dict[str, Any] = {
-        f"{host}_base_url": urls[f"CNTECH_{host.upper()}_BASE_URL"] for host in registry.hosts()}
+    values: dict[str, Any] = {"base_urls": {
+        host: urls[f"CNTECH_{host.upper()}_BASE_URL"] for host in registry.hosts()}}
     values.update(requests_per_second=500.0, max_concurrency=4, max_attempts=3,
                   backoff_base_seconds=0.01, backoff_max_seconds=0.05, connect_timeout=2.0,
                   read_timeout=5.0)

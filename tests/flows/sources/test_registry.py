@@ -102,3 +102,17 @@ def test_a_second_kline_provider_is_one_package(seeds: Path, tmp_path: Path) -> 
     assert frames["index_bars"].select("index_code", "trade_date", "close", "source_file").rows(
     ) == [("STAR50", date(2026, 1, 29), 1299.9, "sina/kline/sh000688.json"),
           ("STAR50", date(2026, 1, 30), 1310.2, "sina/kline/sh000688.json")]
+
+
+def test_host_urls_default_from_the_packages_and_are_overridden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CNTECH_YAHOO_BASE_URL", "http://127.0.0.1:9/")
+    settings = Settings(base_urls={"sse": "http://127.0.0.1:8"})
+    assert settings.base_url("yahoo") == "http://127.0.0.1:9"
+    assert settings.base_url("sse") == "http://127.0.0.1:8"
+    assert settings.base_url("szse") == registry.hosts()["szse"] == "https://www.szse.cn"
+    overridden = Settings(base_urls={"yahoo": "http://127.0.0.1:7"})
+    assert overridden.base_url("yahoo") == "http://127.0.0.1:7"
+    with pytest.raises(ValueError, match=r"unknown provider host\(s\) \['sina'\]"):
+        Settings(base_urls={"sina": "https://quotes.sina.cn"})
