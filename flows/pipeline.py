@@ -17,8 +17,8 @@ from flows.sources.errors import ExtractionError
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
 from registry import DATASETS, STAGING_TABLES, by_name
-from transforms.dispatch import parse_many
-from transforms.errors import NotPublished
+from transforms.dispatch import Landed, parse_many
+from transforms.errors import NotPublished, PayloadError
 from transforms.schemas import empty
 from warehouse import db
 from warehouse.files import atomic_path
@@ -72,9 +72,8 @@ def parse_landed(
     def flush(endpoint: str) -> None:
         landed = pending.pop(endpoint)
         pending_bytes.pop(endpoint)
-        parsing = registry.endpoint(endpoint)
-        frame, errors = parse_many(parsing, endpoint, [
-            (body, spec.subject, spec.provider_code) for _, spec, body in landed])
+        table, frame, errors = _parse(endpoint, [(body, spec.subject, spec.provider_code)
+                                                 for _, spec, body in landed])
         for item, exc in errors.items():
             kept = f"{exc} (body kept at {zone.body_path(landed[item][1])})"
             if isinstance(exc, NotPublished):
@@ -83,7 +82,7 @@ def parse_landed(
                 failed.append((landed[item][0], kept))
         if frame.height:
             paths = pl.Series([spec.path for _, spec, _ in landed], dtype=pl.String)
-            parts[parsing.table].append(frame.with_columns(
+            parts[table].append(frame.with_columns(
                 source_file=paths.gather(frame["item"])).drop("item"))
 
     for position, spec in enumerate(specs):
@@ -106,6 +105,14 @@ def parse_landed(
     if bars.height:
         report.last_date = bars["trade_date"].max()  # type: ignore[assignment]
     return frames, report
+
+
+def _parse(endpoint: str, landed: list[Landed]) -> tuple[str, pl.DataFrame,
+                                                        dict[int, PayloadError | NotPublished]]:
+    """The staging table of ``endpoint``, its rows in ``landed`` and each bad body's error."""
+    parsing = registry.endpoint(endpoint)
+    frame, errors = parse_many(parsing, endpoint, landed)
+    return parsing.table, frame, errors
 
 
 def scheduled_listings_only(frames: dict[str, pl.DataFrame], as_of: date) -> dict[str,
