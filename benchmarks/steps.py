@@ -30,11 +30,11 @@ Step = Callable[..., dict[str, Any]]
 PEER_REPEATS = 3
 
 
-def _specs(zone: str, seeds: str, start: str, end: str, datasets: tuple[str, ...]) -> list[
+def _specs(zone: str, seeds: str, start: str, end: str, endpoints: tuple[str, ...]) -> list[
         RequestSpec]:
     specs = build_catalog(date.fromisoformat(start), date.fromisoformat(end),
                           seeds_dir=Path(seeds))
-    return [spec for spec in specs if spec.endpoint in datasets]
+    return [spec for spec in specs if spec.endpoint in endpoints]
 
 
 def floor_json(zone: str, seeds: str, start: str, end: str, db: str) -> dict[str, Any]:
@@ -48,8 +48,8 @@ def floor_json(zone: str, seeds: str, start: str, end: str, db: str) -> dict[str
     with duckdb.connect(db) as con:
         con.execute((SQL / "floor_tables.sql").read_text(encoding="utf-8"))
         started = time.perf_counter()
-        for name, datasets in groups.items():
-            files = [str(Path(zone) / s.path) for s in _specs(zone, seeds, start, end, datasets)]
+        for name, endpoints in groups.items():
+            files = [str(Path(zone) / s.path) for s in _specs(zone, seeds, start, end, endpoints)]
             con.execute((SQL / name).read_text(encoding="utf-8"), {"files": files})
         con.execute("CHECKPOINT")
         wall = time.perf_counter() - started

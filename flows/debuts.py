@@ -71,7 +71,7 @@ def debut_specs(
     return specs
 
 
-IPO_DATASETS = ("ipo_cn", "ipo_hk")
+IPO_ENDPOINTS = ("ipo_cn", "ipo_hk")
 LISTING_COLUMNS = ["symbol", "name", "exchange", "board", "currency", "listing_date"]
 
 
@@ -80,7 +80,7 @@ def reported_listings(zone: LandingZone, specs: list[RequestSpec]) -> pl.DataFra
 
     A report that fails to parse is left to the run's own parse, which reports it.
     """
-    reports = [spec for spec in specs if spec.endpoint in IPO_DATASETS]
+    reports = [spec for spec in specs if spec.endpoint in IPO_ENDPOINTS]
     frames, _ = pipeline.parse_landed(zone, reports)
     return frames["ipo_listings"].filter(pl.col("offer_price").is_not_null()).select(
         LISTING_COLUMNS)
