@@ -20,14 +20,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from flows.catalog import KLINE_FIELDS1, KLINE_FIELDS2, RequestSpec
 from flows.settings import Settings
+from flows.sources.eastmoney.catalog import kline_request
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
+from flows.sources.request import RequestSpec
 
 TARGET_SHARE = 0.9
 
@@ -98,13 +100,8 @@ def specs_for(count: int) -> list[RequestSpec]:
     specs = []
     for number in range(count):
         secid = f"1.{600000 + number}"
-        specs.append(RequestSpec(
-            provider="eastmoney", host="eastmoney_kline", dataset="stock_kline",
-            subject=f"{600000 + number}.SH", code=secid, path=f"eastmoney/kline/{secid}.json",
-            endpoint="/api/qt/stock/kline/get",
-            params={"secid": secid, "klt": "101", "fqt": "1", "beg": "20260126",
-                    "end": "20260130", "fields1": KLINE_FIELDS1, "fields2": KLINE_FIELDS2},
-        ))
+        specs.append(kline_request("stock_kline", f"{600000 + number}.SH", secid, "1",
+                                   date(2026, 1, 26), date(2026, 1, 30)))
     return specs
 
 
@@ -132,7 +129,7 @@ def run(series: int, latency: float, rate: float, concurrency: int, jitter: floa
     """Fetch and land ``series`` requests once and measure them from the server's side."""
     arrivals = Arrivals()
     with loopback(arrivals, latency) as url, tempfile.TemporaryDirectory() as landing:
-        settings = Settings(eastmoney_kline_base_url=url, requests_per_second=rate,
+        settings = Settings(base_urls={"eastmoney_kline": url}, requests_per_second=rate,
                             rate_jitter=jitter, max_concurrency=concurrency,
                             connect_timeout=2.0, read_timeout=10.0)
         began = time.monotonic()

@@ -33,7 +33,8 @@ from benchmarks import reports
 from benchmarks.payloads import ZoneWriter
 from benchmarks.securities import BlockJob, write_block
 from benchmarks.universe import Security, build_universe, window_start, write_seeds
-from flows.catalog import RequestSpec, build_catalog
+from flows.catalog import build_catalog
+from flows.sources.request import RequestSpec
 from warehouse.seeds import sessions
 
 CALENDARS = ("XSHG", "XHKG", "XNYS")
@@ -133,7 +134,7 @@ def _write_securities(
     seed: int, workers: int,
 ) -> tuple[list[dict], list[dict], int]:
     by_subject: dict[date | None, dict[tuple[str, str], RequestSpec]] = {
-        key: {(s.dataset, s.subject): s for s in zone_specs} for key, zone_specs in specs.items()
+        key: {(s.endpoint, s.subject): s for s in zone_specs} for key, zone_specs in specs.items()
     }
     early = {cal: _early_closes(cal, days) for cal, days in calendar_days.items()}
     markets = {cal: np.random.default_rng([seed, i]).normal(0.0, 0.011, len(days))

@@ -24,7 +24,7 @@ from benchmarks.payloads import (
     nlr_workbook,
     session_stamps,
 )
-from flows.catalog import RequestSpec
+from flows.sources.request import RequestSpec
 from warehouse.seeds import read_seed
 
 IPO_MARKETS = {("STAR", "SH"): "上交所科创板", ("CHINEXT", "SZ"): "深交所创业板",
@@ -65,24 +65,24 @@ def write_market_feeds(
     last_day = max(max(days) for days in calendar_days.values())
     margin_days = calendar_days["XSHG"]
     for spec in specs:
-        if spec.dataset in ("index_kline", "index_chart", "index_chart_check"):
+        if spec.endpoint in ("index_kline", "index_chart", "index_chart_check"):
             calendar = indices[spec.subject]["calendar"]
             days = calendar_days[calendar]
             writer.land(spec, _index_body(spec, days, end, day,
                                           [seed, index_seeds[spec.subject]]))
-        elif spec.dataset in ("fx_chart", "fx_kline_check"):
+        elif spec.endpoint in ("fx_chart", "fx_kline_check"):
             writer.land(spec, _fx_body(spec, start, last_day, end, day, seed))
-        elif spec.dataset in ("margin_total", "margin_exchange", "margin_sse"):
+        elif spec.endpoint in ("margin_total", "margin_exchange", "margin_sse"):
             writer.land(spec, _margin_body(spec, margin_days, end, day, seed))
-        elif spec.dataset == "margin_szse":
-            report_day = date.fromisoformat(spec.code)
+        elif spec.endpoint == "margin_szse":
+            report_day = date.fromisoformat(spec.provider_code)
             if (report_day <= end) if day is None else report_day == day:
                 writer.land(spec, _szse_body(report_day, margin_days, seed))
-        elif spec.dataset == "eps_forecast":
+        elif spec.endpoint == "eps_forecast":
             writer.land(spec, _eps_body(eps_rows, start, end, day))
-        elif spec.dataset == "ipo_cn":
+        elif spec.endpoint == "ipo_cn":
             writer.land(spec, _ipo_cn_body(debuts, start, end, day))
-        elif spec.dataset == "ipo_hk":
+        elif spec.endpoint == "ipo_hk":
             as_of = end if day is None else day
             writer.land(spec, _nlr_body(debuts, int(spec.subject), as_of))
     return writer.files - before
@@ -102,18 +102,18 @@ def _index_body(spec: RequestSpec, days: list[date], end: date, day: date | None
     amount = np.round(volume * closes / 300, 2)
     idx = np.flatnonzero(_in_zone(days, end, day))
     pre_close = None if idx[0] == 0 else float(previous[idx[0]])
-    if spec.dataset == "index_kline":
+    if spec.endpoint == "index_kline":
         lines = kline_lines([days[t].isoformat() for t in idx], opens[idx], closes[idx],
                             highs[idx], lows[idx], volume[idx], amount[idx], previous[idx], 2,
-                            lots=spec.code.split(".")[0] in ("0", "1"), float_shares=1e12)
-        return kline_body(spec.code, spec.subject, 2, pre_close, lines)
-    market = "XHKG" if spec.code == "^HSI" else "XNYS"
+                            lots=spec.provider_code.split(".")[0] in ("0", "1"), float_shares=1e12)
+        return kline_body(spec.provider_code, spec.subject, 2, pre_close, lines)
+    market = "XHKG" if spec.provider_code == "^HSI" else "XNYS"
     quote: dict[str, list[float | None]] = {
         "high": highs[idx].tolist(), "open": opens[idx].tolist(), "low": lows[idx].tolist(),
         "close": closes[idx].tolist(), "volume": volume[idx].astype(np.int64).tolist(),
     }
     currency = "HKD" if market == "XHKG" else "USD"
-    return chart_body(spec.code, currency, market, session_stamps([days[t] for t in idx],
+    return chart_body(spec.provider_code, currency, market, session_stamps([days[t] for t in idx],
                                                                    market), quote, pre_close)
 
 
@@ -131,18 +131,18 @@ def _fx_body(spec: RequestSpec, start: date, last_day: date, end: date, day: dat
     level, sigma = FX_LEVELS[spec.subject]
     rates = np.round(_walk(len(days), level, sigma, [seed, 200, len(spec.subject)]), 4)
     idx = np.flatnonzero(_in_zone(days, end, day))
-    if spec.dataset == "fx_kline_check":
+    if spec.endpoint == "fx_kline_check":
         flat = rates[idx]
         previous = np.concatenate([[rates[max(idx[0] - 1, 0)]], flat[:-1]])
         zeros = np.zeros(len(idx))
         lines = kline_lines([days[t].isoformat() for t in idx], flat, flat, flat, flat, zeros,
                             zeros, previous, 4, lots=False, float_shares=1.0)
-        return kline_body(spec.code, spec.code.split(".")[1], 4, None, lines)
+        return kline_body(spec.provider_code, spec.provider_code.split(".")[1], 4, None, lines)
     quote: dict[str, list[float | None]] = {
         "high": rates[idx].tolist(), "open": rates[idx].tolist(), "low": rates[idx].tolist(),
         "close": rates[idx].tolist(), "volume": [0] * len(idx),
     }
-    return chart_body(spec.code, spec.subject[3:], "FX", session_stamps(
+    return chart_body(spec.provider_code, spec.subject[3:], "FX", session_stamps(
         [days[t] for t in idx], "FX"), quote, None)
 
 
@@ -174,14 +174,14 @@ def _margin_body(spec: RequestSpec, days: list[date], end: date, day: date | Non
     total, buys = _margin_walk(days, seed)
     idx = np.flatnonzero(_in_zone(days, end, day))
     rows: list[dict[str, object]] = []
-    if spec.dataset == "margin_total":
+    if spec.endpoint == "margin_total":
         rows = [{"STATISTICS_DATE": em_datetime(days[t]),
                  "FIN_BALANCE": round(total[t] / 1e8, 8),
                  "LOAN_BALANCE": round(total[t] / 1.5e10, 8),
                  "FIN_BUY_AMT": round(buys[t] / 1e8, 8), "AVG_GUARANTEE_RATIO": 270.5}
                 for t in idx]
         return datacenter_body("RPTA_WEB_MARGIN_DAILYTRADE", rows)
-    if spec.dataset == "margin_sse":
+    if spec.endpoint == "margin_sse":
         share = EXCHANGE_SHARES["SSE"][1]
         result = [{"opDate": days[t].strftime("%Y%m%d"), "rzye": round(total[t] * share),
                    "rzmre": round(buys[t] * share), "rqylje": round(total[t] * share / 150)}

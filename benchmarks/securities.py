@@ -23,7 +23,7 @@ from benchmarks.payloads import (
     session_stamps,
 )
 from benchmarks.universe import Security
-from flows.catalog import RequestSpec
+from flows.sources.request import RequestSpec
 
 Zone = date | None
 CONSENSUS_MONTHS = (1, 4, 7, 10)

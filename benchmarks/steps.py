@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 
-from flows.catalog import RequestSpec, build_catalog
+from flows.catalog import build_catalog
+from flows.sources.request import RequestSpec
 from warehouse.db import quote_literal
 
 SQL = Path(__file__).parent / "sql"
@@ -29,11 +30,11 @@ Step = Callable[..., dict[str, Any]]
 PEER_REPEATS = 3
 
 
-def _specs(zone: str, seeds: str, start: str, end: str, datasets: tuple[str, ...]) -> list[
+def _specs(zone: str, seeds: str, start: str, end: str, endpoints: tuple[str, ...]) -> list[
         RequestSpec]:
     specs = build_catalog(date.fromisoformat(start), date.fromisoformat(end),
                           seeds_dir=Path(seeds))
-    return [spec for spec in specs if spec.dataset in datasets]
+    return [spec for spec in specs if spec.endpoint in endpoints]
 
 
 def floor_json(zone: str, seeds: str, start: str, end: str, db: str) -> dict[str, Any]:
@@ -47,8 +48,8 @@ def floor_json(zone: str, seeds: str, start: str, end: str, db: str) -> dict[str
     with duckdb.connect(db) as con:
         con.execute((SQL / "floor_tables.sql").read_text(encoding="utf-8"))
         started = time.perf_counter()
-        for name, datasets in groups.items():
-            files = [str(Path(zone) / s.path) for s in _specs(zone, seeds, start, end, datasets)]
+        for name, endpoints in groups.items():
+            files = [str(Path(zone) / s.path) for s in _specs(zone, seeds, start, end, endpoints)]
             con.execute((SQL / name).read_text(encoding="utf-8"), {"files": files})
         con.execute("CHECKPOINT")
         wall = time.perf_counter() - started
@@ -154,7 +155,7 @@ def peer_akshare(zone: str, seeds: str, start: str, end: str, files: int) -> dic
     import responses
 
     specs = _specs(zone, seeds, start, end, ("stock_kline",))[:files]
-    bodies = {spec.code: (Path(zone) / spec.path).read_bytes() for spec in specs}
+    bodies = {spec.provider_code: (Path(zone) / spec.path).read_bytes() for spec in specs}
     walls = []
     with responses.RequestsMock() as mock:
         mock.add_callback(
@@ -165,9 +166,9 @@ def peer_akshare(zone: str, seeds: str, start: str, end: str, files: int) -> dic
             rows = 0
             started = time.perf_counter()
             for spec in specs:
-                frame = akshare.stock_zh_a_hist(symbol=spec.code.split(".")[1], period="daily",
-                                                start_date="19900101", end_date="20500101",
-                                                adjust="qfq")
+                frame = akshare.stock_zh_a_hist(
+                    symbol=spec.provider_code.split(".")[1], period="daily",
+                    start_date="19900101", end_date="20500101", adjust="qfq")
                 rows += len(frame)
             walls.append(time.perf_counter() - started)
     return {"wall_s": min(walls), "walls_s": walls, "rows": rows, "files": len(specs)}

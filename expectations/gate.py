@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -20,6 +19,7 @@ from expectations.checks import SuiteInputs, read_sql
 from expectations.measures import measure_views
 from expectations.runner import history_views, run_check
 from expectations.suites import all_checks
+from warehouse.files import write_atomically
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -173,13 +173,4 @@ def _write_results(results_dir: Path, results_path: Path, payload: dict) -> None
     text = json.dumps(payload, indent=2, ensure_ascii=False)
     for target in (results_path, results_dir / "latest.json"):
         # Readers polling latest.json must never see a half-written file.
-        handle, temp_name = tempfile.mkstemp(dir=results_dir, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as temp_file:
-                temp_file.write(text)
-            # mkstemp creates owner-only files; results are for whoever reviews the run.
-            os.chmod(temp_name, 0o644)
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        write_atomically(target, text)

@@ -22,9 +22,10 @@ from prefect import flow, get_run_logger, task
 
 from expectations.gate import preload
 from flows import pipeline, progress, runners
-from flows.catalog import RequestSpec, build_catalog, replayable
+from flows.catalog import build_catalog, check_seeds, replayable
 from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
+from flows.sources.request import RequestSpec
 from flows.tasks import (
     ExtractionFailed,
     GateFailed,
@@ -36,7 +37,6 @@ from flows.tasks import (
 from registry import STAGING_TABLES, by_name
 from warehouse import export, ledger, load, marts, provenance, seeds
 from warehouse.lock import WriterLock, confined
-from warehouse.seed_rules import check_seeds
 
 GRAINS = ("month", "year")
 

@@ -13,17 +13,12 @@ import polars as pl
 from prefect import task
 
 from flows import pipeline
-from flows.catalog import (
-    RequestSpec,
-    SeriesKey,
-    Windows,
-    chart_request,
-    kline_request,
-    last_stored_dates,
-)
+from flows.catalog import last_stored_dates
 from flows.settings import Settings
+from flows.sources import registry
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
+from flows.sources.request import RequestSpec, SeriesKey, Windows
 from warehouse.db import sql_text
 from warehouse.seeds import SEEDS_DIR, read_seed
 
@@ -39,6 +34,11 @@ class Debut:
     symbol: str
     exchange: str
     listing_date: date
+
+    @property
+    def provider(self) -> str:
+        """Who serves the debut's daily bars: Yahoo for Hong Kong, Eastmoney for A-shares."""
+        return "yahoo" if self.exchange == "HKEX" else "eastmoney"
 
     @property
     def provider_code(self) -> str:
@@ -66,16 +66,12 @@ def debut_specs(
     for debut in followed:
         windows = Windows(debut.listing_date, end, last_stored or {}, overlap_days)
         since = windows.since([("security_bars", debut.symbol)])
-        if debut.exchange == "HKEX":
-            specs.append(chart_request("stock_chart", debut.symbol, debut.provider_code, since,
-                                       end))
-        else:
-            specs.append(kline_request("stock_kline", debut.symbol, debut.provider_code, "1", since,
-                                end))
+        specs.append(registry.provider(debut.provider).bar_request(
+            "security_bars", debut.symbol, debut.provider_code, since, end))
     return specs
 
 
-IPO_DATASETS = ("ipo_cn", "ipo_hk")
+IPO_ENDPOINTS = ("ipo_cn", "ipo_hk")
 LISTING_COLUMNS = ["symbol", "name", "exchange", "board", "currency", "listing_date"]
 
 
@@ -84,7 +80,7 @@ def reported_listings(zone: LandingZone, specs: list[RequestSpec]) -> pl.DataFra
 
     A report that fails to parse is left to the run's own parse, which reports it.
     """
-    reports = [spec for spec in specs if spec.dataset in IPO_DATASETS]
+    reports = [spec for spec in specs if spec.endpoint in IPO_ENDPOINTS]
     frames, _ = pipeline.parse_landed(zone, reports)
     return frames["ipo_listings"].filter(pl.col("offer_price").is_not_null()).select(
         LISTING_COLUMNS)
@@ -105,7 +101,7 @@ def followed_frame(listings: pl.DataFrame, specs: list[RequestSpec]) -> pl.DataF
         pl.col("exchange").replace_strict(FOLLOWED_CALENDARS).alias("calendar"),
         pl.col("symbol").replace_strict({s: w.provider for s, w in wanted.items()},
                                         default=None).alias("provider"),
-        pl.col("symbol").replace_strict({s: w.code for s, w in wanted.items()},
+        pl.col("symbol").replace_strict({s: w.provider_code for s, w in wanted.items()},
                                         default=None).alias("provider_code"),
     )
 

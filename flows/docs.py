@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from flows.reporting.marts import GATE_DIR_NAME, gate_results, open_marts, query
+from warehouse.files import write_atomically
 
 DICTIONARY_NAME = "data_dictionary.md"
 GATE_DOCS_DIR = Path("docs") / "gate"
@@ -95,7 +94,7 @@ def write_docs(data_dir: Path, *, with_gate_docs: bool = True) -> DocsResult:
         info = query(con, "publish_info")
     run_id, as_of = (str(v) for v in info.select("run_id", "as_of_date").row(0))
     result = DocsResult(dictionary=data_dir / DICTIONARY_NAME)
-    _write_atomically(result.dictionary, dictionary_markdown(tables, run_id, as_of))
+    write_atomically(result.dictionary, dictionary_markdown(tables, run_id, as_of))
     doc = gate_results(data_dir)
     if not with_gate_docs:
         return result
@@ -116,15 +115,3 @@ def write_docs(data_dir: Path, *, with_gate_docs: bool = True) -> DocsResult:
                             f"published marts ({run_id}); the Data Docs show that newer run.")
     return result
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

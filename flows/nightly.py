@@ -15,10 +15,11 @@ from prefect import flow, get_run_logger
 
 from expectations.gate import preload
 from flows import pipeline, progress, runners
-from flows.catalog import RequestSpec, build_catalog, replayable
+from flows.catalog import build_catalog, check_seeds, replayable
 from flows.debuts import follow_debuts
 from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
+from flows.sources.request import RequestSpec
 from flows.tasks import (
     ExtractionFailed,
     GateFailed,
@@ -34,7 +35,6 @@ from flows.tasks import (
 )
 from warehouse import ledger
 from warehouse.lock import WriterLock, confined
-from warehouse.seed_rules import check_seeds
 
 __all__ = ["ExtractionFailed", "GateFailed", "RunResult", "nightly"]
 

@@ -11,19 +11,21 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.catalog import RequestSpec
 from flows.settings import Settings
+from flows.sources import registry
 from flows.sources.errors import ExtractionError
 from flows.sources.landing import LandingZone
+from flows.sources.request import RequestSpec
 from registry import DATASETS, STAGING_TABLES, by_name
-from transforms.dispatch import parse_many
-from transforms.errors import NotPublished
+from transforms.dispatch import Landed, parse_many
+from transforms.errors import NotPublished, PayloadError
 from transforms.schemas import empty
 from warehouse import db
+from warehouse.files import atomic_path
 
 WAREHOUSE_NAME = "warehouse.duckdb"
 PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}
-# Bodies of one dataset are parsed together up to this many bytes: big enough that per-batch
+# Bodies of one endpoint are parsed together up to this many bytes: big enough that per-batch
 # costs vanish, small enough that a chunk of ten-year bodies never sits in memory at once.
 BATCH_BYTES = 64 * 2**20
 
@@ -58,7 +60,7 @@ def parse_landed(
 ) -> tuple[dict[str, pl.DataFrame], StageReport]:
     """Parse every landed body into per-table frames; a bad body is reported, never staged.
 
-    Bodies are parsed in batches of one dataset (see ``BATCH_BYTES``); errors are reported in
+    Bodies are parsed in batches of one endpoint (see ``BATCH_BYTES``); errors are reported in
     the order of ``specs``.
     """
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGING_TABLES}
@@ -67,11 +69,11 @@ def parse_landed(
     pending: dict[str, list[tuple[int, RequestSpec, bytes]]] = {}
     pending_bytes: dict[str, int] = {}
 
-    def flush(dataset: str) -> None:
-        landed = pending.pop(dataset)
-        pending_bytes.pop(dataset)
-        table, frame, errors = parse_many(
-            dataset, [(body, spec.subject, spec.code) for _, spec, body in landed])
+    def flush(endpoint: str) -> None:
+        landed = pending.pop(endpoint)
+        pending_bytes.pop(endpoint)
+        table, frame, errors = _parse(endpoint, [(body, spec.subject, spec.provider_code)
+                                                 for _, spec, body in landed])
         for item, exc in errors.items():
             kept = f"{exc} (body kept at {zone.body_path(landed[item][1])})"
             if isinstance(exc, NotPublished):
@@ -89,12 +91,12 @@ def parse_landed(
         except ExtractionError as exc:
             failed.append((position, str(exc)))
             continue
-        pending.setdefault(spec.dataset, []).append((position, spec, body))
-        pending_bytes[spec.dataset] = pending_bytes.get(spec.dataset, 0) + len(body)
-        if pending_bytes[spec.dataset] >= BATCH_BYTES:
-            flush(spec.dataset)
-    for dataset in list(pending):
-        flush(dataset)
+        pending.setdefault(spec.endpoint, []).append((position, spec, body))
+        pending_bytes[spec.endpoint] = pending_bytes.get(spec.endpoint, 0) + len(body)
+        if pending_bytes[spec.endpoint] >= BATCH_BYTES:
+            flush(spec.endpoint)
+    for endpoint in list(pending):
+        flush(endpoint)
     report.errors = [message for _, message in sorted(failed)]
     frames: dict[str, pl.DataFrame] = {}
     for table, pieces in parts.items():
@@ -103,6 +105,14 @@ def parse_landed(
     if bars.height:
         report.last_date = bars["trade_date"].max()  # type: ignore[assignment]
     return frames, report
+
+
+def _parse(endpoint: str, landed: list[Landed]) -> tuple[str, pl.DataFrame,
+                                                        dict[int, PayloadError | NotPublished]]:
+    """The staging table of ``endpoint``, its rows in ``landed`` and each bad body's error."""
+    parsing = registry.endpoint(endpoint)
+    frame, errors = parse_many(parsing, endpoint, landed)
+    return parsing.table, frame, errors
 
 
 def scheduled_listings_only(frames: dict[str, pl.DataFrame], as_of: date) -> dict[str,
@@ -169,10 +179,8 @@ def parse_chunk(
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.write_parquet(tmp)
-    tmp.replace(path)
+    with atomic_path(path) as temp:
+        frame.write_parquet(temp)
     return str(path)
 
 
@@ -202,7 +210,7 @@ def origins_frame(zone: LandingZone, specs: Iterable[RequestSpec]) -> pl.DataFra
         meta = zone.meta(spec)
         ranges = meta.get("origin_ranges")
         rows.append({
-            "source_file": spec.path, "provider": spec.provider, "dataset": spec.dataset,
+            "source_file": spec.path, "provider": spec.provider, "dataset": spec.endpoint,
             "subject": spec.subject, "origin": meta.get("origin", "unknown"),
             "origin_detail": meta.get("origin_detail", ""),
             "repairs": json.dumps(meta.get("repairs", []), ensure_ascii=False),

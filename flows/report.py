@@ -8,7 +8,6 @@ gate's results; nothing is recomputed that the marts already state.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,6 +28,7 @@ from flows.status import (
     evaluate_freshness,
     reference_instant,
 )
+from warehouse.files import write_atomically
 
 REPORT_NAME = "report.html"
 CHART_IDS = ("chart-index", "chart-baskets", "chart-valuation", "chart-ipo-first-day",
@@ -86,7 +86,7 @@ def build_report(
         lap("charts")
         advance(note="page")
         html = render(page)
-        _write_atomically(out, html)
+        write_atomically(out, html)
         lap("render")
         advance()
     return ReportResult(path=out, bytes=len(html.encode("utf-8")),
@@ -131,16 +131,3 @@ def _gate(
         "broken": [r for r in doc["results"] if not r.get("success")],
         "newer": doc["run_id"] != published_run,
     }
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

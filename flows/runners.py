@@ -23,8 +23,9 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from prefect.utilities.annotations import unmapped
 
 from flows import pipeline
-from flows.catalog import RequestSpec
 from flows.settings import Settings
+from flows.sources.request import RequestSpec
+from warehouse.files import write_atomically
 
 CHUNK_MARKERS = "_chunks"
 # From this many bodies on, ``auto`` parses in worker processes (the bundled snapshot has 368).
@@ -84,7 +85,7 @@ def parse_chunk(
     specs = [RequestSpec(**spec) for spec in json.loads(listing.read_text(encoding="utf-8"))]
     name = listing.name.removesuffix(".specs.json")
     chunk = pipeline.parse_chunk(Path(landing_root), specs, Path(out_dir), name, grain)
-    _write_json(marker, asdict(chunk))
+    write_atomically(marker, json.dumps(asdict(chunk), default=str))
     return chunk
 
 
@@ -132,7 +133,7 @@ def fan_out_parse(
     for name, chunk in zip(chunk_names(landing_root, chunks, grain), chunks, strict=True):
         listing = out_dir / CHUNK_MARKERS / f"{name}.specs.json"
         if not listing.is_file():
-            _write_json(listing, [asdict(spec) for spec in chunk])
+            write_atomically(listing, json.dumps([asdict(spec) for spec in chunk], default=str))
         files.append(str(listing))
     subflow = parse_landing.with_options(task_runner=task_runner(settings, len(specs)))
     if runner_kind(settings, len(specs)) == "processes":
@@ -157,9 +158,3 @@ def _api_url() -> str:
     with get_client(sync_client=True) as client:
         return str(client.api_url).rstrip("/")
 
-
-def _write_json(path: Path, document: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(document, default=str), encoding="utf-8")
-    tmp.replace(path)

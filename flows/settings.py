@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, PositiveFloat, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, PositiveFloat, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from flows.sources import registry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_SNAPSHOT = REPO_ROOT / "snapshot"
-PROVIDER_HOSTS = ("eastmoney_kline", "eastmoney_datacenter", "yahoo", "hkex", "sse", "szse")
+
+
+class HostUrls(PydanticBaseSettingsSource):
+    """``CNTECH_<HOST>_BASE_URL`` of every host a provider package declares, as ``base_urls``."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Nothing per field: :meth:`__call__` reads one variable per host instead."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        urls = {host: os.environ[f"CNTECH_{host.upper()}_BASE_URL"] for host in registry.hosts()
+                if f"CNTECH_{host.upper()}_BASE_URL" in os.environ}
+        return {"base_urls": urls} if urls else {}
 
 
 class Settings(BaseSettings):
@@ -47,12 +67,9 @@ class Settings(BaseSettings):
     # who knows where such bodies came from adopts them (manifests written, origin "adopted").
     adopt_unmanifested: bool = False
 
-    eastmoney_kline_base_url: str = "https://push2his.eastmoney.com"
-    eastmoney_datacenter_base_url: str = "https://datacenter-web.eastmoney.com"
-    yahoo_base_url: str = "https://query1.finance.yahoo.com"
-    hkex_base_url: str = "https://www2.hkexnews.hk"
-    sse_base_url: str = "https://query.sse.com.cn"
-    szse_base_url: str = "https://www.szse.cn"
+    # Base URL per provider host, defaulting to its package's HOSTS; CNTECH_<HOST>_BASE_URL
+    # overrides one (a mirror, a proxy, the tests' loopback server).
+    base_urls: dict[str, str] = Field(default_factory=dict)
 
     requests_per_second: float = Field(default=4.0, gt=0)
     # Overrides per provider host, JSON in the environment: CNTECH_HOST_RATE_LIMITS='{"yahoo": 1}'.
@@ -80,12 +97,30 @@ class Settings(BaseSettings):
                                                validation_alias="PREFECT_PROFILES_PATH")
     prefect_profile: str | None = Field(default=None, validation_alias="PREFECT_PROFILE")
 
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The standard sources, with the provider hosts' URLs read after the environment."""
+        return (init_settings, env_settings, HostUrls(settings_cls), dotenv_settings,
+                file_secret_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _host_urls(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        known = registry.hosts()
+        urls = {**known, **data.get("base_urls", {})}
+        _only_known(urls, known)
+        return {**data, "base_urls": urls}
+
     @field_validator("host_rate_limits")
     @classmethod
     def _known_hosts(cls, value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(PROVIDER_HOSTS))
-        if unknown:
-            raise ValueError(f"unknown provider host(s) {unknown}; known: {list(PROVIDER_HOSTS)}")
+        _only_known(value, registry.hosts())
         return value
 
     def resolved_data_dir(self) -> Path:
@@ -94,19 +129,17 @@ class Settings(BaseSettings):
 
     def base_url(self, provider_host: str) -> str:
         """Base URL for a provider host key (``eastmoney_kline``, ``yahoo``, ...)."""
-        urls = {
-            "eastmoney_kline": self.eastmoney_kline_base_url,
-            "eastmoney_datacenter": self.eastmoney_datacenter_base_url,
-            "yahoo": self.yahoo_base_url,
-            "hkex": self.hkex_base_url,
-            "sse": self.sse_base_url,
-            "szse": self.szse_base_url,
-        }
-        return urls[provider_host].rstrip("/")
+        return self.base_urls[provider_host].rstrip("/")
 
     def rate_limit(self, provider_host: str) -> float:
         """Requests per second allowed to one provider host."""
         return self.host_rate_limits.get(provider_host, self.requests_per_second)
+
+
+def _only_known(hosts: dict[str, Any], known: dict[str, str]) -> None:
+    unknown = sorted(set(hosts) - set(known))
+    if unknown:
+        raise ValueError(f"unknown provider host(s) {unknown}; known: {list(known)}")
 
 
 def settings_from(**parameters: object) -> Settings:

@@ -144,9 +144,7 @@ def test_tls_verification_is_never_disabled() -> None:
 
 
 def test_provider_urls_default_to_https() -> None:
-    settings = Settings()
-    urls = {name: getattr(settings, name) for name in Settings.model_fields
-            if name.endswith("_base_url")}
+    urls = Settings().base_urls
     assert urls and all(url.startswith("https://") for url in urls.values()), urls
 
 

@@ -38,39 +38,39 @@ IPO_MARKETS = {
 
 
 def report_data(
-    body: bytes, dataset: str, subject: str, fields: dict[str, str]
+    body: bytes, endpoint: str, subject: str, fields: dict[str, str]
 ) -> list[dict[str, Any]]:
     """Check the report envelope and that every row carries the columns this parser relies on.
 
     ``fields`` maps provider column → our name. Extra provider columns are ignored; a missing or
     renamed one is a contract error naming it.
     """
-    doc = decode_json(body, PROVIDER, dataset, subject)
+    doc = decode_json(body, PROVIDER, endpoint, subject)
     if not isinstance(doc, dict):
-        raise PayloadError(PROVIDER, dataset, "top level is not an object", subject=subject)
+        raise PayloadError(PROVIDER, endpoint, "top level is not an object", subject=subject)
     if doc.get("success") is False or doc.get("code") not in (0, None):
         raise PayloadError(
-            PROVIDER, dataset, f"provider error code={doc.get('code')!r} "
+            PROVIDER, endpoint, f"provider error code={doc.get('code')!r} "
             f"message={doc.get('message')!r}", field="code", subject=subject,
         )
-    rows = require(doc, "result.data", list, PROVIDER, dataset, subject)
+    rows = require(doc, "result.data", list, PROVIDER, endpoint, subject)
     if not rows:
-        raise PayloadError(PROVIDER, dataset, "report returned no rows", field="result.data",
+        raise PayloadError(PROVIDER, endpoint, "report returned no rows", field="result.data",
                            subject=subject)
     count = doc["result"].get("count")
     # Page 1 of a longer report read alone holds fewer rows than the report declares.
     if isinstance(count, int) and not isinstance(count, bool) and count > len(rows):
-        raise PayloadError(PROVIDER, dataset, f"the report declares {count} rows but the answer "
+        raise PayloadError(PROVIDER, endpoint, f"the report declares {count} rows but the answer "
                            f"holds {len(rows)}: pages are missing", field="result.count",
                            subject=subject)
     wanted = fields.keys()
     for position, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise PayloadError(PROVIDER, dataset, f"row {position} is not an object",
+            raise PayloadError(PROVIDER, endpoint, f"row {position} is not an object",
                                field="result.data", subject=subject)
         if not wanted <= row.keys():
             missing = next(name for name in fields if name not in row)
-            raise PayloadError(PROVIDER, dataset, f"row {position} lacks the column",
+            raise PayloadError(PROVIDER, endpoint, f"row {position} lacks the column",
                                field=missing, subject=subject)
     return rows
 
@@ -81,10 +81,10 @@ def _as_text(name: str, values: list[Any]) -> pl.Series:
 
 
 def report_rows(
-    body: bytes, dataset: str, subject: str, fields: dict[str, str]
+    body: bytes, endpoint: str, subject: str, fields: dict[str, str]
 ) -> pl.DataFrame:
     """The report's ``fields`` (see :func:`report_data`) as string columns under our names."""
-    rows = report_data(body, dataset, subject, fields)
+    rows = report_data(body, endpoint, subject, fields)
     return pl.DataFrame([_as_text(ours, [row[theirs] for row in rows])
                          for theirs, ours in fields.items()])
 
@@ -95,14 +95,14 @@ def valuation_batch(landed: Sequence[tuple[bytes, str]]) -> ParsedBatch:
     The envelope and columns are checked body by body; dates and numbers are typed in one pass
     over every body's rows, and a body with a bad value is named with its first one.
     """
-    dataset = "valuation"
+    endpoint = "valuation"
     errors: dict[int, PayloadError] = {}
     items: list[int] = []
     counts: list[int] = []
     columns: dict[str, list[Any]] = {ours: [] for ours in VALUATION_FIELDS.values()}
     for item, (body, subject) in enumerate(landed):
         try:
-            rows = report_data(body, dataset, subject, VALUATION_FIELDS)
+            rows = report_data(body, endpoint, subject, VALUATION_FIELDS)
         except PayloadError as exc:
             errors[item] = exc
             continue
@@ -116,7 +116,7 @@ def valuation_batch(landed: Sequence[tuple[bytes, str]]) -> ParsedBatch:
     ])
     typed, offences = strict_batch(frame, ["trade_date"], VALUATION_NUMBERS)
     for item, (name, message) in offences.items():
-        errors[item] = PayloadError(PROVIDER, dataset, message, field=name,
+        errors[item] = PayloadError(PROVIDER, endpoint, message, field=name,
                                     subject=landed[item][1])
     good = typed.filter(~pl.col("item").is_in(list(errors)))
     return ParsedBatch(conform(good, with_item(VALUATION)),
@@ -133,20 +133,20 @@ def valuation(body: bytes, subject: str) -> pl.DataFrame:
 
 def eps_forecast(body: bytes, subject: str) -> pl.DataFrame:
     """``RPT_WEB_RESPREDICT`` consensus EPS by fiscal year, as of each report date."""
-    dataset = "eps_forecast"
-    frame = report_rows(body, dataset, subject, {
+    endpoint = "eps_forecast"
+    frame = report_rows(body, endpoint, subject, {
         "SECUCODE": "symbol", "REPORT_DATE": "report_date", "PREDICT_YEAR": "fiscal_year",
         "EPS": "eps",
     })
-    frame = strict_date(frame, "report_date", PROVIDER, dataset, subject)
-    frame = strict_float(frame, ["fiscal_year", "eps"], PROVIDER, dataset, subject)
+    frame = strict_date(frame, "report_date", PROVIDER, endpoint, subject)
+    frame = strict_float(frame, ["fiscal_year", "eps"], PROVIDER, endpoint, subject)
     return conform(frame, EPS_FORECAST)
 
 
 def ipo_listings(body: bytes, subject: str) -> pl.DataFrame:
     """``RPTA_APP_IPOAPPLY`` A-share IPOs → ``ipo_listings`` rows; 万元 raised → yuan."""
-    dataset = "ipo_cn"
-    frame = report_rows(body, dataset, subject, {
+    endpoint = "ipo_cn"
+    frame = report_rows(body, endpoint, subject, {
         "SECURITY_CODE": "code", "SECURITY_NAME_ABBR": "name", "TRADE_MARKET": "market",
         "LISTING_DATE": "listing_date", "ISSUE_PRICE": "offer_price",
         "LD_OPEN_PRICE": "first_day_open", "LD_CLOSE_PRICE": "first_day_close",
@@ -154,11 +154,11 @@ def ipo_listings(body: bytes, subject: str) -> pl.DataFrame:
     })
     unknown = frame.filter(~pl.col("market").is_in(list(IPO_MARKETS)))
     if unknown.height:
-        raise PayloadError(PROVIDER, dataset, f"unknown market {unknown['market'][0]!r}",
+        raise PayloadError(PROVIDER, endpoint, f"unknown market {unknown['market'][0]!r}",
                            field="TRADE_MARKET", subject=subject)
-    frame = strict_date(frame, "listing_date", PROVIDER, dataset, subject)
+    frame = strict_date(frame, "listing_date", PROVIDER, endpoint, subject)
     frame = strict_float(frame, ["offer_price", "first_day_open", "first_day_close",
-                                 "funds_raised"], PROVIDER, dataset, subject)
+                                 "funds_raised"], PROVIDER, endpoint, subject)
     exchange = pl.col("market").replace_strict({k: v[0] for k, v in IPO_MARKETS.items()})
     board = pl.col("market").replace_strict({k: v[1] for k, v in IPO_MARKETS.items()})
     suffix = pl.when(exchange == "SSE").then(pl.lit(".SH")).otherwise(pl.lit(".SZ"))
@@ -177,14 +177,14 @@ def ipo_listings(body: bytes, subject: str) -> pl.DataFrame:
 
 def margin_total(body: bytes, subject: str) -> pl.DataFrame:
     """``RPTA_WEB_MARGIN_DAILYTRADE`` market-wide balances in 亿元 → yuan, exchange TOTAL."""
-    dataset = "margin_total"
-    frame = report_rows(body, dataset, subject, {
+    endpoint = "margin_total"
+    frame = report_rows(body, endpoint, subject, {
         "STATISTICS_DATE": "trade_date", "FIN_BALANCE": "financing_balance",
         "LOAN_BALANCE": "lending_balance", "FIN_BUY_AMT": "financing_buy",
     })
-    frame = strict_date(frame, "trade_date", PROVIDER, dataset, subject)
+    frame = strict_date(frame, "trade_date", PROVIDER, endpoint, subject)
     money = ["financing_balance", "lending_balance", "financing_buy"]
-    frame = strict_float(frame, money, PROVIDER, dataset, subject)
+    frame = strict_float(frame, money, PROVIDER, endpoint, subject)
     return conform(
         frame.with_columns([pl.col(c) * YI for c in money] + [pl.lit("TOTAL").alias("exchange")]),
         MARGIN,
@@ -193,18 +193,18 @@ def margin_total(body: bytes, subject: str) -> pl.DataFrame:
 
 def margin_by_exchange(body: bytes, subject: str) -> pl.DataFrame:
     """``RPTA_RZRQ_LSDB`` balances per exchange (yuan) → ``margin`` rows for SSE and SZSE."""
-    dataset = "margin_exchange"
-    frame = report_rows(body, dataset, subject, {
+    endpoint = "margin_exchange"
+    frame = report_rows(body, endpoint, subject, {
         "DIM_DATE": "trade_date", "SCDM": "market", "RZYE": "financing_balance",
         "RQYE": "lending_balance", "RZMRE": "financing_buy",
     })
     unknown = frame.filter(~pl.col("market").is_in(list(MARGIN_MARKETS)))
     if unknown.height:
-        raise PayloadError(PROVIDER, dataset, f"unknown market code {unknown['market'][0]!r}",
+        raise PayloadError(PROVIDER, endpoint, f"unknown market code {unknown['market'][0]!r}",
                            field="SCDM", subject=subject)
-    frame = strict_date(frame, "trade_date", PROVIDER, dataset, subject)
+    frame = strict_date(frame, "trade_date", PROVIDER, endpoint, subject)
     frame = strict_float(frame, ["financing_balance", "lending_balance", "financing_buy"],
-                         PROVIDER, dataset, subject)
+                         PROVIDER, endpoint, subject)
     return conform(
         frame.with_columns(pl.col("market").replace_strict(MARGIN_MARKETS).alias("exchange")),
         MARGIN,

@@ -34,13 +34,13 @@ class KlineBody:
     """One landed kline answer and the request it answers."""
 
     body: bytes
-    dataset: str
+    endpoint: str
     subject: str
     secid: str
 
     def error(self, message: str, field: str | None = None) -> PayloadError:
         """A contract error naming this request."""
-        return PayloadError(PROVIDER, self.dataset, message, field=field, subject=self.subject)
+        return PayloadError(PROVIDER, self.endpoint, message, field=field, subject=self.subject)
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,13 @@ def _envelope(kline: KlineBody) -> _Envelope:
     series never legitimately comes back empty. ``data.decimal`` is how many decimals every
     price carries; a body without it cannot be checked for a scale change, so it is refused.
     """
-    doc = decode_json(kline.body, PROVIDER, kline.dataset, kline.subject)
+    doc = decode_json(kline.body, PROVIDER, kline.endpoint, kline.subject)
     if not isinstance(doc, dict):
         raise kline.error("top level is not an object")
     rc = doc.get("rc")
     if rc != 0:
         raise kline.error(f"provider error rc={rc!r}", "rc")
-    data = require(doc, "data", dict, PROVIDER, kline.dataset, kline.subject)
+    data = require(doc, "data", dict, PROVIDER, kline.endpoint, kline.subject)
     market_text, _, code_text = kline.secid.partition(".")
     market = data.get("market")
     if market is not None and market != int(market_text):
@@ -73,7 +73,7 @@ def _envelope(kline: KlineBody) -> _Envelope:
     if code is not None and str(code) != code_text:
         raise kline.error(f"answer is for code {code!r}, requested secid {kline.secid}",
                           "data.code")
-    klines = require(doc, "data.klines", list, PROVIDER, kline.dataset, kline.subject)
+    klines = require(doc, "data.klines", list, PROVIDER, kline.endpoint, kline.subject)
     if not klines:
         raise kline.error("empty klines list (throttled or unknown secid)", "data.klines")
     decimal = data.get("decimal")
@@ -267,9 +267,9 @@ _RULES = (
 )
 
 
-def parse_kline(body: bytes, dataset: str, subject: str, secid: str) -> pl.DataFrame:
+def parse_kline(body: bytes, endpoint: str, subject: str, secid: str) -> pl.DataFrame:
     """One kline body → trade_date/OHLC/volume (shares)/amount rows, or its ``PayloadError``."""
-    batch = parse_klines([KlineBody(body, dataset, subject, secid)])
+    batch = parse_klines([KlineBody(body, endpoint, subject, secid)])
     if batch.errors:
         raise batch.errors[0]
     return batch.frame.drop("item", "subject")

@@ -6,25 +6,25 @@ from __future__ import annotations
 class PayloadError(ValueError):
     """A payload does not match the provider contract its parser expects.
 
-    Carries enough context (provider, dataset, field, request) for an operator to find the raw
+    Carries enough context (provider, endpoint, field, request) for an operator to find the raw
     body in the landing zone and see what changed upstream.
     """
 
     def __init__(
         self,
         provider: str,
-        dataset: str,
+        endpoint: str,
         message: str,
         *,
         field: str | None = None,
         subject: str | None = None,
     ) -> None:
         self.provider = provider
-        self.dataset = dataset
+        self.endpoint = endpoint
         self.field = field
         self.subject = subject
         self.detail = message
-        where = f"{provider}/{dataset}"
+        where = f"{provider}/{endpoint}"
         if subject:
             where += f" [{subject}]"
         if field:
@@ -40,10 +40,10 @@ class NotPublished(Exception):
     contract: the body yields no rows, and ``note`` says what is missing for the run to report.
     """
 
-    def __init__(self, provider: str, dataset: str, subject: str, what: str, answer: str) -> None:
+    def __init__(self, provider: str, endpoint: str, subject: str, what: str, answer: str) -> None:
         self.provider = provider
-        self.dataset = dataset
+        self.endpoint = endpoint
         self.subject = subject
         self.what = what
-        self.note = f"{provider}/{dataset} [{subject}]: {what} is not yet published ({answer})"
+        self.note = f"{provider}/{endpoint} [{subject}]: {what} is not yet published ({answer})"
         super().__init__(self.note)

@@ -71,7 +71,7 @@ def strict_batch(
     ), offences
 
 
-def decode_json(body: bytes, provider: str, dataset: str, subject: str | None = None) -> Any:
+def decode_json(body: bytes, provider: str, endpoint: str, subject: str | None = None) -> Any:
     """Decode a JSON body, naming the failure (HTML page, GBK text, truncation) when it is not.
 
     orjson decodes every well-formed body; only a body it refuses (or one with a byte-order mark
@@ -83,17 +83,17 @@ def decode_json(body: bytes, provider: str, dataset: str, subject: str | None = 
         pass
     head = body[:200].lstrip().lower()
     if not head:
-        raise PayloadError(provider, dataset, "empty response body", subject=subject)
+        raise PayloadError(provider, endpoint, "empty response body", subject=subject)
     if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):
         raise PayloadError(
-            provider, dataset, "expected JSON but got an HTML/XML page", subject=subject
+            provider, endpoint, "expected JSON but got an HTML/XML page", subject=subject
         )
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PayloadError(
             provider,
-            dataset,
+            endpoint,
             f"body is not UTF-8 (byte {exc.start}); GBK-encoded text is not accepted",
             subject=subject,
         ) from exc
@@ -105,7 +105,7 @@ def decode_json(body: bytes, provider: str, dataset: str, subject: str | None = 
                      or not stripped.endswith(("}", "]")))
         kind = "truncated" if truncated else "invalid"
         raise PayloadError(
-            provider, dataset, f"{kind} JSON at char {exc.pos}: {exc.msg}", subject=subject
+            provider, endpoint, f"{kind} JSON at char {exc.pos}: {exc.msg}", subject=subject
         ) from exc
 
 
@@ -114,7 +114,7 @@ def require(
     path: str,
     kind: type | tuple[type, ...],
     provider: str,
-    dataset: str,
+    endpoint: str,
     subject: str | None = None,
 ) -> Any:
     """Walk a dotted path (``data.klines``, ``result.0.meta``) and check the leaf's type."""
@@ -126,25 +126,25 @@ def require(
             index = int(part)
             if index >= len(node):
                 raise PayloadError(
-                    provider, dataset, "list is empty or too short", field=".".join(walked),
+                    provider, endpoint, "list is empty or too short", field=".".join(walked),
                     subject=subject,
                 )
             node = node[index]
         elif isinstance(node, dict):
             if part not in node:
                 raise PayloadError(
-                    provider, dataset, "missing field", field=".".join(walked), subject=subject
+                    provider, endpoint, "missing field", field=".".join(walked), subject=subject
                 )
             node = node[part]
         else:
             raise PayloadError(
-                provider, dataset, f"expected an object, got {type(node).__name__}",
+                provider, endpoint, f"expected an object, got {type(node).__name__}",
                 field=".".join(walked[:-1]) or "<root>", subject=subject,
             )
     if node is None or not isinstance(node, kind):
         got = "null" if node is None else type(node).__name__
         raise PayloadError(
-            provider, dataset, f"expected {_kind_name(kind)}, got {got}", field=path,
+            provider, endpoint, f"expected {_kind_name(kind)}, got {got}", field=path,
             subject=subject,
         )
     return node
@@ -159,35 +159,35 @@ def strict_float(
     frame: pl.DataFrame,
     columns: list[str],
     provider: str,
-    dataset: str,
+    endpoint: str,
     subject: str | None = None,
     missing: tuple[str, ...] = ("-", ""),
 ) -> pl.DataFrame:
     """Cast string columns to Float64; ``missing`` markers become null, anything else must parse."""
-    return _strict_body(frame, [], columns, provider, dataset, subject, missing)
+    return _strict_body(frame, [], columns, provider, endpoint, subject, missing)
 
 
 def strict_date(
     frame: pl.DataFrame,
     column: str,
     provider: str,
-    dataset: str,
+    endpoint: str,
     subject: str | None = None,
 ) -> pl.DataFrame:
     """Parse ``YYYY-MM-DD`` (optionally followed by a time) into a Date, failing loudly."""
-    return _strict_body(frame, [column], [], provider, dataset, subject)
+    return _strict_body(frame, [column], [], provider, endpoint, subject)
 
 
 def _strict_body(
     frame: pl.DataFrame, dates: Sequence[str], numbers: Sequence[str], provider: str,
-    dataset: str, subject: str | None, missing: tuple[str, ...] = ("-", ""),
+    endpoint: str, subject: str | None, missing: tuple[str, ...] = ("-", ""),
 ) -> pl.DataFrame:
     """:func:`strict_batch` over one body's frame, raising its first offence."""
     typed, offences = strict_batch(frame.with_columns(pl.lit(0, pl.UInt32).alias("item")),
                                    dates, numbers, missing)
     if offences:
         name, message = offences[0]
-        raise PayloadError(provider, dataset, message, field=name, subject=subject)
+        raise PayloadError(provider, endpoint, message, field=name, subject=subject)
     return typed.drop("item")
 
 
@@ -195,7 +195,7 @@ def check_dates_ordered(
     frame: pl.DataFrame,
     column: str,
     provider: str,
-    dataset: str,
+    endpoint: str,
     subject: str | None = None,
 ) -> None:
     """Providers return one row per date in ascending order; anything else means a broken feed."""
@@ -203,9 +203,9 @@ def check_dates_ordered(
     dup = frame.filter(dates.is_duplicated())
     if dup.height:
         raise PayloadError(
-            provider, dataset, f"duplicate date {dup[column][0]}", field=column, subject=subject
+            provider, endpoint, f"duplicate date {dup[column][0]}", field=column, subject=subject
         )
     if not dates.is_sorted():
         raise PayloadError(
-            provider, dataset, "dates are out of order", field=column, subject=subject
+            provider, endpoint, "dates are out of order", field=column, subject=subject
         )

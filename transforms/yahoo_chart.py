@@ -15,7 +15,7 @@ PROVIDER = "yahoo"
 QUOTE_FIELDS = ("open", "high", "low", "close", "volume")
 
 
-def parse_chart(body: bytes, dataset: str, subject: str, ticker: str) -> pl.DataFrame:
+def parse_chart(body: bytes, endpoint: str, subject: str, ticker: str) -> pl.DataFrame:
     """Parse a chart body into trade_date/OHLCV rows plus the quoted currency.
 
     Timestamps are session starts in UTC; the local trade date comes from the exchange's own
@@ -23,27 +23,27 @@ def parse_chart(body: bytes, dataset: str, subject: str, ticker: str) -> pl.Data
     fetch time and is wrong across daylight-saving changes. ``null`` values are kept so that the
     quality gate, not the parser, decides what a missing close means.
     """
-    doc = decode_json(body, PROVIDER, dataset, subject)
+    doc = decode_json(body, PROVIDER, endpoint, subject)
     error = doc.get("chart", {}).get("error") if isinstance(doc, dict) else None
     if error:
-        raise PayloadError(PROVIDER, dataset, f"provider error {error!r}", field="chart.error",
+        raise PayloadError(PROVIDER, endpoint, f"provider error {error!r}", field="chart.error",
                            subject=subject)
-    result = require(doc, "chart.result.0", dict, PROVIDER, dataset, subject)
-    meta = require(result, "meta", dict, PROVIDER, dataset, subject)
+    result = require(doc, "chart.result.0", dict, PROVIDER, endpoint, subject)
+    meta = require(result, "meta", dict, PROVIDER, endpoint, subject)
     symbol = meta.get("symbol")
     if symbol is not None and symbol != ticker:
-        raise PayloadError(PROVIDER, dataset, f"answer is for {symbol!r}, requested {ticker!r}",
+        raise PayloadError(PROVIDER, endpoint, f"answer is for {symbol!r}, requested {ticker!r}",
                            field="meta.symbol", subject=subject)
-    tz = require(meta, "exchangeTimezoneName", str, PROVIDER, dataset, subject)
-    currency = require(meta, "currency", str, PROVIDER, dataset, subject)
-    timestamps = require(result, "timestamp", list, PROVIDER, dataset, subject)
+    tz = require(meta, "exchangeTimezoneName", str, PROVIDER, endpoint, subject)
+    currency = require(meta, "currency", str, PROVIDER, endpoint, subject)
+    timestamps = require(result, "timestamp", list, PROVIDER, endpoint, subject)
     if not timestamps:
-        raise PayloadError(PROVIDER, dataset, "no bars returned", field="timestamp",
+        raise PayloadError(PROVIDER, endpoint, "no bars returned", field="timestamp",
                            subject=subject)
-    columns = _quote_columns(result, len(timestamps), dataset, subject)
+    columns = _quote_columns(result, len(timestamps), endpoint, subject)
     bad_ts = next((t for t in timestamps if not isinstance(t, int) or isinstance(t, bool)), None)
     if bad_ts is not None:
-        raise PayloadError(PROVIDER, dataset, f"non-integer timestamp {bad_ts!r}",
+        raise PayloadError(PROVIDER, endpoint, f"non-integer timestamp {bad_ts!r}",
                            field="timestamp", subject=subject)
     frame = pl.DataFrame(
         {"ts": timestamps, **columns},
@@ -57,26 +57,26 @@ def parse_chart(body: bytes, dataset: str, subject: str, ticker: str) -> pl.Data
         pl.lit(currency.upper()).alias("currency"),
         pl.lit(None, dtype=pl.Float64).alias("amount"),
     )
-    check_dates_ordered(frame, "trade_date", PROVIDER, dataset, subject)
+    check_dates_ordered(frame, "trade_date", PROVIDER, endpoint, subject)
     return frame
 
 
-def _quote_columns(result: dict[str, Any], count: int, dataset: str,
+def _quote_columns(result: dict[str, Any], count: int, endpoint: str,
                    subject: str) -> dict[str, list[Any]]:
     """Each quote field as floats (``None`` kept), one value per timestamp."""
-    quote = require(result, "indicators.quote.0", dict, PROVIDER, dataset, subject)
+    quote = require(result, "indicators.quote.0", dict, PROVIDER, endpoint, subject)
     columns: dict[str, list[Any]] = {}
     for name in QUOTE_FIELDS:
-        values = require(quote, name, list, PROVIDER, dataset, subject)
+        values = require(quote, name, list, PROVIDER, endpoint, subject)
         if len(values) != count:
             raise PayloadError(
-                PROVIDER, dataset,
+                PROVIDER, endpoint,
                 f"{len(values)} values for {count} timestamps",
                 field=f"indicators.quote.0.{name}", subject=subject,
             )
         bad = next((v for v in values if v is not None and not _is_number(v)), None)
         if bad is not None:
-            raise PayloadError(PROVIDER, dataset, f"non-numeric value {bad!r}",
+            raise PayloadError(PROVIDER, endpoint, f"non-numeric value {bad!r}",
                                field=f"indicators.quote.0.{name}", subject=subject)
         columns[name] = [None if v is None else float(v) for v in values]
     return columns

@@ -7,13 +7,13 @@ history. Spark, Trino's Hive connector and DuckDB read the folder with partition
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from registry import DATASETS
+from warehouse.files import atomic_path
 
 # Core table → the date its rows are partitioned by; small reference-like tables are whole.
 PARTITIONED = {d.name: d.date for d in DATASETS if d.export == "monthly"}
@@ -45,7 +45,5 @@ def export_touched(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
 
 
 def _write(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    relation.write_parquet(str(tmp))
-    os.replace(tmp, path)
+    with atomic_path(path) as temp:
+        relation.write_parquet(str(temp))

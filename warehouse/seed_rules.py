@@ -8,7 +8,9 @@ that is not its exchange's fails the run with exit 2 before the first request.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -24,10 +26,6 @@ SYMBOLS = {
     "NYSE": re.compile(r"[A-Z][A-Z.-]{0,9}\.US"),
 }
 CURRENCIES = {"SSE": "CNY", "SZSE": "CNY", "HKEX": "HKD", "NASDAQ": "USD", "NYSE": "USD"}
-PROVIDER_CODES = {
-    "eastmoney": re.compile(r"(0|1|100|105|106|107|116|119|133)\.[0-9A-Z]{1,12}"),
-    "yahoo": re.compile(r"\^?[0-9A-Z]{1,10}([.=-][A-Z]{1,3})?"),
-}
 INDEX_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,19}")
 # Eastmoney's market prefix for each A-share exchange: the code after it is the symbol's.
 EASTMONEY_MARKETS = {"SSE": "1", "SZSE": "0"}
@@ -37,10 +35,15 @@ class SeedError(ValueError):
     """A reference seed breaks its rules; nothing was fetched."""
 
 
-def check_seeds(seeds_dir: Path = SEEDS_DIR) -> None:
-    """Raise ``SeedError`` listing every broken seed rule (at most ten lines)."""
-    problems = [*_securities(read_seed("securities", seeds_dir)),
-                *_indices(read_seed("indices", seeds_dir)),
+def check_seed_rules(provider_codes: Mapping[str, re.Pattern[str]],
+                     seeds_dir: Path = SEEDS_DIR) -> None:
+    """Raise ``SeedError`` listing every broken seed rule (at most ten lines).
+
+    ``provider_codes`` is the shape of a ``provider_code`` per provider a seed row may name
+    (each provider package declares its own).
+    """
+    problems = [*_securities(read_seed("securities", seeds_dir), provider_codes),
+                *_indices(read_seed("indices", seeds_dir), provider_codes),
                 *_members(read_seed("securities", seeds_dir), seeds_dir)]
     if problems:
         shown = "\n  ".join(problems[:10])
@@ -48,7 +51,7 @@ def check_seeds(seeds_dir: Path = SEEDS_DIR) -> None:
         raise SeedError(f"invalid reference seeds in {seeds_dir}:\n  {shown}{more}")
 
 
-def _securities(frame: pl.DataFrame) -> list[str]:
+def _securities(frame: pl.DataFrame, codes: Mapping[str, re.Pattern[str]]) -> list[str]:
     problems = [f"securities: symbol {s!r} is not unique: listed {n} times"
                 for s, n in frame["symbol"].value_counts().iter_rows() if n > 1]
     for row in frame.iter_rows(named=True):
@@ -64,7 +67,7 @@ def _securities(frame: pl.DataFrame) -> list[str]:
         if row["currency"] != CURRENCIES[exchange]:
             problems.append(f"{where}: currency {row['currency']!r} is not {exchange}'s "
                             f"{CURRENCIES[exchange]}")
-        problems += _provider(where, row["calendar"], row["provider"], row["provider_code"])
+        problems += _provider(where, row, codes)
         market = EASTMONEY_MARKETS.get(exchange)
         if row["provider"] == "eastmoney" and market and (
                 row["provider_code"] != f"{market}.{symbol.split('.')[0]}"):
@@ -73,7 +76,7 @@ def _securities(frame: pl.DataFrame) -> list[str]:
     return problems
 
 
-def _indices(frame: pl.DataFrame) -> list[str]:
+def _indices(frame: pl.DataFrame, codes: Mapping[str, re.Pattern[str]]) -> list[str]:
     problems = [f"indices: index_code {c!r} is not unique: listed {n} times"
                 for c, n in frame["index_code"].value_counts().iter_rows() if n > 1]
     for row in frame.iter_rows(named=True):
@@ -81,18 +84,19 @@ def _indices(frame: pl.DataFrame) -> list[str]:
         where = f"indices: {code!r}"
         if not INDEX_CODE.fullmatch(code):
             problems.append(f"{where}: not an index code (expected {INDEX_CODE.pattern})")
-        problems += _provider(where, row["calendar"], row["provider"], row["provider_code"])
+        problems += _provider(where, row, codes)
     return problems
 
 
-def _provider(where: str, calendar: str | None, provider: str | None,
-              code: str | None) -> list[str]:
+def _provider(where: str, row: Mapping[str, Any],
+              codes: Mapping[str, re.Pattern[str]]) -> list[str]:
+    calendar, provider, code = row["calendar"], row["provider"], row["provider_code"]
     problems = []
     if calendar not in CALENDARS:
         problems.append(f"{where}: unknown calendar {calendar!r} ({', '.join(CALENDARS)})")
-    pattern = PROVIDER_CODES.get(provider or "")
+    pattern = codes.get(provider or "")
     if pattern is None:
-        problems.append(f"{where}: unknown provider {provider!r} ({', '.join(PROVIDER_CODES)})")
+        problems.append(f"{where}: unknown provider {provider!r} ({', '.join(codes)})")
     elif not pattern.fullmatch(code or ""):
         problems.append(f"{where}: provider_code {code!r} does not match the {provider} pattern "
                         f"{pattern.pattern}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from flows.catalog import RequestSpec, page_of
 from flows.settings import Settings
+from flows.sources import registry
 from flows.sources.errors import ExtractionError
 from flows.sources.http import Fetched, FetchFailed, HttpClient
 from flows.sources.landing import LandingZone
-from flows.sources.providers import PROVIDERS
+from flows.sources.request import RequestSpec, page_of
 
 LIVE_DETAIL = "fetched live by cntech"
 
@@ -55,7 +55,7 @@ def _land_one(
         pages = len(zone.pages(spec))
     else:
         fetched = _fetch(client, zone, spec, provenance)
-        pages = PROVIDERS[spec.provider].page_count(spec, fetched.body)
+        pages = registry.provider(spec.provider).client.page_count(spec, fetched.body)
         zone.land(spec, fetched.body, _manifest(client, spec, fetched, provenance, pages))
     for number in range(2, pages + 1):
         page = page_of(spec, number)

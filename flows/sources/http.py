@@ -13,9 +13,9 @@ from email.utils import parsedate_to_datetime
 import requests
 from requests.adapters import HTTPAdapter
 
-from flows.catalog import RequestSpec
 from flows.settings import Settings
-from flows.sources.providers import PROVIDERS
+from flows.sources import registry
+from flows.sources.request import RequestSpec
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 KEPT_HEADERS = frozenset({
@@ -118,12 +118,12 @@ class HttpClient:
 
     def url(self, spec: RequestSpec) -> str:
         """The request URL without its query string, as the manifest records it."""
-        return self.settings.base_url(spec.host) + spec.endpoint
+        return self.settings.base_url(spec.host) + spec.url_path
 
     def fetch(self, spec: RequestSpec) -> Fetched:
         """GET ``spec``: the final 200 answer (possibly still throttled-empty) or FetchFailed."""
         session, limiter = self.session_for(spec.host)
-        provider = PROVIDERS[spec.provider]
+        provider = registry.provider(spec.provider).client
         url = self.url(spec)
         attempts = self.settings.max_attempts
         retries: list[str] = []

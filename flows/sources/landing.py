@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from flows.catalog import RequestSpec, page_of
+from flows.sources import registry
 from flows.sources.errors import ExtractionError
-from flows.sources.providers import PROVIDERS
+from flows.sources.request import RequestSpec, page_of
+from warehouse.files import write_atomically
 
 META_SUFFIX = ".meta.json"
 INDEX_NAME = "manifest.json"
 ERRORS_DIR = "errors"
+# Manifests name a body's endpoint "dataset", as every landing zone written so far (the bundled
+# snapshot included) does; the key stays so each of them still reads and replays unchanged.
+ENDPOINT_KEY = "dataset"
 
 
 class LandingZone:
-    """A directory laid out as ``<provider>/<dataset path>``; the bundled snapshot is one.
+    """A directory laid out as ``<provider>/<endpoint path>``; the bundled snapshot is one.
 
     Final answers that are not HTTP 200 land under ``errors/`` with the same relative path, so
     the body is kept for an operator while the request's own path stays free for a refetch.
@@ -76,19 +79,19 @@ class LandingZone:
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {
             "provider": spec.provider,
-            "dataset": spec.dataset,
+            ENDPOINT_KEY: spec.endpoint,
             "subject": spec.subject,
             "sha256": hashlib.sha256(body).hexdigest(),
             "bytes": len(body),
             **meta,
         }
-        _atomic_write(path, body)
-        _atomic_write(path.with_name(path.name + META_SUFFIX), _pretty(record))
+        write_atomically(path, body, durable=True)
+        write_atomically(path.with_name(path.name + META_SUFFIX), _pretty(record), durable=True)
 
     def read(self, spec: RequestSpec) -> bytes:
         """The landed body for ``spec``: every page verified against its manifest's sha256,
         pages merged into one document (the parsers check the envelope)."""
-        provider = PROVIDERS[spec.provider]
+        provider = registry.provider(spec.provider).client
         meta = self.meta(spec)
         bodies = [self._verified(spec, meta), *(self._verified(page, self.meta(page))
                                                 for page in self.pages(spec, meta)[1:])]
@@ -146,8 +149,8 @@ class LandingZone:
                 path = self.body_path(page)
                 if path.is_file() and not self.meta(page):
                     body = path.read_bytes()
-                    _atomic_write(path.with_name(path.name + META_SUFFIX), _pretty({
-                        "provider": spec.provider, "dataset": spec.dataset,
+                    write_atomically(path.with_name(path.name + META_SUFFIX), _pretty({
+                        "provider": spec.provider, ENDPOINT_KEY: spec.endpoint,
                         "subject": spec.subject, "sha256": hashlib.sha256(body).hexdigest(),
                         "bytes": len(body), "origin": "adopted",
                         "origin_detail": "landed without a manifest; adopted by the operator",
@@ -164,24 +167,16 @@ class LandingZone:
                 meta = self.meta(page)
                 if meta:
                     entries.append({
-                        "path": page.path, "provider": spec.provider, "dataset": spec.dataset,
+                        "path": page.path, "provider": spec.provider, ENDPOINT_KEY: spec.endpoint,
                         "subject": spec.subject, "origin": meta.get("origin", "unknown"),
                         "origin_detail": meta.get("origin_detail", ""),
                     })
         index = self.root / INDEX_NAME
         self.root.mkdir(parents=True, exist_ok=True)
-        _atomic_write(index, _pretty(sorted(entries, key=lambda entry: entry["path"])))
+        write_atomically(index, _pretty(sorted(entries, key=lambda entry: entry["path"])))
         return index
 
 
 def _pretty(doc: Any) -> bytes:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).encode()
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)

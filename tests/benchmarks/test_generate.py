@@ -12,7 +12,7 @@ import pytest
 from benchmarks.generate import Generated, generate
 from flows.catalog import build_catalog, replayable
 from flows.sources.landing import LandingZone
-from transforms.dispatch import parse
+from flows.sources.registry import parse
 from warehouse.seeds import read_seed
 
 START, END = date(2025, 3, 3), date(2025, 11, 28)
@@ -31,7 +31,7 @@ def bars(made: Generated) -> pl.DataFrame:
     zone = LandingZone(made.history)
     frames = []
     for spec in build_catalog(made.start, made.end, seeds_dir=made.seeds):
-        table, frame = parse(spec.dataset, zone.read(spec), spec.subject, spec.code)
+        table, frame = parse(spec.endpoint, zone.read(spec), spec.subject, spec.provider_code)
         if table == "security_bars":
             frames.append(frame)
     securities = read_seed("securities", made.seeds).select("symbol", "board")
@@ -44,10 +44,10 @@ def test_every_catalog_request_has_a_body_the_parsers_accept(made: Generated) ->
         zone = LandingZone(zone_root)
         specs = replayable(build_catalog(made.start, end, seeds_dir=made.seeds), zone_root)
         # A day zone holds its own day of the per-day SZSE report, the history every earlier one.
-        szse = [spec.code for spec in specs if spec.dataset == "margin_szse"]
+        szse = [spec.provider_code for spec in specs if spec.endpoint == "margin_szse"]
         assert szse[-1] == end.isoformat() and (len(szse) == 1) == (zone_root != made.history)
         for spec in specs:
-            table, frame = parse(spec.dataset, zone.read(spec), spec.subject, spec.code)
+            table, frame = parse(spec.endpoint, zone.read(spec), spec.subject, spec.provider_code)
             assert frame.height > 0, (zone_root, spec.key)
         manifest = json.loads((zone_root / "manifest.json").read_text())
         assert manifest["window"]["end"] == end.isoformat()

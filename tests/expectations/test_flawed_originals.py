@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from expectations.gate import run_gate
+from flows.sources.registry import parse
 from tests.conftest import TEST_DATA
-from transforms.dispatch import parse
 from warehouse import db, load, seeds
 
 FLAWED = TEST_DATA / "flawed"

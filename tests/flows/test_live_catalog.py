@@ -6,7 +6,8 @@ from datetime import date
 
 import duckdb
 
-from flows.catalog import Windows, build_catalog, last_stored_dates, page_of
+from flows.catalog import build_catalog, last_stored_dates
+from flows.sources.request import Windows, page_of
 from warehouse import db
 
 START, END = date(2024, 12, 2), date(2026, 1, 30)
@@ -52,15 +53,15 @@ def test_incremental_requests_land_where_full_ones_do() -> None:
               ("valuation", "688256.SH"): date(2026, 1, 29)}
     tail = build_catalog(START, END, stored, overlap_days=10)
     assert [spec.path for spec in tail] == [spec.path for spec in full]
-    by_subject = {(spec.dataset, spec.subject): spec for spec in tail}
+    by_subject = {(spec.endpoint, spec.subject): spec for spec in tail}
     assert by_subject[("index_kline", "STAR50")].params["beg"] == "20260105"
     assert by_subject[("index_kline", "CHINEXT")].params["beg"] == "20241202"
     assert "(TRADE_DATE>='2026-01-19')" in by_subject[("valuation", "688256.SH")].params["filter"]
-    assert {spec.subject for spec in tail if spec.dataset == "ipo_hk"} == {"2025", "2026"}
+    assert {spec.subject for spec in tail if spec.endpoint == "ipo_hk"} == {"2025", "2026"}
 
 
 def test_a_later_page_lands_beside_the_first() -> None:
-    report = next(spec for spec in build_catalog(START, END) if spec.dataset == "eps_forecast")
+    report = next(spec for spec in build_catalog(START, END) if spec.endpoint == "eps_forecast")
     page = page_of(report, 3)
     assert page.path == "eastmoney/datacenter/RPT_WEB_RESPREDICT/CN.p3.json"
     assert page.params == {**report.params, "pageNumber": "3"}

@@ -23,13 +23,13 @@ def _report_of(day: str) -> bytes:
 
 def test_szse_answering_the_session_before_is_noted_and_the_rest_parses(tmp_path: Path) -> None:
     specs = [spec for spec in build_catalog(date(2026, 1, 29), date(2026, 2, 2))
-             if spec.dataset == "margin_szse"]
-    assert [spec.code for spec in specs] == ["2026-01-29", "2026-01-30", "2026-02-02"]
+             if spec.endpoint == "margin_szse"]
+    assert [spec.provider_code for spec in specs] == ["2026-01-29", "2026-01-30", "2026-02-02"]
     zone = LandingZone(tmp_path)
     answers = {"2026-01-29": "2026-01-29", "2026-01-30": "2026-01-30",
                "2026-02-02": "2026-01-30"}
     for spec in specs:
-        zone.land(spec, _report_of(answers[spec.code]), {"origin": "recorded"})
+        zone.land(spec, _report_of(answers[spec.provider_code]), {"origin": "recorded"})
     frames, report = parse_landed(zone, specs)
     assert report.errors == []
     assert frames["margin"]["trade_date"].to_list() == [date(2026, 1, 29), date(2026, 1, 30)]
@@ -41,7 +41,7 @@ def test_szse_answering_the_session_before_is_noted_and_the_rest_parses(tmp_path
 
 def test_a_report_of_an_unrelated_day_still_fails_extraction(tmp_path: Path) -> None:
     [spec] = [spec for spec in build_catalog(date(2026, 2, 2), date(2026, 2, 2))
-              if spec.dataset == "margin_szse"]
+              if spec.endpoint == "margin_szse"]
     zone = LandingZone(tmp_path)
     zone.land(spec, _report_of("2026-01-22"), {"origin": "recorded"})
     _, report = parse_landed(zone, [spec])

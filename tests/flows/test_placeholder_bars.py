@@ -11,8 +11,8 @@ import polars as pl
 
 from expectations.gate import run_gate
 from flows.placeholder_bars import drop_placeholder_bars
+from flows.sources.registry import parse
 from tests.conftest import TEST_DATA
-from transforms.dispatch import parse
 from warehouse import db, load, seeds
 
 FLAWED = TEST_DATA / "flawed" / "yahoo_chart_2513.HK_flat_row_and_spike.json"

@@ -86,7 +86,7 @@ def test_drift_is_a_payload_error_naming_provider_dataset_and_field(
 ) -> None:
     with pytest.raises(PayloadError) as caught:
         sse_margin.margin(body, "SSE")
-    assert (caught.value.provider, caught.value.dataset) == ("sse", "margin_sse")
+    assert (caught.value.provider, caught.value.endpoint) == ("sse", "margin_sse")
     assert caught.value.field == field
     assert wording in str(caught.value)
     assert str(caught.value).startswith("sse/margin_sse [SSE]")

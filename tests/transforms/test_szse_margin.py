@@ -88,7 +88,7 @@ def test_drift_is_a_payload_error_naming_provider_dataset_and_field(
 ) -> None:
     with pytest.raises(PayloadError) as caught:
         szse_margin.margin(body, "SZSE", DAY)
-    assert (caught.value.provider, caught.value.dataset) == ("szse", "margin_szse")
+    assert (caught.value.provider, caught.value.endpoint) == ("szse", "margin_szse")
     assert caught.value.field == field
     assert wording in str(caught.value)
 
@@ -122,7 +122,7 @@ def test_the_previous_sessions_report_means_not_yet_published(requested: str,
     with pytest.raises(NotPublished) as caught:
         szse_margin.margin(_report_of(answered), "SZSE", requested)
     assert not isinstance(caught.value, PayloadError)
-    assert (caught.value.provider, caught.value.dataset, caught.value.what) == (
+    assert (caught.value.provider, caught.value.endpoint, caught.value.what) == (
         "szse", "margin_szse", requested)
     assert caught.value.note == (f"szse/margin_szse [SZSE]: {requested} is not yet published "
                                  f"(the answer is the report of the session before, {answered})")

@@ -8,7 +8,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from warehouse.seed_rules import SeedError, check_seeds
+from flows.catalog import check_seeds
+from warehouse.seed_rules import SeedError
 from warehouse.seeds import SEEDS_DIR
 
 

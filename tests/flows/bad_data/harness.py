@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from expectations.gate import GateResult
-from flows.catalog import RequestSpec
 from flows.cli import app
 from flows.nightly import RunResult
+from flows.sources.request import RequestSpec
 from tests.conftest import SNAPSHOT
 from tests.flows.bad_data.kinds import Kind
 from tests.flows.bad_data.kinds_held_out import SeedKind

@@ -1,6 +1,7 @@
 """A loopback stand-in for every provider: serves a landing zone's bodies as the providers would.
 
-Requests are routed by path and query parameters to the body the catalog lands them at, cut to
+Requests are routed by path and query parameters to the body the catalog lands them at (each
+provider package's ``route``), cut to
 the requested window (kline ``beg``/``end``, chart ``period1``/``period2``, report filter dates,
 report pages), so incremental windows and paging behave as they do live. A body whose window
 covers the whole file is served byte for byte. Faults are scripted per landing path.
@@ -25,14 +26,9 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from flows.settings import PROVIDER_HOSTS, Settings
+from flows.settings import Settings
+from flows.sources import registry
 
-KLINE = "/api/qt/stock/kline/get"
-REPORT = "/api/data/v1/get"
-CHART = "/v8/finance/chart/"
-NLR = "/-/media/HKEXnews/Homepage/New-Listings/New-Listing-Information/New-Listing-Report/Main/"
-SSE_MARGIN = "/marketdata/tradedata/queryMargin.do"
-SZSE_REPORT = "/api/report/ShowReport/data"
 CONTENT_TYPES = {".json": "application/json; charset=utf-8",
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -137,30 +133,11 @@ class ProviderReplay:
 
 
 def route(path: str, args: dict[str, str]) -> tuple[str, str]:
-    """(provider host, landing path) for a request, as ``flows.catalog`` lays them out."""
-    if path == KLINE:
-        if args.get("klt") != "101" or "fields2" not in args:
-            raise LookupError("daily klines need klt=101 and fields2")
-        return "eastmoney_kline", f"eastmoney/kline/{args['secid']}.json"
-    if path == REPORT:
-        report = args["reportName"]
-        code = re.search(r'SECURITY_CODE="(\d+)"', args.get("filter", ""))
-        key = code.group(1) if code else {"RPT_WEB_RESPREDICT": "CN", "RPTA_APP_IPOAPPLY": "CN",
-                                          "RPTA_WEB_MARGIN_DAILYTRADE": "ALL",
-                                          "RPTA_RZRQ_LSDB": "SSE_SZSE"}[report]
-        return "eastmoney_datacenter", f"eastmoney/datacenter/{report}/{key}.json"
-    if path.startswith(CHART):
-        if args.get("interval") != "1d":
-            raise LookupError("daily charts need interval=1d")
-        return "yahoo", f"yahoo/chart/{path[len(CHART):]}.json"
-    if path.startswith(NLR):
-        return "hkex", f"hkex/nlr/{path[len(NLR):]}"
-    if path == SSE_MARGIN:
-        return "sse", "sse/margin/SSE.json"
-    if path == SZSE_REPORT:
-        if args.get("CATALOGID") != "1837_xxpl" or args.get("SHOWTYPE") != "JSON":
-            raise LookupError("the margin summary is report 1837_xxpl as JSON")
-        return "szse", f"szse/margin/{args['txtDate']}.json"
+    """(provider host, landing path) for a request, as the provider packages lay them out."""
+    for provider in registry.providers():
+        routed = provider.route(path, args)
+        if routed is not None:
+            return routed
     raise LookupError(f"no provider serves {path}")
 
 
@@ -248,13 +225,13 @@ def install(server: HTTPServer, replay: ProviderReplay) -> dict[str, str]:
     server.clear()
     server.expect_request(re.compile("^/")).respond_with_handler(replay)
     url = server.url_for("").rstrip("/")
-    return {f"CNTECH_{host.upper()}_BASE_URL": url for host in PROVIDER_HOSTS}
+    return {f"CNTECH_{host.upper()}_BASE_URL": url for host in registry.hosts()}
 
 
 def fast_settings(urls: dict[str, str], **overrides: Any) -> Settings:
     """Settings pointing every provider at the loopback server, with test-sized delays."""
-    values: dict[str, Any] = {
-        f"{host}_base_url": urls[f"CNTECH_{host.upper()}_BASE_URL"] for host in PROVIDER_HOSTS}
+    values: dict[str, Any] = {"base_urls": {
+        host: urls[f"CNTECH_{host.upper()}_BASE_URL"] for host in registry.hosts()}}
     values.update(requests_per_second=500.0, max_concurrency=4, max_attempts=3,
                   backoff_base_seconds=0.01, backoff_max_seconds=0.05, connect_timeout=2.0,
                   read_timeout=5.0)

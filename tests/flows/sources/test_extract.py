@@ -21,10 +21,11 @@ import polars as pl
 import pytest
 from pytest_httpserver import HTTPServer
 
-from flows.catalog import RequestSpec, build_catalog
+from flows.catalog import build_catalog
 from flows.pipeline import parse_landed
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
+from flows.sources.request import RequestSpec
 from tests.conftest import SNAPSHOT
 from tests.flows.sources.replay import (
     Fault,
@@ -48,7 +49,7 @@ MARGIN_SPLIT = "eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json"
 NLR = "hkex/nlr/NLR2026_Eng.xlsx"
 # Every request a case breaks, plus the first of every other dataset: the rest of a run.
 SAMPLE = [spec for spec in CATALOG if spec.path in {STAR50, CAMBRICON, NDX, VALUATION, MARGIN, NLR}
-          or spec == next(s for s in CATALOG if s.dataset == spec.dataset)]
+          or spec == next(s for s in CATALOG if s.endpoint == spec.endpoint)]
 GATEWAY_PAGE = (b"<html><head><title>502 Bad Gateway</title></head><body><center>"
                 b"<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
 

@@ -12,8 +12,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from requests.adapters import HTTPAdapter
 
-from flows.catalog import RequestSpec, build_catalog
-from flows.settings import PROVIDER_HOSTS
+from flows.catalog import build_catalog
+from flows.sources import registry
 from flows.sources.extract import land_all
 from flows.sources.http import (
     Fetched,
@@ -23,6 +23,7 @@ from flows.sources.http import (
     retry_after_seconds,
 )
 from flows.sources.landing import LandingZone
+from flows.sources.request import RequestSpec
 from tests.conftest import SNAPSHOT
 from tests.flows.sources.replay import (
     ProviderReplay,
@@ -158,7 +159,7 @@ def test_a_client_error_is_not_retried(replay: tuple[ProviderReplay, dict[str, s
 
 
 def test_nothing_listening_is_a_connection_error() -> None:
-    urls = {f"CNTECH_{h.upper()}_BASE_URL": "http://127.0.0.1:9" for h in PROVIDER_HOSTS}
+    urls = {f"CNTECH_{h.upper()}_BASE_URL": "http://127.0.0.1:9" for h in registry.hosts()}
     with pytest.raises(FetchFailed, match="last: ConnectionError") as caught:
         _fetch(urls, STAR50, max_attempts=2)
     assert caught.value.response is None
@@ -166,7 +167,7 @@ def test_nothing_listening_is_a_connection_error() -> None:
 
 def test_one_session_and_limiter_per_host() -> None:
     client = HttpClient(fast_settings({f"CNTECH_{h.upper()}_BASE_URL": "http://127.0.0.1:9"
-                                       for h in PROVIDER_HOSTS}))
+                                       for h in registry.hosts()}))
     kline, chart = client.session_for("eastmoney_kline"), client.session_for("yahoo")
     assert client.session_for("eastmoney_kline") == kline
     assert kline[0] is not chart[0] and kline[1] is not chart[1]

@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from flows.catalog import build_catalog, page_of
+from flows.catalog import build_catalog
+from flows.sources import registry
 from flows.sources.errors import ExtractionError
 from flows.sources.landing import LandingZone
-from flows.sources.providers import PROVIDERS
+from flows.sources.request import page_of
 from tests.conftest import SNAPSHOT
 
 CATALOG = build_catalog(date(2024, 12, 2), date(2026, 1, 30))
 STAR50 = next(spec for spec in CATALOG if spec.subject == "STAR50")
-MARGIN_SPLIT = next(spec for spec in CATALOG if spec.dataset == "margin_exchange")
-EASTMONEY = PROVIDERS["eastmoney"]
+MARGIN_SPLIT = next(spec for spec in CATALOG if spec.endpoint == "margin_exchange")
+EASTMONEY = registry.provider("eastmoney").client
 
 
 def _star50() -> bytes:
@@ -72,7 +73,7 @@ def test_pages_that_disagree_with_the_declared_count_are_refused() -> None:
 
 
 def test_throttled_shapes_are_recognised() -> None:
-    report = next(spec for spec in CATALOG if spec.dataset == "valuation")
+    report = next(spec for spec in CATALOG if spec.endpoint == "valuation")
     assert EASTMONEY.looks_throttled(STAR50, b'{"rc":0,"data":null}')
     assert EASTMONEY.looks_throttled(STAR50, b'{"rc":0,"data":{"klines":[]}}')
     assert not EASTMONEY.looks_throttled(STAR50, _star50())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flows.catalog import RequestSpec
-from flows.sources.base import Provider
+from flows.sources.provider import Client
+from flows.sources.request import RequestSpec
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class Hkex(Provider):
+class Hkex(Client):
     """One workbook per year."""
 
     def headers(self, spec: RequestSpec) -> Mapping[str, str]:

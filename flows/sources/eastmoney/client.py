@@ -7,9 +7,9 @@ from typing import Any
 
 import orjson
 
-from flows.catalog import RequestSpec
-from flows.sources.base import Provider
 from flows.sources.errors import ExtractionError
+from flows.sources.provider import Client
+from flows.sources.request import RequestSpec
 
 KLINE_HEADERS = {"Referer": "https://quote.eastmoney.com/", "Accept": "application/json"}
 REPORT_HEADERS = {"Referer": "https://data.eastmoney.com/", "Accept": "application/json"}
@@ -22,7 +22,7 @@ def _json(body: bytes) -> Any:
         return None
 
 
-class Eastmoney(Provider):
+class Eastmoney(Client):
     """Kline answers throttling with ``rc`` 0 and no rows; reports come in pages."""
 
     def headers(self, spec: RequestSpec) -> Mapping[str, str]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flows.catalog import RequestSpec
-from flows.sources.base import Provider
+from flows.sources.provider import Client
+from flows.sources.request import RequestSpec
 
 # query.sse.com.cn answers requests without a www.sse.com.cn Referer with HTTP 403.
 HEADERS = {"Referer": "https://www.sse.com.cn/", "Accept": "application/json, text/javascript"}
 
 
-class Sse(Provider):
+class Sse(Client):
     """One request covers the whole window (up to ``pageHelp.pageSize`` days)."""
 
     def headers(self, spec: RequestSpec) -> Mapping[str, str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flows.catalog import RequestSpec
-from flows.sources.base import Provider
+from flows.sources.provider import Client
+from flows.sources.request import RequestSpec
 
 
-class Yahoo(Provider):
+class Yahoo(Client):
     """One chart per request, the whole window in one answer."""
 
     def headers(self, spec: RequestSpec) -> Mapping[str, str]:

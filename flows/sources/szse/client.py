@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flows.catalog import RequestSpec
-from flows.sources.base import Provider
+from flows.sources.provider import Client
+from flows.sources.request import RequestSpec
 
 HEADERS = {"Referer": "https://www.szse.cn/disclosure/margin/margin/index.html",
            "Accept": "application/json"}
 
 
-class Szse(Provider):
+class Szse(Client):
     """Report ``1837_xxpl`` takes a single ``txtDate``; the catalog asks once per session."""
 
     def headers(self, spec: RequestSpec) -> Mapping[str, str]:

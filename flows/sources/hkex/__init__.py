@@ -1,0 +1,3 @@
+"""HKEX New Listing Reports: one workbook of the year's debuts."""
+
+HOSTS = {"hkex": "https://www2.hkexnews.hk"}
