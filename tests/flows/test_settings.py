@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +15,6 @@ from flows.settings import BUNDLED_SNAPSHOT, PROVIDER_HOSTS, Settings, settings_
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No ``CNTECH_*`` or Prefect variables from the caller; an empty working directory."""
-    import os
-
     for name in list(os.environ):
         if name.startswith("CNTECH_") or name in {"PREFECT_API_URL", "PREFECT_HOME",
                                                    "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"}:
