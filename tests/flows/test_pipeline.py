@@ -6,6 +6,7 @@ Bodies are the bundled snapshot's own; no flow runs here (see ``test_nightly.py`
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,20 +20,17 @@ from flows.sources.errors import ExtractionError
 from flows.sources.landing import LandingZone
 from registry import STAGING_TABLES, by_name
 
-IFLYTEK = RequestSpec(provider="eastmoney", host="eastmoney_kline", dataset="stock_kline",
-                      subject="002230.SZ", code="0.002230", path="eastmoney/kline/0.002230.json",
-                      endpoint="/api/qt/stock/kline/get")
-IPO_CN = RequestSpec(provider="eastmoney", host="eastmoney_datacenter", dataset="ipo_cn",
-                     subject="CN", code="RPTA_APP_IPOAPPLY",
-                     path="eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json",
-                     endpoint="/api/data/v1/get")
+# (provider, host, request kind, subject, provider's code, landed path, URL path)
+IFLYTEK = RequestSpec("eastmoney", "eastmoney_kline", "stock_kline", "002230.SZ", "0.002230",
+                      "eastmoney/kline/0.002230.json", "/api/qt/stock/kline/get")
+IPO_CN = RequestSpec("eastmoney", "eastmoney_datacenter", "ipo_cn", "CN", "RPTA_APP_IPOAPPLY",
+                     "eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json", "/api/data/v1/get")
 
 
 def test_landed_bodies_parse_into_every_table_and_a_missing_one_is_reported(
     snapshot_dir: Path,
 ) -> None:
-    missing = RequestSpec(**{**IFLYTEK.__dict__, "subject": "688256.SH", "code": "1.688256",
-                             "path": "eastmoney/kline/1.688256-missing.json"})
+    missing = replace(IFLYTEK, subject="688256.SH", path="eastmoney/kline/1.688256-missing.json")
     frames, report = pipeline.parse_landed(LandingZone(snapshot_dir), [IFLYTEK, missing])
 
     assert set(frames) == set(STAGING_TABLES)

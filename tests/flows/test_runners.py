@@ -15,8 +15,9 @@ from flows.settings import Settings
 
 def spec(path: str) -> RequestSpec:
     code = Path(path).stem
-    return RequestSpec(provider="eastmoney", host="eastmoney_kline", dataset="stock_kline",
-                       subject=code, code=code, path=path, endpoint="/api/qt/stock/kline/get")
+    # (provider, host, request kind, subject, provider's code, landed path, URL path)
+    return RequestSpec("eastmoney", "eastmoney_kline", "stock_kline", code, code, path,
+                       "/api/qt/stock/kline/get")
 
 
 @pytest.mark.parametrize(("configured", "bodies", "kind"), [
