@@ -12,8 +12,8 @@ def test_a_payload_error_locates_the_body_and_field() -> None:
                          field="data.klines", subject="1.000300")
     assert str(error) == ("eastmoney/index_kline [1.000300] field 'data.klines': "
                           "expected list, got null")
-    assert (error.provider, error.dataset, error.field, error.subject, error.detail) == (
-        "eastmoney", "index_kline", "data.klines", "1.000300", "expected list, got null")
+    assert (error.provider, error.field, error.subject, error.detail) == (
+        "eastmoney", "data.klines", "1.000300", "expected list, got null")
 
 
 def test_subject_and_field_are_left_out_when_unknown() -> None:
@@ -32,5 +32,5 @@ def test_a_payload_error_is_a_value_error_and_not_published_is_not() -> None:
     assert late.note == str(late) == (
         "szse/margin [2026-01-30]: the 2026-01-30 report is not yet published "
         "(answered with 2026-01-29)")
-    assert (late.provider, late.dataset, late.subject, late.what) == (
-        "szse", "margin", "2026-01-30", "the 2026-01-30 report")
+    assert (late.provider, late.subject, late.what) == (
+        "szse", "2026-01-30", "the 2026-01-30 report")
