@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 
 from expectations.checks import Check, SuiteInputs
-from expectations.derived import measures_check, series_rules_check, sessions_only_check
 from expectations.measures import dated, measured
 from registry import STAGING_TABLES, by_name
 
@@ -19,6 +18,10 @@ def all_checks(inputs: SuiteInputs) -> list[Check]:
     A dated dataset's rows must fall on its calendar's sessions (unless its suite judges that
     row by row already); its declared value columns get the unit and plausibility rules.
     """
+    # Imported here, not at the top: expectations.derived builds rules from this package's
+    # common module, and a program importing derived first would find the package half-loaded.
+    from expectations.derived import measures_check, series_rules_check, sessions_only_check
+
     with_measures = {dataset.name for dataset in measured()}
     with_calendar = {dataset.name for dataset in dated()}
     checks = []

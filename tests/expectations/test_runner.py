@@ -1,0 +1,126 @@
+"""The runner's mechanics: bounded history views, check frames, rule columns and verdicts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from great_expectations import expectations as gxe
+from great_expectations.expectations.row_conditions import Column
+
+from expectations import runner
+from expectations.checks import Check, Rule
+from expectations.suites.common import at_least, not_empty
+from tests.expectations.judging import batch_definition, gate_views
+from warehouse import db
+
+
+def test_history_views_hold_core_rows_from_a_month_before_the_staged_days_only(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # Staged STAR 50 bars run 2026-01-05..01-30: core rows from 2025-12-05 on are history.
+    for day, close in ((date(2025, 11, 28), 1400.0), (date(2025, 12, 5), 1450.0),
+                       (date(2026, 1, 2), 1500.0), (date(2026, 2, 2), 1600.0)):
+        warehouse.execute("INSERT INTO core.index_bars VALUES ('STAR50', ?, NULL, NULL, NULL, ?, "
+                          "NULL, NULL, 'run-0')", [day, close])
+
+    with runner.history_views(warehouse):
+        history = warehouse.execute("SELECT trade_date, close FROM gate_history_index_bars "
+                                    "ORDER BY trade_date").fetchall()
+        merged = warehouse.execute("SELECT count(*) FROM gate_merged_series "
+                                   "WHERE dataset = 'index_bars'").fetchall()
+    assert history == [(date(2025, 12, 5), 1450.0), (date(2026, 1, 2), 1500.0)]
+    assert merged == [(2,)]
+    with pytest.raises(duckdb.CatalogException):
+        warehouse.execute("SELECT * FROM gate_history_index_bars")
+
+
+def test_without_core_the_history_and_tails_read_empty() -> None:
+    con = duckdb.connect()
+    db.run_sql_file(con, "ddl/schemas.sql")
+    for table in ("index_bars", "security_bars", "fx_rates", "margin", "valuation",
+                  "eps_forecast", "ipo_listings", "crosscheck"):
+        db.run_sql_file(con, f"staging/{table}.sql")
+    for table in ("ref_indices", "ref_securities", "ref_sessions", "ref_suspensions"):
+        db.run_sql_file(con, f"ddl/{table}.sql")
+    con.execute("INSERT INTO staging.fx_rates VALUES ('USDCNY', DATE '2026-01-30', 6.98, "
+                "'yahoo/chart/CNY=X.json')")
+
+    with runner.history_views(con):
+        assert con.execute("SELECT count(*) FROM gate_history_fx_rates").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM gate_series_tails").fetchall() == [(0,)]
+        assert con.execute("SELECT series, value FROM gate_staged_series").fetchall() == [
+            ("USDCNY", 6.98)]
+
+
+def test_a_check_frame_has_nanosecond_dates_and_the_series_key_renamed(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    check = Check("margin", "margin.freshness", "series_freshness.sql",
+                  {"dataset": "margin", "as_of": date(2026, 1, 30), "lag_sessions": 1},
+                  ("exchange",), (), series_key="exchange")
+    with gate_views(warehouse):
+        frame = runner.check_frame(warehouse, check)
+    assert "series" not in frame.columns
+    assert sorted(frame["exchange"]) == ["SSE", "SZSE", "TOTAL"]
+    assert frame["last_date"].dtype == np.dtype("datetime64[ns]")
+    assert set(frame["last_date"]) == {pd.Timestamp("2026-01-30")}
+
+
+def test_rule_columns_include_row_conditions_and_fall_back_to_every_column() -> None:
+    frame = pd.DataFrame(columns=["pair", "trade_date", "rate", "abs_change", "source_file"])
+    banded = Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(
+        column="rate", min_value=7.7, max_value=7.9, row_condition=Column("pair") == "USDHKD"),
+        "USDHKD in its band")
+    pair = at_least("rate", "abs_change", "rate_above_change", "a pair rule")
+
+    assert runner.rule_columns(banded, frame) == ("rate", "pair")
+    assert runner.rule_columns(pair, frame) == ("rate", "abs_change")
+    assert runner.rule_columns(not_empty(), frame) == tuple(frame.columns)
+    assert banded.expectation.meta == {"rule": "usdhkd_in_range"}
+
+
+def test_verdicts_word_counts_samples_and_observed_values(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    warehouse.execute("UPDATE staging.fx_rates SET rate = 7.5 WHERE pair = 'USDHKD' "
+                      "AND trade_date = DATE '2026-01-29'")
+    warehouse.execute("DELETE FROM staging.eps_forecast")
+    band = Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(
+        column="rate", min_value=7.7, max_value=7.9, row_condition=Column("pair") == "USDHKD"),
+        "USDHKD must lie between 7.7 and 7.9", severity="warn", show=("rate",))
+    fx = Check("fx_rates", "fx_rates", "fx_rates.sql", {}, ("pair", "trade_date"), (band,))
+    eps = Check("eps_forecast", "eps_forecast", "eps_forecast.sql", {}, ("symbol",),
+                (not_empty(),))
+
+    with gate_views(warehouse):
+        [warned] = runner.run_check(warehouse, fx, batch_definition())
+        [empty] = runner.run_check(warehouse, eps, batch_definition())
+
+    assert (warned.success, warned.severity, warned.unexpected_count) == (False, "warn", 1)
+    assert warned.message == ("fx_rates: 1 row breaks usdhkd_in_range: USDHKD must lie between "
+                              "7.7 and 7.9.")
+    assert warned.sample == [{"pair": "USDHKD", "trade_date": "2026-01-29",
+                              "source_file": "fx/usd.json", "rate": 7.5}]
+    assert (empty.success, empty.severity) == (False, "fail")
+    assert empty.message.startswith("eps_forecast breaks not_empty: the staged dataset must not "
+                                    "be empty (empty dataset); observed 0")
+
+
+@pytest.mark.parametrize(("value", "plain"), [
+    (pd.Timestamp("2026-01-30"), "2026-01-30"),
+    (datetime(2026, 1, 30, 15, 0), "2026-01-30"),
+    (date(2026, 1, 30), "2026-01-30"),
+    (np.int64(57), 57),
+    (np.float64("nan"), None),
+    (float("-inf"), "-inf"),
+    (pd.NaT, None),
+    (None, None),
+    ("688256.SH", "688256.SH"),
+])
+def test_sample_values_are_json_ready(value: object, plain: object) -> None:
+    assert runner._plain(value) == plain
+    assert type(runner._plain(value)) is type(plain)

@@ -1,0 +1,53 @@
+"""The read-side commands refuse what they cannot do with exit 2 and one line.
+
+Listing, rolling back and querying real published versions run end to end in
+``test_rollback.py`` and ``test_query.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from flows import cli_read
+from flows.exit_codes import EXIT_USAGE
+
+
+def app() -> typer.Typer:
+    """The read commands alone, registered as ``cntech`` registers them."""
+    commands = typer.Typer()
+    cli_read.register(commands)
+    return commands
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app(), list(args))
+    return result.exit_code, " ".join((result.stdout + result.stderr).split())
+
+
+def test_versions_before_any_publish_is_a_usage_error(tmp_path: Path) -> None:
+    code, said = invoke("versions", "--data-dir", str(tmp_path))
+    assert (code, said) == (EXIT_USAGE, "no kept versions yet: run `cntech run` to publish one")
+
+
+def test_rollback_with_nothing_kept_names_what_to_do(tmp_path: Path) -> None:
+    code, said = invoke("rollback", "--data-dir", str(tmp_path))
+    assert code == EXIT_USAGE
+    assert "no version older than the live one is kept; name one with --to (kept: none)" in said
+    code, said = invoke("rollback", "--to", "20260130T221500-1a2b3c", "--data-dir", str(tmp_path))
+    assert code == EXIT_USAGE and "no kept version of run '20260130T221500-1a2b3c'" in said
+
+
+def test_sql_before_any_publish_says_to_run_first(tmp_path: Path) -> None:
+    code, said = invoke("sql", "FROM mart_valuation", "--data-dir", str(tmp_path))
+    assert (code, said) == (
+        EXIT_USAGE, f"no published marts at {tmp_path}/marts.duckdb: run `cntech run` first")
+    assert not (tmp_path / "marts.duckdb").exists()
+
+
+def test_an_unknown_format_is_refused_by_the_option() -> None:
+    code, said = invoke("sql", "FROM mart_valuation", "--format", "xlsx")
+    assert code == EXIT_USAGE and "xlsx" in said
+    assert [f.value for f in cli_read.Format] == ["table", "markdown", "csv", "json"]

@@ -1,0 +1,100 @@
+"""The nightly's steps over landed bodies: parse, partition, clip, read back.
+
+Bodies are the bundled snapshot's own; no flow runs here (see ``test_nightly.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows import pipeline
+from flows.catalog import RequestSpec
+from flows.settings import Settings
+from flows.sources.errors import ExtractionError
+from flows.sources.landing import LandingZone
+from registry import STAGING_TABLES, by_name
+
+# (provider, host, request kind, subject, provider's code, landed path, URL path)
+IFLYTEK = RequestSpec("eastmoney", "eastmoney_kline", "stock_kline", "002230.SZ", "0.002230",
+                      "eastmoney/kline/0.002230.json", "/api/qt/stock/kline/get")
+IPO_CN = RequestSpec("eastmoney", "eastmoney_datacenter", "ipo_cn", "CN", "RPTA_APP_IPOAPPLY",
+                     "eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json", "/api/data/v1/get")
+
+
+def test_landed_bodies_parse_into_every_table_and_a_missing_one_is_reported(
+    snapshot_dir: Path,
+) -> None:
+    missing = replace(IFLYTEK, subject="688256.SH", path="eastmoney/kline/1.688256-missing.json")
+    frames, report = pipeline.parse_landed(LandingZone(snapshot_dir), [IFLYTEK, missing])
+
+    assert set(frames) == set(STAGING_TABLES)
+    bars = frames["security_bars"]
+    assert set(bars["symbol"]) == {"002230.SZ"}
+    assert set(bars["source_file"]) == {"eastmoney/kline/0.002230.json"}
+    assert frames["margin"].height == 0
+    assert report.last_date is None  # no index bars were parsed
+    [error] = report.errors
+    assert "no landed body" in error and "1.688256-missing.json" in error
+
+
+def test_a_chunk_is_cut_into_monthly_partitions_and_read_back_whole(
+    snapshot_dir: Path, tmp_path: Path,
+) -> None:
+    chunk = pipeline.parse_chunk(snapshot_dir, [IFLYTEK], tmp_path, "chunk-00000", "month")
+
+    files = chunk.files["security_bars"]
+    assert files[0] == str(tmp_path / "security_bars/part=2024-12/chunk-00000.parquet")
+    assert len(files) == len({Path(f).parent.name for f in files}) >= 13
+    assert pl.read_parquet(files[0])["trade_date"].dt.month().unique().to_list() == [12]
+    frames, report = pipeline.read_parsed([chunk])
+    assert frames["security_bars"].height == chunk.rows["security_bars"]
+    assert frames["security_bars"].schema["source_file"] == pl.String
+    assert (report.errors, frames["index_bars"].height) == ([], 0)
+
+
+def test_clipping_drops_rows_after_the_as_of_date_in_every_table() -> None:
+    frames = {table: pl.DataFrame(schema={by_name(table).date: pl.Date})
+              for table in STAGING_TABLES}
+    frames["margin"] = pl.DataFrame({"trade_date": [date(2026, 1, 29), date(2026, 1, 30)]})
+    frames["ipo_listings"] = pl.DataFrame({"listing_date": [date(2026, 1, 8),
+                                                            date(2026, 2, 12)]})
+
+    clipped, dropped = pipeline.clip_to_as_of(frames, date(2026, 1, 29))
+
+    assert dropped == 2
+    assert clipped["margin"]["trade_date"].to_list() == [date(2026, 1, 29)]
+    scheduled = pipeline.scheduled_listings_only(frames, date(2026, 1, 30))
+    assert scheduled["ipo_listings"]["listing_date"].to_list() == [date(2026, 1, 8)]
+    assert scheduled["margin"] is frames["margin"]
+
+
+def test_the_snapshot_window_ends_on_its_last_requested_day(
+    snapshot_dir: Path, tmp_path: Path,
+) -> None:
+    assert pipeline.snapshot_window_end(snapshot_dir) == date(2026, 1, 30)
+    (tmp_path / "manifest.json").write_text(json.dumps(
+        {"window": {"start": "2026-01-01", "end": "2026-01-16"}}))
+    assert pipeline.snapshot_window_end(tmp_path) == date(2026, 1, 16)
+    with pytest.raises(ExtractionError, match="not a landing zone"):
+        pipeline.snapshot_window_end(tmp_path / "empty")
+
+
+def test_origins_come_from_each_bodys_manifest(snapshot_dir: Path) -> None:
+    frame = pipeline.origins_frame(LandingZone(snapshot_dir), [IFLYTEK, IPO_CN])
+    assert frame["source_file"].to_list() == [IFLYTEK.path, IPO_CN.path]
+    assert frame["origin"].to_list() == ["reconstructed", "reconstructed"]
+    assert frame["dataset"].to_list() == ["stock_kline", "ipo_cn"]
+
+
+def test_the_writers_connection_takes_its_memory_limit(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, duckdb_memory_limit="256MB")
+    assert pipeline.warehouse_path(settings) == tmp_path / "warehouse.duckdb"
+    with pipeline.connect_warehouse(settings) as con:
+        [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    assert limit in ("256.0 MiB", "244.1 MiB")

@@ -1,0 +1,79 @@
+"""How `cntech run` and `backfill` turn expected failures into one paragraph and an exit code."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import typer
+
+from flows.exit_codes import EXIT_EXTRACTION, EXIT_GATE, EXIT_STARTUP, EXIT_USAGE
+from flows.run_cli import expected_failures, quiet_runtime, refuse
+from flows.settings import Settings
+from flows.sources.errors import ExtractionError
+from flows.tasks import ExtractionFailed, GateFailed
+from warehouse.lock import LockedError
+from warehouse.seeds import CalendarRangeError
+
+
+@pytest.mark.parametrize(("error", "code", "said"), [
+    (GateFailed("margin: 1 row breaks parts_within_total"), EXIT_GATE,
+     "margin: 1 row breaks parts_within_total"),
+    (ExtractionFailed("3 of 368 bodies failed"), EXIT_EXTRACTION, "3 of 368 bodies failed"),
+    (ExtractionError("eastmoney/stock_kline/002230.SZ", "HTTP 502"), EXIT_EXTRACTION, "HTTP 502"),
+    (LockedError("data is locked by pid 4242"), EXIT_USAGE, "data is locked by pid 4242"),
+    (CalendarRangeError("the XSHG trading calendar\nends on 2026-12-31"), EXIT_USAGE,
+     "the XSHG trading calendar ends on 2026-12-31"),
+    (RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server. "
+                  "stdout: ..."), EXIT_STARTUP, "ephemeral Prefect API server."),
+])
+def test_expected_failures_exit_with_their_documented_code(
+    capsys: pytest.CaptureFixture[str], error: Exception, code: int, said: str,
+) -> None:
+    with pytest.raises(typer.Exit) as caught, expected_failures(gate="Quality gate failed.",
+                                                                 extraction="Extraction failed."):
+        raise error
+    assert caught.value.exit_code == code
+    printed = " ".join(capsys.readouterr().err.split())
+    assert said in printed
+    assert "stdout:" not in printed and "Traceback" not in printed
+
+
+def test_a_bad_setting_is_a_usage_error_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CNTECH_KEEP_VERSIONS", "0")
+    with pytest.raises(typer.Exit) as caught, expected_failures(gate="", extraction=""):
+        Settings()
+    assert caught.value.exit_code == EXIT_USAGE
+    assert "invalid CNTECH_* setting" in capsys.readouterr().err
+
+
+def test_unexpected_errors_are_not_swallowed() -> None:
+    with pytest.raises(RuntimeError, match="boom"), expected_failures(gate="", extraction=""):
+        raise RuntimeError("boom")
+    with pytest.raises(KeyError), expected_failures(gate="", extraction=""):
+        raise KeyError("index_bars")
+
+
+def test_refuse_prints_one_line_and_exits(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(typer.Exit) as caught:
+        refuse("--as-of 2027-01-04 is past the XSHG calendar", EXIT_USAGE)
+    assert caught.value.exit_code == EXIT_USAGE
+    assert capsys.readouterr().err.strip() == "--as-of 2027-01-04 is past the XSHG calendar"
+
+
+def test_quiet_runtime_turns_telemetry_off_without_overriding_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("DO_NOT_TRACK", "PREFECT_LOGGING_LEVEL", "PREFECT_SERVER_LOGGING_LEVEL",
+                 "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "PREFECT_SERVER_ANALYTICS_ENABLED",
+                 "GX_ANALYTICS_ENABLED"):
+        # Set first so that teardown removes what quiet_runtime sets, whatever was there.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PREFECT_SERVER_LOGGING_LEVEL", "DEBUG")
+    quiet_runtime(verbose=False)
+    assert os.environ["DO_NOT_TRACK"] == "1"
+    assert os.environ["PREFECT_LOGGING_LEVEL"] == "CRITICAL"
+    assert os.environ["PREFECT_SERVER_LOGGING_LEVEL"] == "DEBUG"

@@ -1,0 +1,110 @@
+"""Core exported as Hive-partitioned Parquet: only the months a merge touched are rewritten."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from registry import STAGING_TABLES, by_name
+from registry.datasets import IPO_LISTINGS, MARGIN
+from transforms.schemas import empty
+from warehouse import db, export, load
+
+SOURCE = "sse/margin/SSE.json"
+
+
+def margin(days: list[date], balance: float = 1.4e12) -> pl.DataFrame:
+    """SSE margin staging rows, one per day, a balance of the size the exchange reports."""
+    return pl.DataFrame(
+        [("SSE", day, balance + i * 1e9, 9.0e9, 1.1e11, SOURCE) for i, day in enumerate(days)],
+        schema=MARGIN.staging_schema, orient="row")
+
+
+def ipo() -> pl.DataFrame:
+    """One STAR debut as the IPO parser stages it."""
+    return pl.DataFrame(
+        [("688795.SH", "Moore Threads", "SSE", "STAR", date(2025, 12, 5), date(2025, 11, 24),
+          114.28, 650.0, 600.5, 8.0e9, "CNY", "eastmoney/datacenter/RPTA_APP_IPOAPPLY/2025.json")],
+        schema=IPO_LISTINGS.staging_schema, orient="row")
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty warehouse from the repo's DDL with a run context."""
+    connection = duckdb.connect()
+    db.apply_ddl(connection)
+    load.set_run_context(connection, run_id="run-1", as_of=date(2025, 1, 2), source="snapshot")
+    yield connection
+    connection.close()
+
+
+def merge(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Stage ``frame`` as the run's only rows and merge them into core."""
+    for name in STAGING_TABLES:
+        load.stage(con, name, frame if name == table else empty(by_name(name)))
+    load.merge_core(con)
+
+
+def written(out: Path) -> list[str]:
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def test_touched_months_across_a_year_end_are_written_in_hive_layout(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    merge(con, "margin", margin([date(2024, 12, 30), date(2024, 12, 31), date(2025, 1, 2)]))
+
+    assert export.export_touched(con, tmp_path) == 2
+    assert written(tmp_path) == ["margin/year=2024/month=12/data.parquet",
+                                 "margin/year=2025/month=01/data.parquet"]
+    december = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
+    assert december["trade_date"].to_list() == [date(2024, 12, 30), date(2024, 12, 31)]
+    assert december["loaded_run_id"].unique().to_list() == ["run-1"]
+    read = con.execute("SELECT year, month::INTEGER, count(*) FROM read_parquet(?, "
+                       "hive_partitioning = true) GROUP BY ALL ORDER BY ALL",
+                       [f"{tmp_path}/margin/**/*.parquet"]).fetchall()
+    assert read == [(2024, 12, 2), (2025, 1, 1)]
+
+
+def test_a_month_is_rewritten_whole_from_core_and_other_months_are_left_alone(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    merge(con, "margin", margin([date(2024, 11, 29), date(2024, 12, 2)]))
+    export.export_touched(con, tmp_path)
+    november = tmp_path / "margin/year=2024/month=11/data.parquet"
+    before = november.stat().st_mtime_ns
+
+    merge(con, "margin", margin([date(2024, 12, 3)], balance=1.41e12))
+
+    assert export.export_touched(con, tmp_path) == 1
+    assert november.stat().st_mtime_ns == before
+    december = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
+    assert december.select("trade_date", "financing_balance").rows() == [
+        (date(2024, 12, 2), 1.401e12), (date(2024, 12, 3), 1.41e12)]
+    assert not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_whole_tables_are_written_only_when_staged(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    assert "ipo_listings" in export.WHOLE and "ipo_listings" not in export.PARTITIONED
+    assert export.PARTITIONED["margin"] == "trade_date"
+
+    merge(con, "margin", margin([date(2024, 12, 2)]))
+    export.export_touched(con, tmp_path)
+    assert not (tmp_path / "ipo_listings").exists()
+
+    merge(con, "ipo_listings", ipo())
+    assert export.export_touched(con, tmp_path) == 1
+    assert pl.read_parquet(tmp_path / "ipo_listings/data.parquet")["symbol"].to_list() == [
+        "688795.SH"]
+
+
+def test_nothing_staged_writes_nothing(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    assert export.export_touched(con, tmp_path) == 0
+    assert written(tmp_path) == []
