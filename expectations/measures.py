@@ -33,14 +33,21 @@ def measured() -> tuple[Dataset, ...]:
 def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
           with_source_file: bool) -> list[duckdb.DuckDBPyRelation]:
     assert dataset.series is not None
+    part = (duckdb.ColumnExpression(dataset.subseries).cast(VARCHAR) if dataset.subseries
+            else duckdb.ConstantExpression("").cast(VARCHAR))
     parts = []
     for measure in dataset.measures:
+        value = duckdb.ColumnExpression(measure.name).cast(DOUBLE)
+        level = (value if measure.level_via is None else
+                 duckdb.ColumnExpression(measure.level_via).cast(DOUBLE) / value)
         columns = [
             duckdb.ConstantExpression(dataset.name).alias("dataset"),
             duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
+            part.alias("part"),
             duckdb.ColumnExpression(dataset.date).alias("trade_date"),
             duckdb.ConstantExpression(measure.name).alias("measure"),
-            duckdb.ColumnExpression(measure.name).cast(DOUBLE).alias("value"),
+            value.alias("value"),
+            level.alias("level_value"),
         ]
         if with_source_file:
             columns.append(duckdb.ColumnExpression("source_file"))
@@ -90,12 +97,15 @@ def _dated(staged: dict[str, duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelatio
 
 
 def _specs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    rows = [(d.name, m.name, m.unit, m.low, m.high, m.shift, m.step, m.zero_is_missing)
+    rows = [(d.name, m.name, m.unit, m.low, m.high, m.shift, m.step, m.zero_is_missing,
+             list(m.sentinels), m.slip_only,
+             f"{m.level_via} / {m.name}" if m.level_via else m.name, m.level_via)
             for d in measured() for m in d.measures]
     frame = pl.DataFrame(rows, orient="row", schema={
         "dataset": pl.String, "measure": pl.String, "unit": pl.String, "low": pl.Float64,
         "high": pl.Float64, "max_shift": pl.Float64, "max_step": pl.Float64,
-        "zero_is_missing": pl.Boolean})
+        "zero_is_missing": pl.Boolean, "sentinels": pl.List(pl.Float64),
+        "slip_only": pl.Boolean, "level_of": pl.String, "level_via": pl.String})
     return con.from_arrow(frame.to_arrow())
 
 
