@@ -96,6 +96,12 @@ def _dated(staged: dict[str, duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelatio
     return _union(parts)
 
 
+def _materialised(con: duckdb.DuckDBPyConnection,
+                  relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """The relation's rows held in memory (Arrow), so a read-only connection can keep them."""
+    return con.from_arrow(relation.to_arrow_table())
+
+
 def _specs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
     rows = [(d.name, m.name, m.unit, m.low, m.high, m.shift, m.step, m.zero_is_missing,
              list(m.sentinels), m.slip_only,
@@ -137,8 +143,9 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
     views = {
         "gate_staged_dates": _dated(staged_tables),
         "gate_dataset_calendars": series.calendars(con, every_dataset=True),
-        "gate_staged_measures": _union(staged_parts),
-        "gate_stored_measures": _union(stored_parts),
+        # Read by every dataset's value and series rules: built once, not once per query.
+        "gate_staged_measures": _materialised(con, _union(staged_parts)),
+        "gate_stored_measures": _materialised(con, _union(stored_parts)),
         "gate_measure_specs": _specs(con),
         "gate_unit_slips": _slips(con),
     }
