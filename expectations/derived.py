@@ -111,6 +111,8 @@ def series_rules_check(table: str, declared: SeriesRules) -> Check:
         params={"dataset": table, "spike_floor": declared.spike_floor,
                 "spread_multiple": SPIKE_SPREADS, "stale_sessions": declared.stale_sessions,
                 "peers": list(declared.peers), "liquid_traded": LIQUID_TRADED,
+                "home_series": [series for series, _ in declared.home_calendars],
+                "home_calendars": [calendar for _, calendar in declared.home_calendars],
                 "second_source_move": SECOND_SOURCE_MOVE},
         keys=("series",),
         rules=tuple(rules),

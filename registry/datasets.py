@@ -113,8 +113,11 @@ FX_RATES = Dataset(
     marts=("mart_basket_market_value",),
     # A managed or pegged rate does not move 1% and back; the Hong Kong dollar can sit on its
     # 7.85 convertibility limit for weeks, so an unchanged rate only warns, unless the pair's
-    # second source moved meanwhile.
-    series_rules=SeriesRules(spike_floor=0.01, stale="warn"),
+    # second source moved meanwhile. Yahoo's onshore USD/CNY sits on one rate through mainland
+    # holidays (7.119 from 2025-10-01 to 10-08) while offshore USD/CNH trades on, so such a run
+    # counts the home market's sessions only.
+    series_rules=SeriesRules(spike_floor=0.01, stale="warn",
+                             home_calendars=(("USDCNY", "XSHG"), ("USDHKD", "XHKG"))),
 )
 
 VALUATION = Dataset(

@@ -77,7 +77,8 @@ class SeriesRules:
     traded heavily every day at one price with no intraday range. A split is a one-day jump
     matching a common split ratio with volume moving inversely, or with the whole bar (open and
     close) moved by that ratio while the money traded stayed usual (datasets with a ``volume``
-    column only).
+    column only). ``home_calendars`` pairs a series with the market whose sessions its frozen
+    runs are counted in, where its dataset declares no calendar.
     """
 
     spike_floor: float
@@ -87,6 +88,7 @@ class SeriesRules:
     frozen: Severity | None = "fail"
     split: Severity | None = None
     peers: tuple[str, ...] = ()
+    home_calendars: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

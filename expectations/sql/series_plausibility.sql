@@ -57,6 +57,25 @@ proxies AS (
     WHERE is_proxy AND $dataset = 'index_bars'
 ),
 
+-- The market whose sessions a series' frozen run is counted in: its dataset's calendar, or the
+-- home market declared for it (an FX pair quoted through its home market's holidays).
+home_sessions AS (
+    SELECT homes.series, sessions.session_date AS trade_date
+    FROM (
+        SELECT series, calendar
+        FROM gate_series_calendars
+        WHERE dataset = $dataset
+        UNION ALL
+        SELECT unnest($home_series) AS series, unnest($home_calendars) AS calendar
+    ) AS homes
+    INNER JOIN ref.sessions AS sessions USING (calendar)
+),
+
+homed AS (
+    SELECT DISTINCT series
+    FROM home_sessions
+),
+
 -- The second source's figures for the same series (the crosscheck dataset).
 second_source AS (
     SELECT series, trade_date, value AS second_value
@@ -145,8 +164,16 @@ runs AS (
         min(trade_date) OVER in_run AS run_start,
         -- Sessions of the run traded heavily at one price: no intraday range at all.
         count(*) FILTER (WHERE high = low AND volume * value >= $liquid_traded) OVER in_run
-            AS one_price_sessions
-    FROM moves
+            AS one_price_sessions,
+        count(*) FILTER (WHERE is_home_session) OVER in_run AS home_run_length
+    FROM (
+        SELECT
+            moves.*,
+            homed.series IS NULL OR home_sessions.series IS NOT NULL AS is_home_session
+        FROM moves
+        LEFT JOIN homed USING (series)
+        LEFT JOIN home_sessions USING (series, trade_date)
+    )
     WINDOW in_run AS (PARTITION BY series, value, run_group ORDER BY trade_date)
 ),
 
@@ -161,7 +188,7 @@ second_moves AS (
     INNER JOIN second_source
         ON second_source.series = runs.series
         AND second_source.trade_date BETWEEN runs.run_start AND runs.trade_date
-    WHERE runs.run_length >= $stale_sessions AND runs.is_staged
+    WHERE runs.home_run_length >= $stale_sessions AND runs.is_staged
     GROUP BY runs.series, runs.trade_date
 ),
 
@@ -211,15 +238,17 @@ judged AS (
                     >= 0.7 * abs(excess_moves.excess_move))
             ) AS is_spike,
         runs.run_length >= $stale_sessions AND market.moved_share >= 0.5 AS is_stale,
+        -- Counted in home-market sessions: a rate quoted through a holiday sits still.
         CASE
-            WHEN runs.run_length < $stale_sessions THEN NULL
+            WHEN runs.home_run_length < $stale_sessions THEN NULL
             WHEN second_moves.second_range >= $second_source_move
-                AND 2 * second_moves.second_values >= runs.run_length
+                AND 2 * second_moves.second_values >= runs.home_run_length
                 THEN 'its second source moved'
             WHEN runs.one_price_sessions >= $stale_sessions - 1
                 THEN 'traded heavily at one price all day'
         END AS frozen_evidence,
         runs.run_length,
+        runs.home_run_length,
         exp(runs.move) AS ratio,
         runs.open_ratio,
         runs.volume / nullif(runs.usual_volume, 0) AS volume_ratio,
@@ -266,6 +295,7 @@ flagged AS (
         move,
         next_move,
         run_length,
+        home_run_length,
         ratio,
         volume_ratio,
         traded_ratio,
@@ -288,7 +318,7 @@ final AS (
         min(trade_date) FILTER (WHERE stale) AS stale_date,
         max(run_length) FILTER (WHERE stale) AS unchanged_sessions,
         min(trade_date) FILTER (WHERE frozen) AS frozen_date,
-        max(run_length) FILTER (WHERE frozen) AS frozen_sessions,
+        max(home_run_length) FILTER (WHERE frozen) AS frozen_sessions,
         arg_min(frozen_evidence, trade_date) FILTER (WHERE frozen) AS frozen_evidence,
         count(*) FILTER (WHERE split) = 0 AS split_ok,
         min(trade_date) FILTER (WHERE split) AS split_date,

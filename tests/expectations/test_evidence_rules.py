@@ -180,3 +180,15 @@ def test_a_yuan_rate_that_jumps_away_from_its_second_source_fails(
     severity, sample = broken(result, "crosscheck", "usdcny_move_confirmed")
     assert severity == "fail"
     assert sample[0]["series"] == "USDCNY" and sample[0]["trade_date"] == "2026-01-21"
+
+
+def test_a_yuan_rate_still_over_a_mainland_holiday_only_warns(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    _freeze(warehouse, "fx_rates", "pair", "USDCNY", ("rate",))
+    # Onshore trading closed for a week (as in Golden Week), offshore quotes moving on.
+    warehouse.execute("DELETE FROM ref.sessions WHERE calendar = 'XSHG' "
+                      "AND session_date BETWEEN DATE '2026-01-21' AND DATE '2026-01-28'")
+    result = gate(warehouse, tmp_path)
+    assert "not_stale" not in rules_broken(result, "fx_rates")
