@@ -15,6 +15,7 @@ from datetime import timedelta
 import duckdb
 import polars as pl
 
+from expectations.checks import read_sql
 from registry import STAGING_TABLES, Dataset, by_name
 from registry.model import UNIT_SLIPS
 from warehouse import series
@@ -123,7 +124,8 @@ def _slips(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
 
 @contextmanager
 def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iterator[None]:
-    """Register the staged and stored value columns, their declarations and the unit slips.
+    """Register the staged and stored value columns, their declarations, the unit slips and the
+    chained series (inside ``runner.history_views``, whose views the chain reads).
 
     ``core_tables`` are the core tables that exist; a dataset core does not hold yet has no
     stored level to compare with.
@@ -148,6 +150,8 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
         "gate_stored_measures": _materialised(con, _union(stored_parts)),
         "gate_measure_specs": _specs(con),
         "gate_unit_slips": _slips(con),
+        # The staged-plus-stored chain every chained dataset's suite continues its series on.
+        "gate_series_chain": con.sql(read_sql("series_chain.sql")),
     }
     with series.registered(con, views):
         yield
