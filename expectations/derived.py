@@ -143,8 +143,8 @@ def _stale_rules(declared: SeriesRules) -> list[Rule]:
         if severity != strict:
             rules.append(Rule(
                 STALE_RULES[kind], _true(f"{kind}_ok"),
-                f"a series repeats one value for {declared.stale_sessions} sessions while "
-                f"{why[kind]} (a frozen feed, or a real market that sat still)",
+                f"a series must not repeat one value for {declared.stale_sessions} sessions "
+                f"while {why[kind]} (frozen feed)",
                 severity=severity, show=SHOWN[kind]))
     return rules
 
