@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from expectations.checks import Check, Rule
 from expectations.suites.common import in_set
-from registry.model import SeriesRules
+from registry.model import SeriesRules, Severity
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -43,7 +43,8 @@ def measures_check(table: str) -> Check:
             verdict("unit_level_stable", "level_ok",
                     "a series' incoming level must stay within the declared factor of its "
                     "stored level (unit or scale change)",
-                    ("level_factor", "reference_level", "incoming_level", "likely_level_slip")),
+                    ("level_of", "level_factor", "reference_level", "incoming_level",
+                     "likely_level_slip")),
             verdict("step_plausible", "step_ok",
                     "no value may differ from the series' previous one by more than the "
                     "declared factor (unit slip on some rows, spike or unadjusted split)",
@@ -67,9 +68,20 @@ def sessions_only_check(table: str, date_column: str) -> Check:
     )
 
 
-# A spike must also exceed this many robust deviations of the series' own daily moves: a
-# volatile stock's ordinary day is not a bad print.
+# A spike must also exceed this many robust deviations of the series' own daily moves, unless its
+# market did not move with it: a volatile stock's ordinary day is not a bad print.
 SPIKE_SPREADS = 8.0
+# Money traded at one price with no intraday range on every day of a run that proves a feed
+# froze: a million in any of the covered currencies is thousands of trades, which never all
+# print one price for a week (an illiquid name trades a few lots at one price, and warns).
+LIQUID_TRADED = 1e6
+# A second source that moved 0.1% over the run shows the market moved: the Hong Kong dollar on
+# its convertibility limit jitters by hundredths of that, so both sources sit still together.
+SECOND_SOURCE_MOVE = 0.001
+# Rule names of the two ways a run of one value is judged when they differ in severity.
+STALE_RULES = {"stale": "unchanged_while_market_moves", "frozen": "not_frozen"}
+SHOWN = {"stale": ("stale_date", "unchanged_sessions"),
+         "frozen": ("frozen_date", "frozen_sessions", "frozen_evidence")}
 
 
 def series_rules_check(table: str, declared: SeriesRules) -> Check:
@@ -78,32 +90,63 @@ def series_rules_check(table: str, declared: SeriesRules) -> Check:
     if declared.spike is not None:
         rules.append(Rule(
             "no_spike_and_revert", _true("spike_ok"),
-            f"no value may jump at least {declared.spike_floor:.0%} and beyond "
-            f"{SPIKE_SPREADS:g} robust deviations of the series' moves, then revert the next "
-            "session (bad print)",
+            f"no value may jump at least {declared.spike_floor:.0%} and revert the next "
+            f"session beyond {SPIKE_SPREADS:g} robust deviations of the series' moves, or "
+            "move that far apart from its market and back (bad print)",
             severity=declared.spike, show=("spike_date", "spike_move", "revert_move")))
-    if declared.stale is not None:
-        rules.append(Rule(
-            "not_stale", _true("stale_ok"),
-            f"a series must not repeat one value for {declared.stale_sessions} sessions while "
-            "most of the dataset's other series move (frozen feed)",
-            severity=declared.stale, show=("stale_date", "unchanged_sessions")))
+    rules += _stale_rules(declared)
     if declared.split is not None:
         rules.append(Rule(
             "no_unadjusted_split", _true("split_ok"),
             "no one-day jump may match a split ratio (1/2 .. 1/20 or its inverse) with volume "
-            "moving inversely (split left unadjusted)",
+            "moving inversely, or with open and close both moved by it while the money traded "
+            "stayed usual (split left unadjusted)",
             severity=declared.split,
-            show=("split_date", "split_price_ratio", "split_volume_ratio")))
+            show=("split_date", "split_price_ratio", "split_volume_ratio",
+                  "split_traded_ratio")))
     return Check(
         table=table,
         suite=f"{table}.series",
         sql="series_plausibility.sql",
         params={"dataset": table, "spike_floor": declared.spike_floor,
-                "spread_multiple": SPIKE_SPREADS, "stale_sessions": declared.stale_sessions},
+                "spread_multiple": SPIKE_SPREADS, "stale_sessions": declared.stale_sessions,
+                "peers": list(declared.peers), "liquid_traded": LIQUID_TRADED,
+                "home_series": [series for series, _ in declared.home_calendars],
+                "home_calendars": [calendar for _, calendar in declared.home_calendars],
+                "second_source_move": SECOND_SOURCE_MOVE},
         keys=("series",),
         rules=tuple(rules),
     )
+
+
+def _stale_rules(declared: SeriesRules) -> list[Rule]:
+    """``not_stale`` at the stricter of the stale and frozen severities; a laxer one apart.
+
+    Stale: a run while most of the dataset's other series moved. Frozen: a run the series' own
+    evidence contradicts (its second source moved, or it traded heavily at one price).
+    """
+    severities: dict[str, Severity] = {
+        kind: severity for kind, severity in
+        (("stale", declared.stale), ("frozen", declared.frozen)) if severity}
+    if not severities:
+        return []
+    strict: Severity = "fail" if "fail" in severities.values() else "warn"
+    judged = sorted(kind for kind, severity in severities.items() if severity == strict)
+    why = {"stale": "most of the dataset's other series moved",
+           "frozen": "its second source moved or it traded heavily at one price"}
+    rules = [Rule(
+        "not_stale", _true("stale_or_frozen_ok" if len(judged) == 2 else f"{judged[0]}_ok"),
+        f"a series must not repeat one value for {declared.stale_sessions} sessions while "
+        + " or ".join(why[kind] for kind in judged) + " (frozen feed)",
+        severity=strict, show=tuple(column for kind in judged for column in SHOWN[kind]))]
+    for kind, severity in severities.items():
+        if severity != strict:
+            rules.append(Rule(
+                STALE_RULES[kind], _true(f"{kind}_ok"),
+                f"a series must not repeat one value for {declared.stale_sessions} sessions "
+                f"while {why[kind]} (frozen feed)",
+                severity=severity, show=SHOWN[kind]))
+    return rules
 
 
 def _true(column: str) -> Expectation:

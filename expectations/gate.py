@@ -73,7 +73,8 @@ class GateResult:
             f"({self.checks_run} checks, {blocking} failing, "
             f"{len(self.failures) - blocking} warning)"
         ]
-        for failure in self.failures:
+        # What blocked the run first: a length-capped copy (the run ledger) keeps it.
+        for failure in sorted(self.failures, key=lambda failure: failure.severity != "fail"):
             lines.append(f"  [{failure.severity}] {failure.message}")
             for row in failure.sample[:SUMMARY_SAMPLE_ROWS]:
                 lines.append("      " + " ".join(f"{k}={_short(v)}" for k, v in row.items()))

@@ -15,6 +15,7 @@ from datetime import timedelta
 import duckdb
 import polars as pl
 
+from expectations.checks import read_sql
 from registry import STAGING_TABLES, Dataset, by_name
 from registry.model import UNIT_SLIPS
 from warehouse import series
@@ -33,14 +34,21 @@ def measured() -> tuple[Dataset, ...]:
 def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
           with_source_file: bool) -> list[duckdb.DuckDBPyRelation]:
     assert dataset.series is not None
+    part = (duckdb.ColumnExpression(dataset.subseries).cast(VARCHAR) if dataset.subseries
+            else duckdb.ConstantExpression("").cast(VARCHAR))
     parts = []
     for measure in dataset.measures:
+        value = duckdb.ColumnExpression(measure.name).cast(DOUBLE)
+        level = (value if measure.level_via is None else
+                 duckdb.ColumnExpression(measure.level_via).cast(DOUBLE) / value)
         columns = [
             duckdb.ConstantExpression(dataset.name).alias("dataset"),
             duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
+            part.alias("part"),
             duckdb.ColumnExpression(dataset.date).alias("trade_date"),
             duckdb.ConstantExpression(measure.name).alias("measure"),
-            duckdb.ColumnExpression(measure.name).cast(DOUBLE).alias("value"),
+            value.alias("value"),
+            level.alias("level_value"),
         ]
         if with_source_file:
             columns.append(duckdb.ColumnExpression("source_file"))
@@ -89,13 +97,22 @@ def _dated(staged: dict[str, duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelatio
     return _union(parts)
 
 
+def _materialised(con: duckdb.DuckDBPyConnection,
+                  relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """The relation's rows held in memory (Arrow), so a read-only connection can keep them."""
+    return con.from_arrow(relation.to_arrow_table())
+
+
 def _specs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    rows = [(d.name, m.name, m.unit, m.low, m.high, m.shift, m.step, m.zero_is_missing)
+    rows = [(d.name, m.name, m.unit, m.low, m.high, m.shift, m.step, m.zero_is_missing,
+             list(m.sentinels), m.slip_only,
+             f"{m.level_via} / {m.name}" if m.level_via else m.name, m.level_via)
             for d in measured() for m in d.measures]
     frame = pl.DataFrame(rows, orient="row", schema={
         "dataset": pl.String, "measure": pl.String, "unit": pl.String, "low": pl.Float64,
         "high": pl.Float64, "max_shift": pl.Float64, "max_step": pl.Float64,
-        "zero_is_missing": pl.Boolean})
+        "zero_is_missing": pl.Boolean, "sentinels": pl.List(pl.Float64),
+        "slip_only": pl.Boolean, "level_of": pl.String, "level_via": pl.String})
     return con.from_arrow(frame.to_arrow())
 
 
@@ -107,7 +124,8 @@ def _slips(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
 
 @contextmanager
 def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iterator[None]:
-    """Register the staged and stored value columns, their declarations and the unit slips.
+    """Register the staged and stored value columns, their declarations, the unit slips and the
+    chained series (inside ``runner.history_views``, whose views the chain reads).
 
     ``core_tables`` are the core tables that exist; a dataset core does not hold yet has no
     stored level to compare with.
@@ -127,10 +145,13 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
     views = {
         "gate_staged_dates": _dated(staged_tables),
         "gate_dataset_calendars": series.calendars(con, every_dataset=True),
-        "gate_staged_measures": _union(staged_parts),
-        "gate_stored_measures": _union(stored_parts),
+        # Read by every dataset's value and series rules: built once, not once per query.
+        "gate_staged_measures": _materialised(con, _union(staged_parts)),
+        "gate_stored_measures": _materialised(con, _union(stored_parts)),
         "gate_measure_specs": _specs(con),
         "gate_unit_slips": _slips(con),
+        # The staged-plus-stored chain every chained dataset's suite continues its series on.
+        "gate_series_chain": con.sql(read_sql("series_chain.sql")),
     }
     with series.registered(con, views):
         yield

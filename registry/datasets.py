@@ -19,6 +19,8 @@ LEVEL_SHIFT = 8.0
 # Volumes and turnover swing tenfold on news days and after suspensions: only a shift beyond 30x
 # (lots of 100 vs shares, 分 vs 元, 万元 vs 元) is a unit slip.
 FLOW_SHIFT = 30.0
+# What providers write where a ratio has no meaningful value.
+ALL_NINES = tuple(sign * (10.0 ** digits - 1) for digits in (3, 4, 5, 6) for sign in (1, -1))
 
 
 def _index_level(name: str) -> Measure:
@@ -62,8 +64,11 @@ INDEX_BARS = Dataset(
     lag_sessions=0,
     marts=("mart_index_performance", "mart_index_event_returns", "mart_margin_financing"),
     # An index is an average of many prices: it does not jump 5% and fall back the next day, nor
-    # print one level for a week, without a bad print or a frozen feed.
-    series_rules=SeriesRules(spike_floor=0.05),
+    # print one level for a week, without a bad print or a frozen feed. Its market is the
+    # indices and stocks on its calendar: a 5% index day they did not share a third of is a bad
+    # print even where the index's own moves are wide (the Hang Seng rose 6.2% and fell 9.4% in
+    # October 2024 with its members).
+    series_rules=SeriesRules(spike_floor=0.05, peers=("index_bars", "security_bars")),
 )
 
 SECURITY_BARS = Dataset(
@@ -85,9 +90,11 @@ SECURITY_BARS = Dataset(
     lag_sessions=0,
     marts=("mart_basket_market_value", "mart_ipo_debuts", "mart_ipo_monthly"),
     # Real markets do spike and revert (Hong Kong small caps, US meme days) and illiquid Hong
-    # Kong names print one close for a week, so those two only warn. Kline and chart prices are
-    # split-adjusted: a jump matching a split ratio with volume moving inversely is a provider
-    # that forgot to adjust, and fails.
+    # Kong names print one close for a week, so those two only warn; a week at one price with
+    # no intraday range while a million changes hands every day is a frozen feed, and fails.
+    # Kline and chart prices are split-adjusted: a jump matching a split ratio with volume
+    # moving inversely, or with the whole bar moved by it on the usual money traded, is a
+    # provider that forgot to adjust, and fails.
     series_rules=SeriesRules(spike_floor=0.15, spike="warn", stale="warn", split="fail"),
 )
 
@@ -105,8 +112,12 @@ FX_RATES = Dataset(
     lag_sessions=0,
     marts=("mart_basket_market_value",),
     # A managed or pegged rate does not move 1% and back; the Hong Kong dollar can sit on its
-    # 7.85 convertibility limit for weeks, so an unchanged rate only warns.
-    series_rules=SeriesRules(spike_floor=0.01, stale="warn"),
+    # 7.85 convertibility limit for weeks, so an unchanged rate only warns, unless the pair's
+    # second source moved meanwhile. Yahoo's onshore USD/CNY sits on one rate through mainland
+    # holidays (7.119 from 2025-10-01 to 10-08) while offshore USD/CNH trades on, so such a run
+    # counts the home market's sessions only.
+    series_rules=SeriesRules(spike_floor=0.01, stale="warn",
+                             home_calendars=(("USDCNY", "XSHG"), ("USDHKD", "XHKG"))),
 )
 
 VALUATION = Dataset(
@@ -121,10 +132,14 @@ VALUATION = Dataset(
     series="symbol",
     measures=(
         _price("close"),
-        # A P/E beyond ±10,000 means earnings of under 0.01% of the price: providers write such
-        # figures (9999, -99999) as "no meaningful P/E"; a new earnings report can move a real
-        # P/E tenfold overnight, so it has no level rule.
-        Measure("pe_ttm", "multiple", low=-1e4, high=1e4, zero_is_missing=True),
+        # A P/E beyond ±10,000 means earnings of under 0.01% of the price; providers write
+        # "no meaningful P/E" as all nines (999 .. 999999, either sign), never a real quotient of
+        # two figures to the cent. The P/E itself moves with the price and crosses zero, but
+        # market cap / P/E (the trailing earnings) only moves when a report replaces a quarter:
+        # near zero by any factor, by exactly a power of ten only when the P/E's unit changed
+        # (per cent for a multiple).
+        Measure("pe_ttm", "multiple", low=-1e4, high=1e4, zero_is_missing=True,
+                sentinels=ALL_NINES, level_via="market_cap", shift=LEVEL_SHIFT, slip_only=True),
         # The largest company covered is worth ~3e12 in its currency, the smallest ~1e8.
         Measure("market_cap", "money", low=1e7, high=1e14, shift=LEVEL_SHIFT),
         # Share counts change by issues, bonus shares and buy-backs, never tenfold at once.
@@ -145,8 +160,11 @@ EPS_FORECAST = Dataset(
     keys=("symbol", "report_date", "fiscal_year"),
     date="report_date",
     series="symbol",
-    # No covered company earns 1,000 per share; forecasts cross zero, so no level rule.
-    measures=(Measure("eps", "eps", low=-1e3, high=1e3),),
+    # No covered company earns 1,000 per share. A fiscal year's consensus is revised by tens of
+    # per cent between reports and may cross zero, so its level only fails on a power-of-ten
+    # shift: 分 (100x) or 角 (10x) for 元.
+    measures=(Measure("eps", "eps", low=-1e3, high=1e3, shift=LEVEL_SHIFT, slip_only=True),),
+    subseries="fiscal_year",
     # A report is dated the day an analyst published it, weekends included: no calendar.
     marts=("mart_valuation",),
 )

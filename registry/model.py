@@ -39,7 +39,14 @@ class Measure:
     slip; ``step`` the largest factor between one value and the series' previous one. Either is
     ``None`` where a real series moves by orders of magnitude (an EPS crossing zero, a volume
     after a suspension). ``zero_is_missing`` marks a column where a provider writes 0 for "no
-    figure": a P/E of exactly zero is a sentinel, price over earnings is never zero.
+    figure": a P/E of exactly zero is a sentinel, price over earnings is never zero; other such
+    sentinels are listed in ``sentinels``.
+
+    ``level_via`` names the column this one divides where that quotient is the series' level:
+    a P/E moves with the price, market cap / P/E (the trailing earnings) only when a report
+    lands. ``slip_only`` makes the level rule fail only on a shift that is a power of ten (within
+    10 %): for a level that really can move by any factor (earnings near zero), but lands on
+    exactly 10x or 100x only when its unit changed.
     """
 
     name: str
@@ -49,6 +56,9 @@ class Measure:
     shift: float | None = None
     step: float | None = None
     zero_is_missing: bool = False
+    sentinels: tuple[float, ...] = ()
+    level_via: str | None = None
+    slip_only: bool = False
     description: str = ""
 
 
@@ -59,17 +69,26 @@ Severity = Literal["fail", "warn"]
 class SeriesRules:
     """How a chained series is judged beyond single values; a severity of ``None`` turns a rule off.
 
-    A spike is a move of at least ``spike_floor`` (log return) and beyond the series' own robust
-    spread that reverses the next session; stale is ``stale_sessions`` identical values in a row
-    while most of the dataset's other series moved; a split is a one-day jump matching a common
-    split ratio with volume moving inversely (datasets with a ``volume`` column only).
+    A spike is a move of at least ``spike_floor`` (log return) that reverses the next session
+    and is either beyond the series' own robust spread or not made by its market: the series of
+    the ``peers`` datasets on the same calendar. Stale is ``stale_sessions`` identical values in
+    a row while most of the dataset's other series moved; frozen is such a run the series' own
+    evidence contradicts: its second source (the crosscheck dataset) moved meanwhile, or it
+    traded heavily every day at one price with no intraday range. A split is a one-day jump
+    matching a common split ratio with volume moving inversely, or with the whole bar (open and
+    close) moved by that ratio while the money traded stayed usual (datasets with a ``volume``
+    column only). ``home_calendars`` pairs a series with the market whose sessions its frozen
+    runs are counted in, where its dataset declares no calendar.
     """
 
     spike_floor: float
     spike: Severity | None = "fail"
     stale_sessions: int = 5
     stale: Severity | None = "fail"
+    frozen: Severity | None = "fail"
     split: Severity | None = None
+    peers: tuple[str, ...] = ()
+    home_calendars: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,8 @@ class Dataset:
     a rate, a balance) and the one kept in ``core.series_tails``. ``lag_sessions`` is how many
     sessions after a trade date the provider publishes it (``None``: irregular, no freshness
     rule). ``export`` says how core is written to Parquet: by month of ``date`` or whole.
+    ``subseries`` splits a series into parallel ones its value rules compare like with like
+    (a security's EPS forecast per fiscal year).
     """
 
     name: str
@@ -111,10 +132,12 @@ class Dataset:
     export: Literal["monthly", "whole"] = "monthly"
     marts: tuple[str, ...] = field(default_factory=tuple)
     series_rules: SeriesRules | None = None
+    subseries: str | None = None
 
     def __post_init__(self) -> None:
         named = {self.date, *self.keys, *(m.name for m in self.measures)}
-        named |= {c for c in (self.series, self.chain) if c is not None}
+        named |= {m.level_via for m in self.measures if m.level_via is not None}
+        named |= {c for c in (self.series, self.chain, self.subseries) if c is not None}
         unknown = named - set(self.schema.names())
         if unknown:
             raise ValueError(f"{self.name}: declared columns not in the schema: {sorted(unknown)}")

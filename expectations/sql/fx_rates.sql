@@ -1,37 +1,20 @@
--- One row per staged FX rate with the previous rate of its pair from staging or merged history.
+-- One row per staged FX rate with the previous rate of its pair in its chain (gate_series_chain).
 WITH staged AS (
     SELECT pair, trade_date, rate, source_file
     FROM staging.fx_rates
 ),
 
--- Stored days around the staged range, plus each series' last stored day however old it is.
-merged AS (
-    SELECT pair, trade_date, rate
-    FROM gate_history_fx_rates
-    UNION
-    SELECT series, last_date, last_value
-    FROM gate_series_tails
-    WHERE dataset = 'fx_rates'
-),
-
--- Merged days already staged again are dropped so each day appears once in the rate chain.
+-- Each staged day's place in the chain (staged days, then stored history).
 chain AS (
-    SELECT *, true AS is_staged
-    FROM staged
-    UNION ALL BY NAME
-    SELECT *, false AS is_staged
-    FROM merged
-    WHERE NOT EXISTS (
-        SELECT 1 FROM staged
-        WHERE staged.pair = merged.pair AND staged.trade_date = merged.trade_date
-    )
+    SELECT series AS pair, trade_date, prev_value AS prev_rate
+    FROM gate_series_chain
+    WHERE dataset = 'fx_rates' AND is_staged
 ),
 
 chained AS (
-    SELECT
-        *,
-        lag(rate) OVER (PARTITION BY pair ORDER BY trade_date) AS prev_rate
-    FROM chain
+    SELECT staged.*, chain.prev_rate
+    FROM staged
+    LEFT JOIN chain USING (pair, trade_date)
 ),
 
 final AS (
@@ -44,7 +27,6 @@ final AS (
         abs(rate / prev_rate - 1) AS abs_change,
         CASE WHEN NOT isfinite(rate) THEN 'rate' END AS nonfinite_columns
     FROM chained
-    WHERE is_staged
 )
 
 SELECT * FROM final

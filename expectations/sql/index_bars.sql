@@ -1,18 +1,8 @@
--- One row per staged index bar with its seed calendar and the previous close taken from
--- staging or merged history.
+-- One row per staged index bar with its seed calendar and the previous close in the series'
+-- chain (staging, or stored history: gate_series_chain).
 WITH staged AS (
     SELECT index_code, trade_date, open, high, low, close, volume, amount, source_file
     FROM staging.index_bars
-),
-
--- Stored days around the staged range, plus each series' last stored day however old it is.
-merged AS (
-    SELECT index_code, trade_date, close
-    FROM gate_history_index_bars
-    UNION
-    SELECT series, last_date, last_value
-    FROM gate_series_tails
-    WHERE dataset = 'index_bars'
 ),
 
 indices AS (
@@ -25,28 +15,32 @@ sessions AS (
     FROM ref.sessions
 ),
 
--- Merged days already staged again are dropped so each day appears once in the close chain.
+-- Each staged day's place in the close chain (staged days, then stored history).
 chain AS (
-    SELECT *, true AS is_staged
+    SELECT series AS index_code, trade_date, prev_value AS prev_close, prev_date
+    FROM gate_series_chain
+    WHERE dataset = 'index_bars' AND is_staged
+),
+
+-- Turnover per share traded is an average price: one value per staged day.
+turnover_prices AS (
+    SELECT index_code, trade_date, any_value(amount / nullif(volume, 0)) AS turnover_price
     FROM staged
-    UNION ALL BY NAME
-    SELECT *, false AS is_staged
-    FROM merged
-    WHERE NOT EXISTS (
-        SELECT 1 FROM staged
-        WHERE staged.index_code = merged.index_code AND staged.trade_date = merged.trade_date
-    )
+    GROUP BY index_code, trade_date
 ),
 
 chained AS (
     SELECT
-        *,
-        lag(close) OVER (PARTITION BY index_code ORDER BY trade_date) AS prev_close,
-        -- Turnover per share traded is an average price; it drifts, it never jumps 1000x
-        -- unless the amount or volume unit changed (yuan vs thousands, shares vs lots).
-        (amount / nullif(volume, 0)) / lag(amount / nullif(volume, 0))
-            OVER (PARTITION BY index_code ORDER BY trade_date) AS turnover_price_ratio
-    FROM chain
+        staged.*,
+        chain.prev_close,
+        -- Turnover per share traded drifts, it never jumps 1000x unless the amount or volume
+        -- unit changed (yuan vs thousands, shares vs lots); a stored previous day has none.
+        (staged.amount / nullif(staged.volume, 0)) / previous.turnover_price
+            AS turnover_price_ratio
+    FROM staged
+    LEFT JOIN chain USING (index_code, trade_date)
+    LEFT JOIN turnover_prices AS previous
+        ON previous.index_code = staged.index_code AND previous.trade_date = chain.prev_date
 ),
 
 final AS (
@@ -86,7 +80,6 @@ final AS (
     LEFT JOIN indices USING (index_code)
     LEFT JOIN sessions
         ON sessions.calendar = indices.calendar AND sessions.session_date = chained.trade_date
-    WHERE chained.is_staged
 )
 
 SELECT * FROM final

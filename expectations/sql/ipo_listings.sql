@@ -1,7 +1,8 @@
 -- One row per staged IPO listing with its first-day return and whether its board limited the
 -- debut: Shanghai and Shenzhen main-board debuts closed within +44% / -36% of the offer price
 -- until the registration reform of 2023-04-10 lifted first-day limits there too (STAR, ChiNext
--- and Hong Kong debuts never had one); flagged where a number is NaN or infinite.
+-- and Hong Kong debuts never had one), whether both first-day prices lie within the multiples
+-- of the offer a real debut stays within; flagged where a number is NaN or infinite.
 WITH staged AS (
     SELECT
         symbol, name, exchange, board, listing_date, prospectus_date, offer_price,
@@ -13,6 +14,11 @@ final AS (
     SELECT
         *,
         first_day_close / offer_price - 1 AS first_day_return,
+        -- Both first-day prices as multiples of the offer, where the report has them.
+        CASE WHEN offer_price > 0 THEN
+            first_day_open / offer_price BETWEEN $lowest_multiple AND $highest_multiple
+            AND first_day_close / offer_price BETWEEN $lowest_multiple AND $highest_multiple
+        END AS first_day_plausible,
         -- GX row conditions compare strings, not booleans: hence a label.
         CASE
             WHEN board = 'MAIN' AND exchange IN ('SSE', 'SZSE')

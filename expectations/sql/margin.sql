@@ -1,38 +1,21 @@
--- One row per staged margin balance with the previous balance of its exchange from staging or
--- merged history.
+-- One row per staged margin balance with the previous balance of its exchange in its chain
+-- (gate_series_chain).
 WITH staged AS (
     SELECT exchange, trade_date, financing_balance, lending_balance, financing_buy, source_file
     FROM staging.margin
 ),
 
--- Stored days around the staged range, plus each series' last stored day however old it is.
-merged AS (
-    SELECT exchange, trade_date, financing_balance
-    FROM gate_history_margin
-    UNION
-    SELECT series, last_date, last_value
-    FROM gate_series_tails
-    WHERE dataset = 'margin'
-),
-
--- Merged days already staged again are dropped so each day appears once in the balance chain.
+-- Each staged day's place in the chain (staged days, then stored history).
 chain AS (
-    SELECT *, true AS is_staged
-    FROM staged
-    UNION ALL BY NAME
-    SELECT *, false AS is_staged
-    FROM merged
-    WHERE NOT EXISTS (
-        SELECT 1 FROM staged
-        WHERE staged.exchange = merged.exchange AND staged.trade_date = merged.trade_date
-    )
+    SELECT series AS exchange, trade_date, prev_value AS prev_balance
+    FROM gate_series_chain
+    WHERE dataset = 'margin' AND is_staged
 ),
 
 chained AS (
-    SELECT
-        *,
-        lag(financing_balance) OVER (PARTITION BY exchange ORDER BY trade_date) AS prev_balance
-    FROM chain
+    SELECT staged.*, chain.prev_balance
+    FROM staged
+    LEFT JOIN chain USING (exchange, trade_date)
 ),
 
 final AS (
@@ -51,7 +34,6 @@ final AS (
             CASE WHEN NOT isfinite(financing_buy) THEN 'financing_buy' END
         ), '') AS nonfinite_columns
     FROM chained
-    WHERE is_staged
 )
 
 SELECT * FROM final

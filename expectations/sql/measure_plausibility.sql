@@ -1,26 +1,31 @@
 -- One row per series and declared value column of $dataset: values outside the column's
 -- plausible range, the level of the incoming values against the series' stored level, and the
--- largest step between consecutive values, each with its verdict against the registry.
+-- largest step between consecutive values, each with its verdict against the registry. A series
+-- split into parts (an EPS forecast per fiscal year) is judged part by part; a column declared
+-- with a level basis is levelled on that quotient (market cap / P/E: the trailing earnings).
 WITH specs AS (
-    SELECT measure, unit, low, high, max_shift, max_step, zero_is_missing
+    SELECT
+        measure, unit, low, high, max_shift, max_step, zero_is_missing, sentinels, slip_only,
+        level_of, level_via
     FROM gate_measure_specs
     WHERE dataset = $dataset
 ),
 
 staged AS (
-    SELECT series, trade_date, measure, value, source_file
+    SELECT series, part, trade_date, measure, value, level_value, source_file
     FROM gate_staged_measures
     WHERE dataset = $dataset AND series IS NOT NULL
 ),
 
 -- A stored day staged again is judged by its new figure, not the one it replaces.
 stored AS (
-    SELECT series, trade_date, measure, value
+    SELECT series, part, trade_date, measure, value, level_value
     FROM gate_stored_measures AS kept
     WHERE dataset = $dataset
         AND NOT EXISTS (
             SELECT 1 FROM staged
             WHERE staged.series = kept.series
+                AND staged.part = kept.part
                 AND staged.trade_date = kept.trade_date
                 AND staged.measure = kept.measure
         )
@@ -37,48 +42,65 @@ judged_values AS (
             (specs.low IS NULL OR staged.value >= specs.low)
             AND (specs.high IS NULL OR staged.value <= specs.high)
             AND NOT (specs.zero_is_missing AND staged.value = 0)
+            AND NOT list_contains(specs.sentinels, staged.value)
         ) AS in_range
     FROM staged
     INNER JOIN specs USING (measure)
 ),
 
--- The level a batch arrives at: the median of its first five positive values per series.
+-- The level a batch arrives at: the median of its first five positive levels per series part.
 incoming_levels AS (
-    SELECT series, measure, median(value) AS incoming_level, min(trade_date) AS first_date
+    SELECT
+        series, part, measure, median(level_value) AS incoming_level,
+        min(trade_date) AS first_date
     FROM (
         SELECT
-            series, measure, trade_date, value,
-            row_number() OVER (PARTITION BY series, measure ORDER BY trade_date) AS position
+            series, part, measure, trade_date, level_value,
+            row_number() OVER (PARTITION BY series, part, measure ORDER BY trade_date)
+                AS position
         FROM staged
-        WHERE value > 0
+        WHERE level_value > 0
     )
     WHERE position <= 5
-    GROUP BY series, measure
+    GROUP BY series, part, measure
 ),
 
--- The level the series stood at: the median of its last five stored values before the batch.
+-- The level the part stood at: the median of its last five stored levels before the batch.
 stored_levels AS (
-    SELECT series, measure, median(value) AS reference_level
+    SELECT series, part, measure, median(level_value) AS reference_level
     FROM (
         SELECT
-            stored.series, stored.measure, stored.value,
+            stored.series, stored.part, stored.measure, stored.level_value,
             row_number() OVER (
-                PARTITION BY stored.series, stored.measure ORDER BY stored.trade_date DESC
+                PARTITION BY stored.series, stored.part, stored.measure
+                ORDER BY stored.trade_date DESC
             ) AS position
         FROM stored
-        INNER JOIN incoming_levels USING (series, measure)
-        WHERE stored.value > 0 AND stored.trade_date < incoming_levels.first_date
+        INNER JOIN incoming_levels USING (series, part, measure)
+        WHERE stored.level_value > 0 AND stored.trade_date < incoming_levels.first_date
     )
     WHERE position <= 5
+    GROUP BY series, part, measure
+),
+
+-- A series' level verdict is its part that moved furthest.
+levels AS (
+    SELECT
+        series,
+        measure,
+        arg_max(incoming_level, abs(ln(incoming_level / reference_level))) AS incoming_level,
+        arg_max(reference_level, abs(ln(incoming_level / reference_level))) AS reference_level
+    FROM incoming_levels
+    INNER JOIN stored_levels USING (series, part, measure)
     GROUP BY series, measure
 ),
 
 chain AS (
-    SELECT series, measure, trade_date, value, true AS is_staged
+    SELECT series, part, measure, trade_date, value, true AS is_staged
     FROM staged
     WHERE value > 0
     UNION ALL
-    SELECT series, measure, trade_date, value, false AS is_staged
+    SELECT series, part, measure, trade_date, value, false AS is_staged
     FROM stored
     WHERE value > 0
 ),
@@ -86,7 +108,7 @@ chain AS (
 steps AS (
     SELECT
         series, measure, trade_date, is_staged,
-        value / lag(value) OVER (PARTITION BY series, measure ORDER BY trade_date) AS step
+        value / lag(value) OVER (PARTITION BY series, part, measure ORDER BY trade_date) AS step
     FROM chain
 ),
 
@@ -119,18 +141,33 @@ range_summaries AS (
 verdicts AS (
     SELECT
         range_summaries.*,
-        incoming_levels.incoming_level,
-        stored_levels.reference_level,
-        incoming_levels.incoming_level / stored_levels.reference_level AS level_factor,
+        levels.incoming_level,
+        levels.reference_level,
+        levels.incoming_level / levels.reference_level AS level_factor,
         worst_steps.worst_step,
         worst_steps.worst_step_date,
         specs.max_shift,
-        specs.max_step
+        specs.max_step,
+        specs.slip_only,
+        specs.level_of,
+        specs.level_via
     FROM range_summaries
     INNER JOIN specs USING (measure)
-    LEFT JOIN incoming_levels USING (series, measure)
-    LEFT JOIN stored_levels USING (series, measure)
+    LEFT JOIN levels USING (series, measure)
     LEFT JOIN worst_steps USING (series, measure)
+),
+
+judged_levels AS (
+    SELECT
+        series,
+        measure,
+        CASE WHEN max_shift IS NOT NULL AND level_factor IS NOT NULL
+            THEN greatest(level_factor, 1 / level_factor) <= max_shift
+                -- 10 % either side of a power of ten, log10(1.1): a slipped batch meets a
+                -- level up to five reports old, which revisions have moved a few per cent.
+                OR (slip_only AND abs(log10(level_factor) - round(log10(level_factor))) > 0.0414)
+        END AS level_ok
+    FROM verdicts
 ),
 
 final AS (
@@ -147,9 +184,9 @@ final AS (
         verdicts.reference_level,
         verdicts.incoming_level,
         verdicts.level_factor,
-        CASE WHEN verdicts.max_shift IS NOT NULL AND verdicts.level_factor IS NOT NULL
-            THEN greatest(verdicts.level_factor, 1 / verdicts.level_factor) <= verdicts.max_shift
-        END AS level_ok,
+        verdicts.level_of,
+        -- A quotient whose basis column shifted on its own is that column's finding.
+        own.level_ok OR coalesce(NOT basis.level_ok, false) AS level_ok,
         verdicts.worst_step,
         verdicts.worst_step_date,
         CASE WHEN verdicts.max_step IS NOT NULL AND verdicts.worst_step IS NOT NULL
@@ -161,6 +198,9 @@ final AS (
             AS likely_step_slip,
         verdicts.source_file
     FROM verdicts
+    INNER JOIN judged_levels AS own USING (series, measure)
+    LEFT JOIN judged_levels AS basis
+        ON basis.series = verdicts.series AND basis.measure = verdicts.level_via
     LEFT JOIN gate_unit_slips AS level_slips
         ON level_slips.decades
             = round(abs(log10(verdicts.level_factor)))

@@ -1,18 +1,8 @@
 -- One row per staged security bar with the context its suite validates: the seed's calendar,
--- board limit and currency, and the previous close taken from staging or merged history.
+-- board limit and currency, and the previous close in the series' chain (gate_series_chain).
 WITH staged AS (
     SELECT symbol, trade_date, open, high, low, close, volume, amount, currency, source_file
     FROM staging.security_bars
-),
-
--- Stored days around the staged range, plus each series' last stored day however old it is.
-merged AS (
-    SELECT symbol, trade_date, close
-    FROM gate_history_security_bars
-    UNION
-    SELECT series, last_date, last_value
-    FROM gate_series_tails
-    WHERE dataset = 'security_bars'
 ),
 
 securities AS (
@@ -56,25 +46,17 @@ numbered_sessions AS (
     FROM sessions
 ),
 
--- Merged days already staged again are dropped so each day appears once in the close chain.
+-- Each staged day's place in the close chain (staged days, then stored history).
 chain AS (
-    SELECT *, true AS is_staged
-    FROM staged
-    UNION ALL BY NAME
-    SELECT *, false AS is_staged
-    FROM merged
-    WHERE NOT EXISTS (
-        SELECT 1 FROM staged
-        WHERE staged.symbol = merged.symbol AND staged.trade_date = merged.trade_date
-    )
+    SELECT series AS symbol, trade_date, prev_value AS prev_close, first_date
+    FROM gate_series_chain
+    WHERE dataset = 'security_bars' AND is_staged
 ),
 
 chained AS (
-    SELECT
-        *,
-        lag(close) OVER (PARTITION BY symbol ORDER BY trade_date) AS prev_close,
-        min(trade_date) OVER (PARTITION BY symbol) AS first_date
-    FROM chain
+    SELECT staged.*, chain.prev_close, chain.first_date
+    FROM staged
+    LEFT JOIN chain USING (symbol, trade_date)
 ),
 
 final AS (
@@ -123,7 +105,6 @@ final AS (
     LEFT JOIN numbered_sessions AS on_first
         ON on_first.calendar = seeded.calendar
         AND on_first.session_date = least(chained.first_date, listed.first_stored)
-    WHERE chained.is_staged
 )
 
 SELECT * FROM final

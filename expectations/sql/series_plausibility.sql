@@ -1,6 +1,6 @@
 -- Per staged series of $dataset: spikes that revert the next session, runs of one unchanged
--- value while the dataset's other series moved, and jumps matching a split ratio with volume
--- moving inversely. Judged on the staged days and the stored month before them.
+-- value while the dataset's other series moved or while the series' own evidence says it moved,
+-- and jumps matching a split ratio. Judged on the staged days and the stored month before them.
 WITH staged AS (
     SELECT series, trade_date, value, source_file
     FROM gate_staged_series
@@ -18,24 +18,69 @@ merged AS (
         )
 ),
 
-volumes AS (
-    SELECT series, trade_date, value AS volume
+bar_values AS (
+    SELECT series, trade_date, measure, value
     FROM gate_staged_measures
-    WHERE dataset = $dataset AND measure = 'volume'
+    WHERE dataset = $dataset AND measure IN ('open', 'high', 'low', 'volume')
     UNION ALL
-    SELECT series, trade_date, value
+    SELECT series, trade_date, measure, value
     FROM gate_stored_measures AS kept
-    WHERE dataset = $dataset AND measure = 'volume'
+    WHERE dataset = $dataset AND measure IN ('open', 'high', 'low', 'volume')
         AND NOT EXISTS (
             SELECT 1 FROM staged
             WHERE staged.series = kept.series AND staged.trade_date = kept.trade_date
         )
 ),
 
+bars AS (
+    SELECT
+        series,
+        trade_date,
+        any_value(value) FILTER (WHERE measure = 'open') AS open,
+        any_value(value) FILTER (WHERE measure = 'high') AS high,
+        any_value(value) FILTER (WHERE measure = 'low') AS low,
+        any_value(value) FILTER (WHERE measure = 'volume') AS volume
+    FROM bar_values
+    GROUP BY series, trade_date
+),
+
 suspended AS (
     SELECT symbol AS series, start_date, end_date
     FROM ref.suspensions
     WHERE $dataset = 'security_bars'
+),
+
+-- An index proxied by a fund listed elsewhere moves with another market than its calendar's.
+proxies AS (
+    SELECT index_code AS series
+    FROM ref.indices
+    WHERE is_proxy AND $dataset = 'index_bars'
+),
+
+-- The market whose sessions a series' frozen run is counted in: its dataset's calendar, or the
+-- home market declared for it (an FX pair quoted through its home market's holidays).
+home_sessions AS (
+    SELECT homes.series, sessions.session_date AS trade_date
+    FROM (
+        SELECT series, calendar
+        FROM gate_series_calendars
+        WHERE dataset = $dataset
+        UNION ALL
+        SELECT unnest($home_series) AS series, unnest($home_calendars) AS calendar
+    ) AS homes
+    INNER JOIN ref.sessions AS sessions USING (calendar)
+),
+
+homed AS (
+    SELECT DISTINCT series
+    FROM home_sessions
+),
+
+-- The second source's figures for the same series (the crosscheck dataset).
+second_source AS (
+    SELECT series, trade_date, value AS second_value
+    FROM staging.crosscheck
+    WHERE dataset = $dataset
 ),
 
 chain AS (
@@ -48,23 +93,61 @@ chain AS (
     WHERE value > 0
 ),
 
+-- The market each series moves with: the median move of the peer datasets' series on its
+-- calendar that day (the series among them: a median shrugs one member off).
+peer_moves AS (
+    SELECT calendar, trade_date, median(move) AS market_move, count(*) AS peer_count
+    FROM (
+        SELECT
+            peers.dataset,
+            peers.series,
+            peers.trade_date,
+            ln(peers.value / lag(peers.value) OVER (
+                PARTITION BY peers.dataset, peers.series ORDER BY peers.trade_date
+            )) AS move
+        FROM (
+            SELECT dataset, series, trade_date, value
+            FROM gate_staged_series
+            WHERE list_contains($peers, dataset) AND value > 0
+            UNION ALL
+            SELECT dataset, series, trade_date, value
+            FROM gate_merged_series AS kept
+            WHERE list_contains($peers, dataset) AND value > 0
+                AND NOT EXISTS (
+                    SELECT 1 FROM gate_staged_series AS restaged
+                    WHERE restaged.dataset = kept.dataset AND restaged.series = kept.series
+                        AND restaged.trade_date = kept.trade_date
+                )
+        ) AS peers
+    ) AS moved
+    INNER JOIN gate_series_calendars USING (dataset, series)
+    WHERE move IS NOT NULL
+    GROUP BY calendar, trade_date
+),
+
 moves AS (
     SELECT
         chain.*,
-        volumes.volume,
-        ln(value / lag(value) OVER by_day) AS move,
-        ln(lead(value) OVER by_day / value) AS next_move,
-        median(volumes.volume) OVER (
-            PARTITION BY chain.series ORDER BY chain.trade_date
-            ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING
-        ) AS usual_volume,
+        bars.volume,
+        bars.high,
+        bars.low,
+        bars.open / lag(chain.value) OVER by_day AS open_ratio,
+        ln(chain.value / lag(chain.value) OVER by_day) AS move,
+        ln(lead(chain.value) OVER by_day / chain.value) AS next_move,
+        median(bars.volume) OVER last_week AS usual_volume,
+        median(bars.volume * chain.value) OVER last_week AS usual_traded,
         -- Length of the run of identical values ending on this day.
         row_number() OVER by_day
-        - row_number() OVER (PARTITION BY chain.series, value ORDER BY chain.trade_date)
+        - row_number() OVER (PARTITION BY chain.series, chain.value ORDER BY chain.trade_date)
             AS run_group
     FROM chain
-    LEFT JOIN volumes USING (series, trade_date)
-    WINDOW by_day AS (PARTITION BY chain.series ORDER BY chain.trade_date)
+    LEFT JOIN bars USING (series, trade_date)
+    WINDOW
+        by_day AS (PARTITION BY chain.series ORDER BY chain.trade_date),
+        last_week AS (
+            PARTITION BY chain.series ORDER BY chain.trade_date
+            ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING
+        )
 ),
 
 spreads AS (
@@ -77,8 +160,54 @@ spreads AS (
 runs AS (
     SELECT
         *,
-        count(*) OVER (PARTITION BY series, value, run_group ORDER BY trade_date) AS run_length
-    FROM moves
+        count(*) OVER in_run AS run_length,
+        min(trade_date) OVER in_run AS run_start,
+        -- Sessions of the run traded heavily at one price: no intraday range at all.
+        count(*) FILTER (WHERE high = low AND volume * value >= $liquid_traded) OVER in_run
+            AS one_price_sessions,
+        count(*) FILTER (WHERE is_home_session) OVER in_run AS home_run_length
+    FROM (
+        SELECT
+            moves.*,
+            homed.series IS NULL OR home_sessions.series IS NOT NULL AS is_home_session
+        FROM moves
+        LEFT JOIN homed USING (series)
+        LEFT JOIN home_sessions USING (series, trade_date)
+    )
+    WINDOW in_run AS (PARTITION BY series, value, run_group ORDER BY trade_date)
+),
+
+-- How far the second source moved over each long run of the primary.
+second_moves AS (
+    SELECT
+        runs.series,
+        runs.trade_date,
+        count(DISTINCT second_source.second_value) AS second_values,
+        max(second_source.second_value) / min(second_source.second_value) - 1 AS second_range
+    FROM runs
+    INNER JOIN second_source
+        ON second_source.series = runs.series
+        AND second_source.trade_date BETWEEN runs.run_start AND runs.trade_date
+    WHERE runs.home_run_length >= $stale_sessions AND runs.is_staged
+    GROUP BY runs.series, runs.trade_date
+),
+
+-- Each day's move net of the series' market, and the next day's (not for a proxy).
+excess_moves AS (
+    SELECT
+        runs.series,
+        runs.trade_date,
+        runs.move - peer_moves.market_move AS excess_move,
+        lead(runs.move - peer_moves.market_move) OVER (
+            PARTITION BY runs.series ORDER BY runs.trade_date
+        ) AS next_excess_move
+    FROM runs
+    INNER JOIN gate_series_calendars AS own
+        ON own.dataset = $dataset AND own.series = runs.series
+    INNER JOIN peer_moves
+        ON peer_moves.calendar = own.calendar AND peer_moves.trade_date = runs.trade_date
+    WHERE peer_moves.peer_count >= 3
+        AND runs.series NOT IN (SELECT series FROM proxies)
 ),
 
 -- On each day, the share of the dataset's series whose value changed: the market moved.
@@ -98,17 +227,38 @@ judged AS (
         runs.move,
         runs.next_move,
         abs(runs.move) >= $spike_floor
-            AND abs(runs.move) > $spread_multiple * spreads.robust_spread
-            AND sign(runs.next_move) = -sign(runs.move)
-            AND abs(runs.next_move) >= 0.7 * abs(runs.move) AS is_spike,
+            AND (
+                (sign(runs.next_move) = -sign(runs.move)
+                    AND abs(runs.next_move) >= 0.7 * abs(runs.move)
+                    AND abs(runs.move) > $spread_multiple * spreads.robust_spread)
+                -- Or a move its market did not make, undone against the market the next day.
+                OR (abs(excess_moves.excess_move) >= $spike_floor
+                    AND sign(excess_moves.next_excess_move) = -sign(excess_moves.excess_move)
+                    AND abs(excess_moves.next_excess_move)
+                    >= 0.7 * abs(excess_moves.excess_move))
+            ) AS is_spike,
         runs.run_length >= $stale_sessions AND market.moved_share >= 0.5 AS is_stale,
+        -- Counted in home-market sessions: a rate quoted through a holiday sits still.
+        CASE
+            WHEN runs.home_run_length < $stale_sessions THEN NULL
+            WHEN second_moves.second_range >= $second_source_move
+                AND 2 * second_moves.second_values >= runs.home_run_length
+                THEN 'its second source moved'
+            WHEN runs.one_price_sessions >= $stale_sessions - 1
+                THEN 'traded heavily at one price all day'
+        END AS frozen_evidence,
         runs.run_length,
+        runs.home_run_length,
         exp(runs.move) AS ratio,
+        runs.open_ratio,
         runs.volume / nullif(runs.usual_volume, 0) AS volume_ratio,
+        runs.volume * runs.value / nullif(runs.usual_traded, 0) AS traded_ratio,
         suspended.series IS NOT NULL AS is_suspended
     FROM runs
     LEFT JOIN spreads USING (series)
     LEFT JOIN market USING (trade_date)
+    LEFT JOIN second_moves USING (series, trade_date)
+    LEFT JOIN excess_moves USING (series, trade_date)
     LEFT JOIN suspended
         ON suspended.series = runs.series
         AND runs.trade_date BETWEEN suspended.start_date AND suspended.end_date
@@ -117,11 +267,18 @@ judged AS (
 splits AS (
     SELECT
         judged.*,
-        -- A split of n for 1 divides the price by n and multiplies the volume about n-fold.
-        list_min([abs(judged.ratio * n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
-            AND judged.volume_ratio >= 1.5 AS is_split,
-        list_min([abs(judged.ratio / n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
-            AND judged.volume_ratio <= 0.67 AS is_consolidation
+        -- A split of n for 1 divides the price by n and multiplies the volume about n-fold; a
+        -- crash that matches a ratio by chance neither opens there nor trades the usual money.
+        (list_min([abs(judged.ratio * n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
+            AND judged.volume_ratio >= 1.5)
+        OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
+            IF abs(judged.ratio * n - 1) < 0.02 AND abs(judged.open_ratio * n - 1) < 0.03]) > 0
+            AND judged.traded_ratio BETWEEN 1 / 3 AND 3) AS is_split,
+        (list_min([abs(judged.ratio / n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
+            AND judged.volume_ratio <= 0.67)
+        OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
+            IF abs(judged.ratio / n - 1) < 0.02 AND abs(judged.open_ratio / n - 1) < 0.03]) > 0
+            AND judged.traded_ratio BETWEEN 1 / 3 AND 3) AS is_consolidation
     FROM judged
 ),
 
@@ -132,12 +289,16 @@ flagged AS (
         trade_date,
         coalesce(is_spike, false) AND (is_staged OR lead(is_staged) OVER by_day) AS spike,
         coalesce(is_stale, false) AND is_staged AND NOT is_suspended AS stale,
+        frozen_evidence IS NOT NULL AND is_staged AND NOT is_suspended AS frozen,
+        frozen_evidence,
         coalesce(is_split OR is_consolidation, false) AND is_staged AS split,
         move,
         next_move,
         run_length,
+        home_run_length,
         ratio,
         volume_ratio,
+        traded_ratio,
         is_staged,
         source_file
     FROM splits
@@ -152,12 +313,18 @@ final AS (
         arg_min(exp(move) - 1, trade_date) FILTER (WHERE spike) AS spike_move,
         arg_min(exp(next_move) - 1, trade_date) FILTER (WHERE spike) AS revert_move,
         count(*) FILTER (WHERE stale) = 0 AS stale_ok,
+        count(*) FILTER (WHERE frozen) = 0 AS frozen_ok,
+        count(*) FILTER (WHERE stale OR frozen) = 0 AS stale_or_frozen_ok,
         min(trade_date) FILTER (WHERE stale) AS stale_date,
         max(run_length) FILTER (WHERE stale) AS unchanged_sessions,
+        min(trade_date) FILTER (WHERE frozen) AS frozen_date,
+        max(home_run_length) FILTER (WHERE frozen) AS frozen_sessions,
+        arg_min(frozen_evidence, trade_date) FILTER (WHERE frozen) AS frozen_evidence,
         count(*) FILTER (WHERE split) = 0 AS split_ok,
         min(trade_date) FILTER (WHERE split) AS split_date,
         arg_min(ratio, trade_date) FILTER (WHERE split) AS split_price_ratio,
         arg_min(volume_ratio, trade_date) FILTER (WHERE split) AS split_volume_ratio,
+        arg_min(traded_ratio, trade_date) FILTER (WHERE split) AS split_traded_ratio,
         max(source_file) AS source_file
     FROM flagged
     GROUP BY series

@@ -46,6 +46,29 @@ TOLERANCES: tuple[tuple[str, str, float, str, Severity], ...] = (
 
 # Series with a warning tolerance and a wider failing one: the failing rule gets its own name.
 WARNED = {(value, severity) for _, value, _, _, severity in TOLERANCES if severity == "warn"}
+# Where a wide gap between the sources only warns (two markets), the gap must not open by the
+# primary moving alone: onshore USD/CNY's largest day since 2015 (1.9% on 2015-08-11, the
+# fixing reform) came with a larger offshore move, and in January 2016 the gap widened by the
+# offshore rate moving. A primary that moves 1% past its second source, and stays there, carries
+# a bad rate (a mistyped print, another pair's quote).
+def confirmation_rules() -> list[Rule]:
+    """One failing rule per warned series: its primary's move confirmed by the second source."""
+    from great_expectations import expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        Rule(
+            f"{value.lower()}_move_confirmed",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="primary_alone_move", max_value=max_diff,
+                row_condition=Column(column) == value),
+            f"{why} must move together: the primary may not move {max_diff:.1%} past the "
+            "second source in a day and stay apart (a bad primary rate)",
+            show=("provider", "reference_value", "primary_value", "primary_move",
+                  "reference_move", "primary_alone_move"),
+        )
+        for column, value, max_diff, why, severity in TOLERANCES if severity == "warn"
+    ]
 
 
 def checks(inputs: SuiteInputs) -> list[Check]:
@@ -87,6 +110,6 @@ def checks(inputs: SuiteInputs) -> list[Check]:
                 show=("provider", "reference_value", "primary_value", "rel_diff"),
             )
             for column, value, max_diff, why, severity in TOLERANCES
-        ),
+        ) + tuple(confirmation_rules()),
     )
     return [rows, agreement]

@@ -87,7 +87,7 @@ def test_first_load_without_history_is_judged_by_the_declared_range(
     assert sample[0]["high"] == 200.0 and sample[0]["first_bad_value"] > 200
 
 
-@pytest.mark.parametrize("sentinel", [0.0, 9999.99 * 10, -99999.0])
+@pytest.mark.parametrize("sentinel", [0.0, 9999.99 * 10, -99999.0, 9999.0])
 def test_sentinel_pe_fails(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, sentinel: float
 ) -> None:
