@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.gate import run_gate
 from tests.expectations.gate_fixture import AS_OF
+from tests.expectations.narrowed import run_gate_on
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_a_row_dated_on_a_holiday_or_weekend_fails(
     series: str, day: str,
 ) -> None:
     warehouse.execute(statement)
-    result = run_gate(warehouse, run_id="dated", as_of=AS_OF, results_dir=tmp_path)
+    result = run_gate_on(warehouse, table, run_id="dated", as_of=AS_OF, results_dir=tmp_path)
     found = [f for f in result.failures if f.table == table and f.rule.endswith("_is_session")]
     assert found, result.summary()
     assert found[0].severity == "fail"

@@ -7,13 +7,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.gate import GateResult, run_gate
+from expectations.gate import GateResult
 from tests.expectations.gate_fixture import AS_OF
+from tests.expectations.narrowed import run_gate_on
 from tests.expectations.test_measures import store_history
 
 
-def gate(con: duckdb.DuckDBPyConnection, results_dir: Path) -> GateResult:
-    return run_gate(con, run_id="series", as_of=AS_OF, results_dir=results_dir)
+def gate(con: duckdb.DuckDBPyConnection, results_dir: Path, *tables: str) -> GateResult:
+    return run_gate_on(con, *tables, run_id="series", as_of=AS_OF, results_dir=results_dir)
 
 
 def broken(result: GateResult, table: str, rule: str) -> tuple[str, list[dict]]:
@@ -28,7 +29,8 @@ def test_an_index_print_that_reverts_the_next_day_fails(
     store_history(warehouse)
     warehouse.execute("UPDATE staging.index_bars SET close = close * 1.15, high = high * 1.15 "
                       "WHERE index_code = 'NDX' AND trade_date = DATE '2026-01-22'")
-    severity, sample = broken(gate(warehouse, tmp_path), "index_bars", "no_spike_and_revert")
+    result = gate(warehouse, tmp_path, "index_bars")
+    severity, sample = broken(result, "index_bars", "no_spike_and_revert")
     assert severity == "fail"
     assert sample[0]["series"] == "NDX" and sample[0]["spike_date"] == "2026-01-22"
     assert sample[0]["spike_move"] == pytest.approx(0.15, abs=0.03)
@@ -41,7 +43,7 @@ def test_a_stock_spike_that_reverts_is_listed_as_a_warning(
     store_history(warehouse)
     warehouse.execute("UPDATE staging.security_bars SET close = close * 1.4, high = high * 1.4 "
                       "WHERE symbol = '00700.HK' AND trade_date = DATE '2026-01-22'")
-    result = gate(warehouse, tmp_path)
+    result = gate(warehouse, tmp_path, "security_bars")
     severity, sample = broken(result, "security_bars", "no_spike_and_revert")
     assert severity == "warn" and result.passed
     assert sample[0]["series"] == "00700.HK"
@@ -55,7 +57,7 @@ def test_a_frozen_margin_balance_fails(
         "UPDATE staging.margin SET financing_balance = (SELECT financing_balance FROM "
         "staging.margin WHERE exchange = 'SZSE' AND trade_date = DATE '2026-01-20') "
         "WHERE exchange = 'SZSE' AND trade_date >= DATE '2026-01-20'")
-    severity, sample = broken(gate(warehouse, tmp_path), "margin", "not_stale")
+    severity, sample = broken(gate(warehouse, tmp_path, "margin"), "margin", "not_stale")
     assert severity == "fail"
     assert sample[0]["series"] == "SZSE" and sample[0]["unchanged_sessions"] >= 5
 
@@ -67,7 +69,8 @@ def test_an_unadjusted_split_fails(
     warehouse.execute("UPDATE staging.security_bars SET open = open / 2, high = high / 2, "
                       "low = low / 2, close = close / 2, volume = volume * 2 "
                       "WHERE symbol = '00700.HK' AND trade_date >= DATE '2026-01-26'")
-    severity, sample = broken(gate(warehouse, tmp_path), "security_bars", "no_unadjusted_split")
+    result = gate(warehouse, tmp_path, "security_bars")
+    severity, sample = broken(result, "security_bars", "no_unadjusted_split")
     assert severity == "fail"
     assert sample[0]["series"] == "00700.HK" and sample[0]["split_date"] == "2026-01-26"
     assert sample[0]["split_price_ratio"] == pytest.approx(0.5, abs=0.02)
