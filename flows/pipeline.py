@@ -38,6 +38,8 @@ class StageReport:
     dropped_after_as_of: int = 0
     # What the run should say without failing: days not yet published, placeholder bars dropped.
     notes: list[str] = field(default_factory=list)
+    # (staging table, request) of every answer saying its day is not yet published.
+    not_published: list[tuple[str, str]] = field(default_factory=list)
 
 
 def warehouse_path(settings: Settings) -> Path:
@@ -68,14 +70,14 @@ def parse_landed(
     pending_bytes: dict[str, int] = {}
 
     def flush(dataset: str) -> None:
-        landed = pending.pop(dataset)
-        pending_bytes.pop(dataset)
+        landed, _ = pending.pop(dataset), pending_bytes.pop(dataset)
         table, frame, errors = parse_many(
             dataset, [(body, spec.subject, spec.code) for _, spec, body in landed])
         for item, exc in errors.items():
             kept = f"{exc} (body kept at {zone.body_path(landed[item][1])})"
             if isinstance(exc, NotPublished):
                 report.notes.append(kept)
+                report.not_published.append((table, request_label(landed[item][1])))
             else:
                 failed.append((landed[item][0], kept))
         if frame.height:
@@ -103,6 +105,11 @@ def parse_landed(
     if bars.height:
         report.last_date = bars["trade_date"].max()  # type: ignore[assignment]
     return frames, report
+
+
+def request_label(spec: RequestSpec) -> str:
+    """A request as a person names it: its key, and its day for a request per day."""
+    return f"{spec.key} {spec.code}" if spec.per_day else spec.key
 
 
 def scheduled_listings_only(frames: dict[str, pl.DataFrame], as_of: date) -> dict[str,
@@ -134,6 +141,7 @@ class ParsedChunk:
     errors: list[str] = field(default_factory=list)
     last_date: date | None = None
     notes: list[str] = field(default_factory=list)
+    not_published: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_chunk(
@@ -165,7 +173,8 @@ def parse_chunk(
                            out_dir / table / f"part={label}" / f"{name}.parquet")
             for (label,), group in labelled.group_by("part", maintain_order=True)
         ]
-    return ParsedChunk(files, rows, report.errors, report.last_date, report.notes)
+    return ParsedChunk(files, rows, report.errors, report.last_date, report.notes,
+                       report.not_published)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
@@ -180,7 +189,8 @@ def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame],
     """Per-table frames and the stage report of parsed chunks (a nightly's new data only)."""
     chunks = list(chunks)
     report = StageReport(errors=[e for c in chunks for e in c.errors],
-                         notes=[n for c in chunks for n in c.notes])
+                         notes=[n for c in chunks for n in c.notes],
+                         not_published=[late for c in chunks for late in c.not_published])
     dates = [c.last_date for c in chunks if c.last_date is not None]
     report.last_date = max(dates) if dates else None
     frames = {}
