@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from flows.catalog import build_catalog
 from flows.cli import EXIT_HELD_BACK, app
 from flows.nightly import nightly
+from flows.report import build_report
 from tests.conftest import SNAPSHOT
 from tests.flows.runs import marts_digest
 from tests.flows.sources.replay import ProviderReplay, body, install, loopback, status
@@ -146,6 +147,16 @@ def test_a_late_szse_report_holds_back_the_margin_mart_only(
         [(status_, message)] = con.execute(
             "SELECT status, message FROM ops.run_log ORDER BY started_at DESC LIMIT 1").fetchall()
     assert status_ == "published" and "mart_margin_financing held back at 2026-01-27" in message
+
+    status_run = CliRunner().invoke(app, ["status", "--json", "--data-dir", str(data_dir)])
+    assert status_run.exit_code == 1, status_run.output
+    doc = json.loads(status_run.stdout)
+    assert [(s["mart"], s["as_of_date"]) for s in doc["held_back"]] == [
+        ("mart_margin_financing", "2026-01-27")]
+    assert not doc["healthy"]
+    page = build_report(data_dir).path.read_text(encoding="utf-8")
+    banner = page[page.index('id="held-back"'):page.index("</p>", page.index('id="held-back"'))]
+    assert "<strong>mart_margin_financing</strong>" in banner and "as of 2026-01-27" in banner
 
 
 @pytest.mark.slow
