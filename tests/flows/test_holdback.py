@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flows.holdback import Late, plan, states, unheld
+from flows.status import Freshness, expected_lag
 from registry import DATASETS
 from warehouse.mart_states import MartState, from_json, marts_reading, to_json
 from warehouse.marts import MARTS
@@ -83,3 +84,12 @@ def test_marts_reading_is_the_registry_declaration() -> None:
     for dataset in DATASETS:
         assert list(marts_reading([dataset.name])) == [m for m in MARTS if m in dataset.marts]
     assert marts_reading(["margin"]) == {"mart_margin_financing": ["margin"]}
+
+
+def test_status_allows_each_mart_the_lag_of_the_datasets_it_reads() -> None:
+    assert expected_lag("mart_margin_financing") == 1
+    assert expected_lag("mart_index_performance") == expected_lag("mart_valuation") == 0
+    day = date(2026, 1, 30)
+    margin = Freshness("margin financing", "SZSE", ("XSHG",), day, day, 2, 1, 1)
+    index = Freshness("index levels", "STAR50", ("XSHG",), day, day, 2, 1, 0)
+    assert (margin.stale, index.stale) == (False, True)
