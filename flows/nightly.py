@@ -184,7 +184,8 @@ def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageRe
             "gate_failed", as_of=as_of, rows=report.rows, gate_passed=False,
             gate_failures=verdict.failures, message=verdict.summary[:2000],
             gate_warnings=verdict.warnings))
-        raise GateFailed(verdict.summary)
+        raise GateFailed("\n".join([verdict.summary, *(f"  not landed: {e}"
+                                                       for e in landed.errors)]))
     report.notes.extend(f"not landed, provider failed after retries: {e}" for e in landed.errors)
     report.notes.extend(f"late: {table}: {why}" for table, why in plan.late_datasets.items())
     return verdict, plan.held_back
