@@ -69,8 +69,8 @@ def published_states(data_dir: Path) -> dict[str, MartState]:
         columns = {row[0] for row in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = 'publish_info'"
         ).fetchall()}
-        marts = "marts" if "marts" in columns else "NULL"
-        rows = con.execute(f"SELECT as_of_date, {marts} FROM publish_info").fetchall()
+        rows = con.execute("SELECT as_of_date, marts FROM publish_info" if "marts" in columns
+                           else "SELECT as_of_date, NULL FROM publish_info").fetchall()
     if not rows:
         return {}
     as_of, text = rows[0]

@@ -117,8 +117,10 @@ def _detach(con: duckdb.DuckDBPyConnection, held_back: Sequence[str]) -> None:
 def _copy_tables(con: duckdb.DuckDBPyConnection, extra_tables: dict[str, pl.DataFrame],
                  held_back: Sequence[str]) -> None:
     for mart in MARTS:
-        origin = "prev.main" if mart in held_back else "marts"
-        con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM {origin}.{mart}")
+        if mart in held_back:
+            con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM prev.main.{mart}")
+        else:
+            con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM marts.{mart}")
     for ref in REFERENCE_TABLES:
         con.execute(f"CREATE TABLE pub.main.{_table('ref_' + ref)} AS SELECT * FROM ref.{ref}")
     for name, frame in extra_tables.items():

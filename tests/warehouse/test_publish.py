@@ -14,7 +14,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from warehouse import db, load, marts, publish, seeds, versions
+from warehouse import db, load, mart_states, marts, publish, seeds, versions
 from warehouse.lock import UnsafePathError
 
 AS_OF = date(2026, 1, 30)
@@ -272,6 +272,9 @@ def test_a_held_back_mart_keeps_the_rows_of_the_live_version(
     warehouse.execute("INSERT INTO marts.mart_margin_financing DEFAULT VALUES")
     first = publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=extras("run-1"))
     kept = sha(first)
+    # A version without per-mart states was current throughout.
+    assert mart_states.published_states(tmp_path) == {
+        mart: mart_states.MartState(mart, AS_OF) for mart in marts.MARTS}
     warehouse.execute("DELETE FROM marts.mart_margin_financing")
     warehouse.execute("INSERT INTO marts.mart_ipo_monthly DEFAULT VALUES")
 
