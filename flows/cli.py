@@ -11,9 +11,17 @@ from rich.console import Console
 
 from flows import run_cli
 from flows.cli_read import register as register_reader_commands
-from flows.exit_codes import EXIT_EXTRACTION, EXIT_GATE, EXIT_STARTUP, EXIT_USAGE
+from flows.exit_codes import (
+    EXIT_EXTRACTION,
+    EXIT_GATE,
+    EXIT_HELD_BACK,
+    EXIT_STARTUP,
+    EXIT_USAGE,
+)
 
-__all__ = ["EXIT_EXTRACTION", "EXIT_GATE", "EXIT_STARTUP", "EXIT_USAGE", "app"]
+__all__ = [
+    "EXIT_EXTRACTION", "EXIT_GATE", "EXIT_HELD_BACK", "EXIT_STARTUP", "EXIT_USAGE", "app",
+]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="cntech: an open warehouse of China-tech equity data.")

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from logging import Logger, LoggerAdapter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import polars as pl
 from prefect import flow, get_run_logger
 
 from expectations.gate import preload
-from flows import pipeline, progress, runners
+from flows import holdback, pipeline, progress, runners
 from flows.catalog import build_catalog, check_seeds, replayable
 from flows.debuts import follow_debuts
 from flows.settings import Settings, settings_from
@@ -33,8 +33,9 @@ from flows.tasks import (
     publish_marts,
     stage,
 )
-from warehouse import ledger
+from warehouse import ledger, mart_states
 from warehouse.lock import WriterLock, confined
+from warehouse.mart_states import MartState
 
 __all__ = ["ExtractionFailed", "GateFailed", "RunResult", "nightly"]
 
@@ -55,16 +56,21 @@ class RunResult:
     gate_warnings: list[dict[str, object]] = field(default_factory=list)
     origins: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    held_back: list[MartState] = field(default_factory=list)
 
 
 @dataclass
 class Landed:
-    """What the extract stage left to parse: the zone, its requests and the failed ones."""
+    """What the extract stage left to parse: the zone, its requests and the failed ones.
+
+    ``failed`` holds the staging table and label of each request left without a body.
+    """
 
     root: Path
     specs: list[RequestSpec]
     errors: list[str]
     window_end: date
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
 
 @flow(name="nightly", log_prints=True)
@@ -99,13 +105,14 @@ def nightly(
         landed = _extract(settings, run_id, logger)
         as_of_date, report = _parse_and_stage(settings, run_id, landed)
         origins = pipeline.origins_frame(LandingZone(landed.root), landed.specs)
-        verdict = _gate(settings, run_id, as_of_date, report, [*landed.errors, *report.errors])
-        published, mart_rows = _merge_and_publish(settings, run_id, as_of_date, verdict, origins)
+        verdict, held_back = _gate(settings, run_id, as_of_date, report, landed)
+        published, mart_rows = _merge_and_publish(settings, run_id, as_of_date, verdict, origins,
+                                                  held_back)
         logger.info("published %s for %s", published, as_of_date)
     return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,
                      published=published, rows=report.rows, mart_rows=mart_rows,
                      gate_summary=verdict.summary, origins=origins,
-                     gate_warnings=verdict.warnings, notes=report.notes)
+                     gate_warnings=verdict.warnings, notes=report.notes, held_back=held_back)
 
 
 def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:
@@ -117,9 +124,10 @@ def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:
     requested = len(specs)
     progress.stage_start("extract", f"{requested} requests, {settings.source}")
     errors: list[str] = []
+    failed: list[tuple[str, str]] = []
     if live:
         root = confined(settings.resolved_data_dir(), "landing", run_id)
-        errors = extract_live(settings, root, window_end)
+        errors, failed = extract_live(settings, root, window_end)
         # A request that failed to land is already in ``errors``: parsing it would report it a
         # second time.
         specs = [spec for spec in specs if LandingZone(root).complete(spec)]
@@ -133,7 +141,7 @@ def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:
     if not live and settings.adopt_unmanifested:
         for path in LandingZone(root).adopt(specs):
             logger.warning("adopted %s: landed without a manifest", path)
-    return Landed(root, specs, errors, window_end)
+    return Landed(root, specs, errors, window_end, failed)
 
 
 def _parse_and_stage(settings: Settings, run_id: str,
@@ -155,33 +163,55 @@ def _parse_and_stage(settings: Settings, run_id: str,
 
 
 def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageReport,
-          errors: list[str]) -> GateVerdict:
-    """Stop on any body that could not be used, then on any failing gate rule."""
-    if errors:
-        finish(settings, run_id, ledger.Outcome(
-            "extraction_failed", as_of=as_of, rows=report.rows,
-            message="; ".join(errors)[:2000]))
-        raise ExtractionFailed("\n".join(errors))
+          landed: Landed) -> tuple[GateVerdict, list[MartState]]:
+    """Stop on a broken contract or bad data; hold back the marts a late or failed feed feeds.
+
+    Which failures are late rather than bad is :mod:`flows.holdback`'s rule. Without a
+    published version to keep, nothing can be held back: the run fails as it always did.
+    """
+    previous = mart_states.published_states(settings.resolved_data_dir())
+    if report.errors or (landed.errors and not previous):
+        _extraction_failed(settings, run_id, as_of, report, landed.errors)
     progress.stage_start("gate")
     verdict = gate(settings, run_id, as_of)
     progress.stage_end("gate", progress.gate_verdict(verdict.summary, verdict.checks_run))
-    if not verdict.passed:
+    plan = holdback.plan(holdback.Late.of(landed.failed, report.not_published),
+                         verdict.blocking, previous)
+    if not plan.bad and holdback.unheld(plan, previous) and landed.errors:
+        _extraction_failed(settings, run_id, as_of, report, landed.errors)
+    if plan.bad or holdback.unheld(plan, previous):
         finish(settings, run_id, ledger.Outcome(
             "gate_failed", as_of=as_of, rows=report.rows, gate_passed=False,
             gate_failures=verdict.failures, message=verdict.summary[:2000],
             gate_warnings=verdict.warnings))
-        raise GateFailed(verdict.summary)
-    return verdict
+        raise GateFailed("\n".join([verdict.summary, *(f"  not landed: {e}"
+                                                       for e in landed.errors)]))
+    report.notes.extend(f"not landed, provider failed after retries: {e}" for e in landed.errors)
+    report.notes.extend(f"late: {table}: {why}" for table, why in plan.late_datasets.items())
+    return verdict, plan.held_back
+
+
+def _extraction_failed(settings: Settings, run_id: str, as_of: date,
+                       report: pipeline.StageReport, landing_errors: list[str]) -> NoReturn:
+    errors = [*landing_errors, *report.errors]
+    finish(settings, run_id, ledger.Outcome(
+        "extraction_failed", as_of=as_of, rows=report.rows, message="; ".join(errors)[:2000]))
+    raise ExtractionFailed("\n".join(errors))
 
 
 def _merge_and_publish(settings: Settings, run_id: str, as_of: date, verdict: GateVerdict,
-                       origins: pl.DataFrame) -> tuple[Path, dict[str, int]]:
-    """Merge staging into core, rebuild the marts and swap in the new published version."""
+                       origins: pl.DataFrame,
+                       held_back: list[MartState]) -> tuple[Path, dict[str, int]]:
+    """Merge staging into core, rebuild the marts and swap in the new published version.
+
+    The rows of a late dataset that did arrive passed every other rule: they are merged, and
+    its marts catch up from core the next night it is on time.
+    """
     progress.stage_start("merge")
     core_rows, mart_rows = merge_and_build(settings, origins)
     progress.stage_end("merge", f"{sum(core_rows.values()):,} core rows, "
                        f"{sum(mart_rows.values()):,} mart rows")
     progress.stage_start("publish")
-    published = publish_marts(settings, run_id, as_of, verdict)
+    published = publish_marts(settings, run_id, as_of, verdict, held_back)
     progress.stage_end("publish", str(published))
     return published, mart_rows

@@ -40,6 +40,8 @@ class StageReport:
     dropped_after_as_of: int = 0
     # What the run should say without failing: days not yet published, placeholder bars dropped.
     notes: list[str] = field(default_factory=list)
+    # (staging table, request) of every answer saying its day is not yet published.
+    not_published: list[tuple[str, str]] = field(default_factory=list)
 
 
 def warehouse_path(settings: Settings) -> Path:
@@ -70,14 +72,14 @@ def parse_landed(
     pending_bytes: dict[str, int] = {}
 
     def flush(endpoint: str) -> None:
-        landed = pending.pop(endpoint)
-        pending_bytes.pop(endpoint)
+        landed, _ = pending.pop(endpoint), pending_bytes.pop(endpoint)
         table, frame, errors = _parse(endpoint, [(body, spec.subject, spec.provider_code)
                                                  for _, spec, body in landed])
         for item, exc in errors.items():
             kept = f"{exc} (body kept at {zone.body_path(landed[item][1])})"
             if isinstance(exc, NotPublished):
                 report.notes.append(kept)
+                report.not_published.append((table, request_label(landed[item][1])))
             else:
                 failed.append((landed[item][0], kept))
         if frame.height:
@@ -115,6 +117,11 @@ def _parse(endpoint: str, landed: list[Landed]) -> tuple[str, pl.DataFrame,
     return parsing.table, frame, errors
 
 
+def request_label(spec: RequestSpec) -> str:
+    """A request as a person names it: its key, and its day for a request per day."""
+    return f"{spec.key} {spec.provider_code}" if spec.per_day else spec.key
+
+
 def scheduled_listings_only(frames: dict[str, pl.DataFrame], as_of: date) -> dict[str,
                                                                                  pl.DataFrame]:
     """The yearly IPO reports also list scheduled listings; a debut exists once it happened."""
@@ -144,6 +151,7 @@ class ParsedChunk:
     errors: list[str] = field(default_factory=list)
     last_date: date | None = None
     notes: list[str] = field(default_factory=list)
+    not_published: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_chunk(
@@ -175,7 +183,8 @@ def parse_chunk(
                            out_dir / table / f"part={label}" / f"{name}.parquet")
             for (label,), group in labelled.group_by("part", maintain_order=True)
         ]
-    return ParsedChunk(files, rows, report.errors, report.last_date, report.notes)
+    return ParsedChunk(files, rows, report.errors, report.last_date, report.notes,
+                       report.not_published)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
@@ -188,7 +197,8 @@ def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame],
     """Per-table frames and the stage report of parsed chunks (a nightly's new data only)."""
     chunks = list(chunks)
     report = StageReport(errors=[e for c in chunks for e in c.errors],
-                         notes=[n for c in chunks for n in c.notes])
+                         notes=[n for c in chunks for n in c.notes],
+                         not_published=[late for c in chunks for late in c.not_published])
     dates = [c.last_date for c in chunks if c.last_date is not None]
     report.last_date = max(dates) if dates else None
     frames = {}

@@ -29,6 +29,7 @@ from flows.status import (
     reference_instant,
 )
 from warehouse.files import write_atomically
+from warehouse.mart_states import from_json
 
 REPORT_NAME = "report.html"
 CHART_IDS = ("chart-index", "chart-baskets", "chart-valuation", "chart-ipo-first-day",
@@ -82,7 +83,9 @@ def build_report(
         advance(note="charts")
         gate = _gate(gate_results(data_dir), published["run_id"], data_dir, out.parent)
         page = {**context(frames, day), **extras, "published": published,
-                "generated_at": generated_at, "gate": gate}
+                "generated_at": generated_at, "gate": gate,
+                "held_back": [state for state in from_json(published.get("marts"), None)
+                              if state.status == "held_back"]}
         lap("charts")
         advance(note="page")
         html = render(page)

@@ -20,7 +20,13 @@ from rich.console import Console
 
 from flows import arguments
 from flows.arguments import BadArgument
-from flows.exit_codes import EXIT_EXTRACTION, EXIT_GATE, EXIT_STARTUP, EXIT_USAGE
+from flows.exit_codes import (
+    EXIT_EXTRACTION,
+    EXIT_GATE,
+    EXIT_HELD_BACK,
+    EXIT_STARTUP,
+    EXIT_USAGE,
+)
 
 if TYPE_CHECKING:
     from flows.nightly import RunResult
@@ -166,7 +172,10 @@ def run(
     dask_address: DaskAddressOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run the nightly pipeline once and publish the marts if every gate passes."""
+    """Run the nightly pipeline once and publish the marts if every gate passes.
+
+    A late or failed feed holds back only the marts reading it (exit 4); the others advance.
+    """
     started = time.monotonic()
     try:
         settings = arguments.load_settings()
@@ -195,6 +204,16 @@ def run(
     print_summary(console, result)
     console.print(f"gate: {gate_verdict(result.gate_summary, 0)}; run took "
                   f"{reporter.elapsed():.1f} s", markup=False, highlight=False)
+    if result.held_back:
+        _held_back(result)
+
+
+def _held_back(result: RunResult) -> NoReturn:
+    """Published, but not every mart advanced: say which kept their last version, exit 4."""
+    err.print(f"Published with {len(result.held_back)} mart(s) held back at their last "
+              "version: " + ", ".join(f"{s.mart} ({s.as_of_date})" for s in result.held_back),
+              style="bold yellow", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_HELD_BACK)
 
 
 def backfill(

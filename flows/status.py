@@ -19,6 +19,8 @@ import duckdb
 import pandas as pd
 
 from flows.reporting.marts import gate_counts, gate_results, open_marts, query
+from registry import DATASETS
+from warehouse.mart_states import MartState, from_json
 from warehouse.publish import published_path
 
 # The nightly run closes the Asian day after the US session; "as of a date" means its end there.
@@ -45,11 +47,18 @@ class Freshness:
     due: date
     behind: int
     grace: int
+    lag: int = 0
 
     @property
     def stale(self) -> bool:
-        """More sessions missing than the grace allows."""
-        return self.behind > self.grace
+        """More sessions missing than the publication lag and the grace allow together."""
+        return self.behind > self.grace + self.lag
+
+
+def expected_lag(mart: str) -> int:
+    """Sessions a mart's newest date may trail its calendars: the longest publication lag
+    (``lag_sessions`` in the registry) of the datasets it reads."""
+    return max((d.lag_sessions or 0 for d in DATASETS if mart in d.marts), default=0)
 
 
 @dataclass
@@ -67,19 +76,30 @@ class StatusReport:
     freshness: list[Freshness] = field(default_factory=list)
 
     @property
+    def held_back(self) -> list[MartState]:
+        """Marts the published version kept from an earlier one (a late or failed feed)."""
+        states = from_json(self.published.get("marts"), None)
+        return [state for state in states if state.status == "held_back"]
+
+    @property
     def stale(self) -> list[Freshness]:
         """Series older than the grace allows."""
         return [f for f in self.freshness if f.stale]
 
     @property
     def gate_failed(self) -> bool:
-        """The most recent gate run rejected its data (nothing newer was published)."""
-        return self.gate is not None and not self.gate.get("passed", False)
+        """The most recent gate run rejected its data (nothing newer was published).
+
+        A run that published with marts held back failed only lateness rules: its own gate run
+        is the published one, and ``held_back`` says what it did not advance.
+        """
+        return (self.gate is not None and not self.gate.get("passed", False)
+                and self.gate.get("run_id") != self.published.get("run_id"))
 
     @property
     def healthy(self) -> bool:
-        """Fresh and not blocked by the gate: exit code 0."""
-        return not self.stale and not self.gate_failed
+        """Fresh, nothing held back and not blocked by the gate: exit code 0."""
+        return not self.stale and not self.gate_failed and not self.held_back
 
 
 def reference_instant(as_of: date | None, now: datetime | None = None) -> datetime:
@@ -112,6 +132,8 @@ def evaluate_freshness(
 ) -> list[Freshness]:
     """Per published series: its latest date against the last session closed by ``reference``.
 
+    A series may trail by its mart's publication lag (:func:`expected_lag`) plus ``grace``.
+
     A series on several calendars (the China-AI basket trades in Shanghai, Shenzhen and Hong
     Kong) is due on the latest session any of them has closed; sessions behind are counted over
     the union of their session dates. With ``data_clock``, marts published from a snapshot are
@@ -135,7 +157,7 @@ def evaluate_freshness(
         due = max((sessions[c][-1] for c in calendars if sessions[c]), default=latest)
         missing = {s for c in calendars for s in sessions[c] if latest < s <= due}
         results.append(Freshness(row["dataset"], row["series"], calendars, latest, due,
-                                 len(missing), grace))
+                                 len(missing), grace, expected_lag(row["mart"])))
     return results
 
 
@@ -200,6 +222,7 @@ def status_json(report: StatusReport) -> str:
             "run_id": report.gate.get("run_id"), "as_of": report.gate.get("as_of"),
             "passed": report.gate.get("passed"), "counts": gate_counts(report.gate)},
         "runs": [{**run, "row_counts": _parsed(run.get("row_counts"))} for run in report.runs],
+        "held_back": [state.__dict__ for state in report.held_back],
         "freshness": [{**f.__dict__, "stale": f.stale} for f in report.freshness],
     }
     return json.dumps(doc, default=str, indent=1)

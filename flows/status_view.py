@@ -34,6 +34,9 @@ def print_status(console: Console, report: StatusReport, *, verbose: bool = Fals
                   f"{pub.get('gate_checks_run')} gate checks passed")
     marts = {k: v for k, v in report.table_rows.items() if k.startswith("mart_")}
     console.print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in marts.items()))
+    for state in report.held_back:
+        console.print(f"  [yellow]held back: {state.mart} as of {state.as_of_date}[/yellow] "
+                      f"({state.reason})", highlight=False)
     _print_gate(console, report, verbose)
     _print_runs(console, report, verbose)
     _print_freshness(console, report, verbose)
@@ -47,6 +50,8 @@ def print_status(console: Console, report: StatusReport, *, verbose: bool = Fals
         problems.append(f"{len(report.stale)} series stale ({', '.join(datasets)})")
     if report.gate_failed:
         problems.append("the last quality-gate run failed")
+    if report.held_back:
+        problems.append(f"{len(report.held_back)} mart(s) held back at their last version")
     console.print(f"[bold red]ATTENTION[/bold red]: {'; '.join(problems)}.")
 
 
@@ -63,6 +68,9 @@ def _print_gate(console: Console, report: StatusReport, verbose: bool) -> None:
     if gate.get("run_id") != report.published.get("run_id"):
         console.print("  [yellow]this run is newer than the published marts, which were "
                       "not replaced[/yellow]")
+    elif not gate.get("passed") and report.held_back:
+        console.print("  [yellow]published: its failing rules are the late datasets' "
+                      "(their marts were held back)[/yellow]")
     broken = [r for r in gate.get("results", []) if not r.get("success")]
     for result in broken if verbose else broken[:5]:
         console.print(f"  [{result.get('severity')}] {result.get('message')}", markup=False)
@@ -91,7 +99,7 @@ def _print_runs(console: Console, report: StatusReport, verbose: bool) -> None:
 
 def _print_freshness(console: Console, report: StatusReport, verbose: bool) -> None:
     title = (f"Freshness at {_when(report.reference)}: {report.basis}; grace {report.grace} "
-             f"session{'s' if report.grace != 1 else ''}")
+             f"session{'s' if report.grace != 1 else ''} beyond each dataset's publication lag")
     table = Table(title=title, title_justify="left")
     first = ["dataset", "series", "calendar"] if verbose else ["dataset", "stale/series"]
     for column in (*first, "latest", "due", "behind", "status"):

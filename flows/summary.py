@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.nightly import RunResult
+from warehouse.mart_states import MartState
 
 REAL = {"recorded": "real", "reconstructed": "real"}
 
@@ -81,6 +82,7 @@ def print_summary(console: Console, result: RunResult) -> None:
                       f"20-day change {_pct(margin[1])}")
     print_origins(console, not_genuine(origins))
     print_quarantine(console, result.gate_warnings)
+    print_held_back(console, result.held_back)
     for note in result.notes:
         console.print(f"note: {note}", style="yellow", markup=False, highlight=False)
     console.print(f"published: {result.published}")
@@ -148,3 +150,14 @@ def print_quarantine(console: Console, warnings: list[dict[str, object]]) -> Non
         keys = " ".join(f"{k}={v}" for k, v in first.items() if k != "source_file")
         console.print(f"[yellow]  {warning['table']}.{warning['rule']}: {warning['rows']} "
                       f"row(s), e.g. {keys}[/yellow]", markup=True, highlight=False)
+
+
+def print_held_back(console: Console, held_back: list[MartState]) -> None:
+    """Marts that kept their last published version, with the date they are as of and why."""
+    if not held_back:
+        return
+    console.print(f"[yellow]Held back ({len(held_back)} mart(s) keep their last published "
+                  "version; every other mart advanced):[/yellow]", highlight=False)
+    for state in held_back:
+        console.print(f"  {state.mart} as of {state.as_of_date}: {state.reason}",
+                      style="yellow", markup=False, highlight=False)

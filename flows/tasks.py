@@ -18,14 +18,16 @@ import polars as pl
 from prefect import task
 
 from expectations.gate import run_gate
-from flows import pipeline
+from flows import holdback, pipeline
 from flows.catalog import build_catalog, last_stored_dates
 from flows.placeholder_bars import drop_placeholder_bars
 from flows.settings import Settings
+from flows.sources import registry
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from warehouse import db, export, ledger, load, marts, provenance, publish, retention, seeds
 from warehouse.lock import confined
+from warehouse.mart_states import MartState, to_json
 
 
 class GateFailed(RuntimeError):
@@ -51,17 +53,23 @@ def prepare(settings: Settings, run_id: str) -> None:
 
 
 @task(retries=2, retry_delay_seconds=[2, 5])
-def extract_live(settings: Settings, landing_root: Path, window_end: date) -> list[str]:
+def extract_live(settings: Settings, landing_root: Path,
+                 window_end: date) -> tuple[list[str], list[tuple[str, str]]]:
     """Fetch each series from its last stored date (less an overlap) and land every body.
 
     A series the warehouse has never stored backfills from ``history_start``; bodies already
-    landed by an earlier attempt are kept, not refetched.
+    landed by an earlier attempt are kept, not refetched. Returns the message of every request
+    left without a body, and each such request's staging table and label.
     """
     with pipeline.connect_warehouse(settings) as con:
         stored = last_stored_dates(con)
     specs = build_catalog(settings.history_start, window_end, stored,
                           settings.incremental_overlap_days, seeds_dir=settings.seeds_dir)
-    return land_all(settings, LandingZone(landing_root), specs)
+    zone = LandingZone(landing_root)
+    errors = land_all(settings, zone, specs)
+    failed = [(registry.endpoint(spec.endpoint).table, pipeline.request_label(spec))
+              for spec in specs if not zone.complete(spec)]
+    return errors, failed
 
 
 @task
@@ -110,6 +118,8 @@ class GateVerdict:
     summary: str
     checks_run: int
     warnings: list[dict[str, object]] = field(default_factory=list)
+    # (table, rule) of every fail-severity rule that broke.
+    blocking: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def headline(self) -> str:
@@ -126,8 +136,9 @@ def gate(settings: Settings, run_id: str, as_of: date) -> GateVerdict:
     warnings: list[dict[str, object]] = [
         {"table": f.table, "rule": f.rule, "rows": f.unexpected_count, "message": f.message,
          "sample": f.sample} for f in result.failures if f.severity == "warn"]
-    return GateVerdict(result.passed, sum(f.severity == "fail" for f in result.failures),
-                       result.summary(), result.checks_run, warnings)
+    blocking = [(f.table, f.rule) for f in result.failures if f.severity == "fail"]
+    return GateVerdict(result.passed, len(blocking), result.summary(), result.checks_run,
+                       warnings, blocking)
 
 
 @task
@@ -147,26 +158,34 @@ def merge_and_build(settings: Settings, origins: pl.DataFrame) -> tuple[dict[str
 
 
 @task
-def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVerdict) -> Path:
+def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVerdict,
+                  held_back: list[MartState] | None = None) -> Path:
     """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically.
 
     ``data_origins`` is published from ``ops.data_origins``: it describes every row the marts
-    are built from, not only the bodies this run read.
+    are built from, not only the bodies this run read. Marts in ``held_back`` keep the rows of
+    the live version (see :mod:`flows.holdback`); the others are the ones just built.
     """
     published_at = datetime.now(UTC)
-    outcome = ledger.Outcome("published", as_of=as_of, gate_passed=True, gate_failures=0,
-                             published_at=published_at, message=verdict.headline,
-                             gate_warnings=verdict.warnings)
+    held = held_back or []
+    states = holdback.states(as_of, held, marts.MARTS)
+    message = "; ".join([verdict.headline, *holdback.describe(held)])
+    outcome = ledger.Outcome("published", as_of=as_of, gate_passed=verdict.passed,
+                             gate_failures=verdict.failures, published_at=published_at,
+                             message=message[:2000], gate_warnings=verdict.warnings,
+                             marts=states)
     with pipeline.connect_warehouse(settings) as con:
         info = pl.DataFrame({
             "run_id": [run_id], "as_of_date": [as_of], "source": [settings.source],
             "published_at": [published_at], "gate_checks_run": [verdict.checks_run],
+            "marts": [to_json(states)],
         })
         path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
             "publish_info": info,
             "data_origins": provenance.published_origins(con),
             "ops_last_runs": ledger.preview(con, run_id, outcome),
-        }, storage_version=settings.marts_storage_version, keep_versions=settings.keep_versions)
+        }, storage_version=settings.marts_storage_version, keep_versions=settings.keep_versions,
+            held_back=[state.mart for state in held])
         ledger.finish(con, run_id, outcome)
         retention.prune_landing(con, confined(path.parent, "landing"), settings.landing_keep_days)
     return path

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from warehouse.db import sql_text
+from warehouse.mart_states import MartState, to_json
 
 Status = Literal["running", "published", "gate_failed", "extraction_failed", "failed",
                  "abandoned"]
@@ -28,6 +29,7 @@ class Outcome:
     published_at: datetime | None = None
     message: str | None = None
     gate_warnings: list[dict[str, object]] | None = field(default=None)
+    marts: list[MartState] | None = None
 
 
 def start(con: duckdb.DuckDBPyConnection, run_id: str, source: str, *,
@@ -54,6 +56,7 @@ def finish(con: duckdb.DuckDBPyConnection, run_id: str, outcome: Outcome) -> Non
         "published_at": outcome.published_at, "message": outcome.message,
         "gate_warnings": (None if outcome.gate_warnings is None
                           else json.dumps(outcome.gate_warnings, default=str)),
+        "marts": None if outcome.marts is None else to_json(outcome.marts),
     })
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -65,12 +65,15 @@ def publish(
     extra_tables: dict[str, pl.DataFrame],
     storage_version: str = DEFAULT_STORAGE_VERSION,
     keep_versions: int = DEFAULT_KEEP_VERSIONS,
+    held_back: Sequence[str] = (),
 ) -> Path:
     """Write every mart, reference table and ``extra_tables`` to a new file and swap it in.
 
     Every table and column carries its description as a comment (BI tools show them);
     ``publish_manifest`` records every table's row count next to the run id. The same tables go
-    to the version's Parquet set, their descriptions in each file's key-value metadata.
+    to the version's Parquet set, their descriptions in each file's key-value metadata. Marts in
+    ``held_back`` are copied row for row from the live ``marts.duckdb`` instead of the warehouse:
+    they keep their last published version inside the same new file and the same swap.
     """
     safe_name(run_id)
     unknown = sorted(set(extra_tables) - set(EXTRA_TABLES))
@@ -86,7 +89,9 @@ def publish(
     con.execute(f"ATTACH ? AS pub (STORAGE_VERSION {quote_literal(storage_version)})",
                 [str(tmp)])
     try:
-        _copy_tables(con, extra_tables)
+        if held_back:
+            con.execute("ATTACH ? AS prev (READ_ONLY)", [str(published_path(data_dir))])
+        _copy_tables(con, extra_tables, held_back)
         _write_manifest(con, run_id, tables)
         for statement in _comment_statements(con, extra_tables):
             con.execute(statement)
@@ -94,17 +99,28 @@ def publish(
         published_parquet.export_published(con, "pub", [*tables, MANIFEST_TABLE],
                                 versions.parquet_dir(building))
     except BaseException:
-        con.execute("DETACH pub")
+        _detach(con, held_back)
         tmp.unlink(missing_ok=True)
         shutil.rmtree(building, ignore_errors=True)
         raise
-    con.execute("DETACH pub")
+    _detach(con, held_back)
     return versions.swap_in(data_dir, tmp, building, run_id, keep=keep_versions)
 
 
-def _copy_tables(con: duckdb.DuckDBPyConnection, extra_tables: dict[str, pl.DataFrame]) -> None:
+def _detach(con: duckdb.DuckDBPyConnection, held_back: Sequence[str]) -> None:
+    con.execute("DETACH pub")
+    if held_back:
+        # The live file is renamed over next: nothing may hold it open.
+        con.execute("DETACH DATABASE IF EXISTS prev")
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, extra_tables: dict[str, pl.DataFrame],
+                 held_back: Sequence[str]) -> None:
     for mart in MARTS:
-        con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM marts.{mart}")
+        if mart in held_back:
+            con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM prev.main.{mart}")
+        else:
+            con.execute(f"CREATE TABLE pub.main.{_table(mart)} AS SELECT * FROM marts.{mart}")
     for ref in REFERENCE_TABLES:
         con.execute(f"CREATE TABLE pub.main.{_table('ref_' + ref)} AS SELECT * FROM ref.{ref}")
     for name, frame in extra_tables.items():
@@ -143,8 +159,11 @@ def _comment_statements(
         "WHERE database_name = current_database() AND schema_name IN ('marts', 'ref') "
         "AND comment IS NOT NULL"
     ).fetchall()
+    present = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                              "WHERE database_name = 'pub'").fetchall())
     for schema, table, column, comment in columns:
-        if (schema, table) in published:
+        # A held-back mart keeps the columns it was published with.
+        if (schema, table) in published and (published[schema, table], column) in present:
             yield (f"COMMENT ON COLUMN pub.main.{_table(published[schema, table])}."
                    f"{_quote_identifier(column)} IS {quote_literal(comment)}")
     yield from _run_table_comments(con, [*extra_tables, MANIFEST_TABLE])

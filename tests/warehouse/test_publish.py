@@ -14,7 +14,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from warehouse import db, load, marts, publish, seeds, versions
+from warehouse import db, load, mart_states, marts, publish, seeds, versions
 from warehouse.lock import UnsafePathError
 
 AS_OF = date(2026, 1, 30)
@@ -264,3 +264,31 @@ def test_run_tables_of_another_shape_still_publish_with_what_is_described(
                                     "WHERE table_name = 'data_origins'").fetchall())
     assert comments["added_later"] is None
     assert "repairs" not in comments and comments["origin"]
+
+
+def test_a_held_back_mart_keeps_the_rows_of_the_live_version(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    warehouse.execute("INSERT INTO marts.mart_margin_financing DEFAULT VALUES")
+    first = publish.publish(warehouse, tmp_path, run_id="run-1", extra_tables=extras("run-1"))
+    kept = sha(first)
+    # A version without per-mart states was current throughout.
+    assert mart_states.published_states(tmp_path) == {
+        mart: mart_states.MartState(mart, AS_OF) for mart in marts.MARTS}
+    warehouse.execute("DELETE FROM marts.mart_margin_financing")
+    warehouse.execute("INSERT INTO marts.mart_ipo_monthly DEFAULT VALUES")
+
+    path = publish.publish(warehouse, tmp_path, run_id="run-2", extra_tables=extras("run-2"),
+                           held_back=["mart_margin_financing"])
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        counts = dict(con.execute("SELECT table_name, row_count FROM publish_manifest "
+                                  "WHERE run_id = 'run-2'").fetchall())
+        commented = con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'mart_margin_financing' "
+            "AND comment IS NOT NULL").fetchall()[0][0]
+    assert (counts["mart_margin_financing"], counts["mart_ipo_monthly"]) == (1, 1)
+    assert commented > 0
+    assert pq.read_table(tmp_path / "marts" / "mart_margin_financing.parquet").num_rows == 1
+    assert publish.published_run_id(tmp_path) == "run-2"
+    assert sha(versions.find_version(tmp_path, "run-1").marts_file) == kept

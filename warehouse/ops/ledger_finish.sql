@@ -8,5 +8,6 @@ UPDATE ops.run_log SET
     gate_failures = coalesce($gate_failures, gate_failures),
     published_at = coalesce($published_at, published_at),
     message = coalesce($message, message),
-    gate_warnings = coalesce($gate_warnings, gate_warnings)
+    gate_warnings = coalesce($gate_warnings, gate_warnings),
+    marts = coalesce($marts, marts)
 WHERE run_id = $run_id

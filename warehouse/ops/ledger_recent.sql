@@ -3,7 +3,7 @@ WITH runs AS (
     SELECT
         run_id, started_at, finished_at, as_of_date, source, status,
         CAST(row_counts AS VARCHAR) AS row_counts, gate_passed, gate_failures, published_at,
-        message, CAST(gate_warnings AS VARCHAR) AS gate_warnings
+        message, CAST(gate_warnings AS VARCHAR) AS gate_warnings, CAST(marts AS VARCHAR) AS marts
     FROM ops.run_log
 ),
 

@@ -1,3 +1,4 @@
--- The run that produced the published file.
-SELECT run_id, as_of_date, source, published_at, gate_checks_run
+-- The run that produced the published file; every column, as versions published before
+-- per-mart states lack ``marts``.
+SELECT *
 FROM publish_info

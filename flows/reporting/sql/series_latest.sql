@@ -1,4 +1,5 @@
--- The latest date of every published time series and the trading calendars that make it due.
+-- The latest date of every published time series, the trading calendars that make it due and the
+-- mart it is read from (whose datasets' publication lag it is allowed).
 WITH basket_calendars AS (
     SELECT b.basket, list(DISTINCT s.calendar ORDER BY s.calendar) AS calendars
     FROM ref_baskets AS b
@@ -8,7 +9,7 @@ WITH basket_calendars AS (
 
 indices AS (
     SELECT 'index levels' AS dataset, p.index_code AS series, [i.calendar] AS calendars,
-        max(p.as_of_date) AS latest_date
+        max(p.as_of_date) AS latest_date, 'mart_index_performance' AS mart
     FROM mart_index_performance AS p
     INNER JOIN ref_indices AS i USING (index_code)
     GROUP BY ALL
@@ -16,7 +17,7 @@ indices AS (
 
 baskets AS (
     SELECT 'basket market value' AS dataset, m.basket AS series, c.calendars,
-        max(m.as_of_date) AS latest_date
+        max(m.as_of_date) AS latest_date, 'mart_basket_market_value' AS mart
     FROM mart_basket_market_value AS m
     INNER JOIN basket_calendars AS c USING (basket)
     GROUP BY ALL
@@ -24,7 +25,7 @@ baskets AS (
 
 valuations AS (
     SELECT 'valuation' AS dataset, v.symbol AS series, [s.calendar] AS calendars,
-        max(v.as_of_date) AS latest_date
+        max(v.as_of_date) AS latest_date, 'mart_valuation' AS mart
     FROM mart_valuation AS v
     INNER JOIN ref_securities AS s USING (symbol)
     GROUP BY ALL
@@ -32,7 +33,7 @@ valuations AS (
 
 margin AS (
     SELECT 'margin financing' AS dataset, exchange AS series, ['XSHG'] AS calendars,
-        max(trade_date) AS latest_date
+        max(trade_date) AS latest_date, 'mart_margin_financing' AS mart
     FROM mart_margin_financing
     GROUP BY ALL
 ),
