@@ -98,7 +98,7 @@ def test_recent_lists_the_newest_runs_first_up_to_the_limit(
     assert frame["status"].to_list() == ["abandoned", "running", "abandoned"]
     assert frame.columns == ["run_id", "started_at", "finished_at", "as_of_date", "source",
                              "status", "row_counts", "gate_passed", "gate_failures",
-                             "published_at", "message", "gate_warnings"]
+                             "published_at", "message", "gate_warnings", "marts"]
 
 
 def test_a_preview_that_fails_leaves_no_transaction_open(
