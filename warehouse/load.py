@@ -110,7 +110,7 @@ def merge_core(
     con.execute("BEGIN TRANSACTION")
     try:
         for table in STAGING_TABLES:
-            verb = ("INSERT" if partition is not None and inserts_outright(con, table, partition)
+            verb = ("INSERT" if partition is not None and inserts_outright(con, table)
                     else "INSERT OR REPLACE")
             con.execute(f"{verb} INTO core.{table} BY NAME {sql_text(f'core/{table}.sql')}")
             row = con.execute(f"SELECT count(*) FROM core.{table}").fetchall()[0]
@@ -130,19 +130,22 @@ def merge_core(
     return counts
 
 
-def inserts_outright(con: duckdb.DuckDBPyConnection, table: str, partition: Partition) -> bool:
+def inserts_outright(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether a backfill partition's staged rows of ``table`` can be inserted without an upsert.
 
-    A partition is staged by date (``stage_files``). When the date is part of the natural key and
-    core holds no row on the partition's dates, no staged key can already be stored, so a plain
-    insert leaves the table the upsert would, at half the cost: the gate's ``unique_key`` rule has
-    proved the staged keys distinct, and the primary key would still refuse a duplicate. A
-    partition reaching into stored days (a second zone over the same range) is upserted, as a
-    nightly run is.
+    When the date is part of the natural key and core holds no row on the staged dates, no
+    staged key can already be stored, so a plain insert leaves the table the upsert would, at
+    half the cost: the gate's ``unique_key`` rule has proved the staged keys distinct, and the
+    primary key would still refuse a duplicate. A partition reaching into stored days (a second
+    zone over the same range) is upserted, as a nightly run is.
     """
     dataset = by_name(table)
     if dataset.date not in dataset.keys:
         return False
+    [(first, last)] = con.execute(
+        f"SELECT min({dataset.date}), max({dataset.date}) FROM staging.{table}").fetchall()
+    if first is None:
+        return True
     stored = con.execute(f"SELECT 1 FROM core.{table} WHERE {dataset.date} BETWEEN ? AND ? "
-                         "LIMIT 1", [partition.start, partition.end]).fetchall()
+                         "LIMIT 1", [first, last]).fetchall()
     return not stored

@@ -45,7 +45,7 @@ def test_a_partition_over_empty_dates_is_inserted_and_recorded(
     _stage_bars(con, [("300001.SZ", date(2025, 12, 31), 9.0)])
     load.merge_core(con)
     _stage_bars(con, [("300001.SZ", date(2026, 1, 5), 10.0), ("300002.SZ", date(2026, 1, 5), 20.0)])
-    assert load.inserts_outright(con, "security_bars", PART)
+    assert load.inserts_outright(con, "security_bars")
     load.merge_core(con, PART, {"security_bars": 2})
     assert _core_bars(con) == [("300001.SZ", date(2025, 12, 31), 9.0),
                                ("300001.SZ", date(2026, 1, 5), 10.0),
@@ -59,7 +59,7 @@ def test_a_partition_reaching_into_stored_dates_is_upserted_keeping_other_series
     _stage_bars(con, [("300001.SZ", date(2026, 1, 5), 10.0), ("300002.SZ", date(2026, 1, 5), 20.0)])
     load.merge_core(con)
     _stage_bars(con, [("300001.SZ", date(2026, 1, 5), 11.0), ("300001.SZ", date(2026, 1, 6), 12.0)])
-    assert not load.inserts_outright(con, "security_bars", PART)
+    assert not load.inserts_outright(con, "security_bars")
     load.merge_core(con, PART, {"security_bars": 2})
     assert _core_bars(con) == [("300001.SZ", date(2026, 1, 5), 11.0),
                                ("300001.SZ", date(2026, 1, 6), 12.0),
@@ -80,7 +80,7 @@ def test_a_dataset_keyed_without_its_date_is_always_upserted(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     assert by_name("ipo_listings").date not in by_name("ipo_listings").keys
-    assert not load.inserts_outright(con, "ipo_listings", PART)
+    assert not load.inserts_outright(con, "ipo_listings")
 
 
 def test_every_outright_insert_is_gated_by_a_failing_uniqueness_rule_on_its_keys() -> None:
