@@ -97,5 +97,6 @@ def test_every_outright_insert_is_gated_by_a_failing_uniqueness_rule_on_its_keys
             continue
         rule = unique[table]
         assert rule.severity == "fail"
-        columns = getattr(rule.expectation, "column_list", None) or [rule.expectation.column]
+        columns = (getattr(rule.expectation, "column_list", None)
+                   or [getattr(rule.expectation, "column", None)])
         assert tuple(columns) == dataset.keys
