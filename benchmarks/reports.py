@@ -36,6 +36,10 @@ YI = 1e8
 # How far back a single day's request for a slow report reaches, so it is never empty.
 DAY_ZONE_LOOKBACK = timedelta(days=100)
 IPO_LOOKBACK = timedelta(days=365)
+# A quarter of the shares goes to the offering, but never more than the largest IPOs have raised
+# (about 7e10 in either currency): the gate's plausible range for funds raised ends at 3e11.
+OFFERED_SHARE = 0.25
+MAX_RAISED = 5e10
 
 
 def _walk(count: int, level: float, sigma: float, seed: list[int]) -> np.ndarray:
@@ -209,6 +213,11 @@ def _eps_body(eps_rows: list[dict], start: date, end: date, day: date | None) ->
     return datacenter_body("RPT_WEB_RESPREDICT", rows)
 
 
+def _offered(debut: dict) -> float:
+    """Shares sold in a debut's offering."""
+    return min(debut["shares"] * OFFERED_SHARE, MAX_RAISED / debut["offer"])
+
+
 def _ipo_cn_body(debuts: list[dict], start: date, end: date, day: date | None) -> bytes:
     first, last = _zone_window(start, end, day, IPO_LOOKBACK)
     rows: list[dict[str, object]] = []
@@ -217,7 +226,7 @@ def _ipo_cn_body(debuts: list[dict], start: date, end: date, day: date | None) -
         if debut["board"] not in ("STAR", "CHINEXT", "MAIN") or not (
                 first <= debut["listing"] <= last):
             continue
-        issued = round(debut["shares"] * 0.25 / 1e4, 2)
+        issued = round(_offered(debut) / 1e4, 2)
         rows.append({
             "SECURITY_CODE": code, "SECURITY_NAME_ABBR": debut["name_local"],
             "TRADE_MARKET": IPO_MARKETS[(debut["board"], suffix)],
@@ -237,7 +246,7 @@ def _nlr_body(debuts: list[dict], year: int, as_of: date) -> bytes:
     for debut in sorted(debuts, key=lambda d: (d["listing"], d["symbol"])):
         if debut["board"] != "HK" or debut["listing"].year != year or debut["listing"] > as_of:
             continue
-        raised = debut["offer"] * debut["shares"] * 0.25
+        raised = debut["offer"] * _offered(debut)
         listings.append({
             "code": debut["symbol"].split(".")[0], "name": debut["name"],
             "prospectus": debut["listing"] - timedelta(days=8), "listing": debut["listing"],

@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from registry import DATASETS, STAGING_TABLES
+from registry import DATASETS, STAGING_TABLES, by_name
 from warehouse import series
 from warehouse.db import run_sql_file, sql_text
 
@@ -99,28 +99,70 @@ def merge_core(
     con: duckdb.DuckDBPyConnection, partition: Partition | None = None,
     staged_rows: dict[str, int] | None = None,
 ) -> dict[str, int]:
-    """Upsert every staging table into its core table on the natural key, in one transaction.
+    """Merge every staging table into its core table on the natural key, in one transaction.
 
-    The series tails follow in the same transaction, and so does the record of a backfill
-    ``partition``: a partition is marked merged exactly when its rows are in core.
+    A nightly run upserts. A backfill ``partition`` inserts its rows outright into each table
+    whose stored rows do not reach into its dates (``inserts_outright``) and upserts the rest.
+    The series tails follow in the same transaction, and so does the record of the partition:
+    a partition is marked merged exactly when its rows are in core.
     """
     counts: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table in STAGING_TABLES:
-            run_sql_file(con, f"core/{table}.sql")
-            row = con.execute(f"SELECT count(*) FROM core.{table}").fetchall()[0]
-            counts[table] = int(row[0]) if row else 0
-        with series.registered(con, {"staged_series": series.staged(con)}):
-            run_sql_file(con, "core/series_tails.sql")
-        if partition is not None:
-            con.execute(sql_text("ops/record_partition.sql"), {
-                "landing": partition.landing, "partition_start": partition.start,
-                "partition_end": partition.end, "label": partition.label,
-                "row_counts": json.dumps(staged_rows or {}),
-            })
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    # Registered before the transaction: unregistering inside an aborted one would fail and
+    # hide the error that aborted it.
+    merged_rows = {f"merged_{table}": con.sql(sql_text(f"core/{table}.sql"))
+                   for table in STAGING_TABLES}
+    with series.registered(con, merged_rows):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in STAGING_TABLES:
+                if partition is not None and inserts_outright(con, table):
+                    con.execute(f"INSERT INTO core.{table} BY NAME SELECT * FROM merged_{table}")
+                else:
+                    con.execute(f"INSERT OR REPLACE INTO core.{table} BY NAME "
+                                f"SELECT * FROM merged_{table}")
+                row = con.execute(f"SELECT count(*) FROM core.{table}").fetchall()[0]
+                counts[table] = int(row[0]) if row else 0
+            _merge_tails_and_record(con, partition, staged_rows)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
     return counts
+
+
+def _merge_tails_and_record(con: duckdb.DuckDBPyConnection, partition: Partition | None,
+                            staged_rows: dict[str, int] | None) -> None:
+    with series.registered(con, {"staged_series": series.staged(con)}):
+        run_sql_file(con, "core/series_tails.sql")
+    if partition is not None:
+        con.execute(sql_text("ops/record_partition.sql"), {
+            "landing": partition.landing, "partition_start": partition.start,
+            "partition_end": partition.end, "label": partition.label,
+            "row_counts": json.dumps(staged_rows or {}),
+        })
+
+
+def inserts_outright(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether a backfill partition's staged rows of ``table`` can be inserted without an upsert.
+
+    When the date is part of the natural key and core holds no row on the staged dates, no
+    staged key can already be stored, so a plain insert leaves the table the upsert would, at
+    half the cost: the gate's ``unique_key`` rule has proved the staged keys distinct, and the
+    primary key would still refuse a duplicate. A partition reaching into stored days (a second
+    zone over the same range) is upserted, as a nightly run is.
+    """
+    if table not in STAGING_TABLES:
+        raise ValueError(f"unknown staging table {table!r}")
+    dataset = by_name(table)
+    column = dataset.date
+    if column not in DATE_COLUMNS:
+        raise ValueError(f"unknown date column {column!r}")
+    if column not in dataset.keys:
+        return False
+    [(first, last)] = con.execute(
+        f"SELECT min({column}), max({column}) FROM staging.{table}").fetchall()
+    if first is None:
+        return True
+    stored = con.execute(f"SELECT 1 FROM core.{table} WHERE {column} BETWEEN ? AND ? LIMIT 1",
+                         [first, last]).fetchall()
+    return not stored

@@ -124,3 +124,16 @@ def test_rerunning_with_the_same_parameters_reuses_the_data(made: Generated) -> 
     assert again == made
     assert (made.root / "generated.json").stat().st_mtime_ns == stamp
     assert isinstance(again.history, Path)
+
+
+def test_ipo_proceeds_stay_within_the_registry_range_for_the_largest_listing() -> None:
+    """A quarter of 20 bn shares at 60 would raise 3e11, beyond what the gate finds plausible."""
+    from benchmarks.reports import _offered
+    from registry import by_name
+
+    [funds] = [m for m in by_name("ipo_listings").measures if m.name == "funds_raised"]
+    assert funds.high is not None
+    large = {"shares": 2e10, "offer": 60.0}
+    assert _offered(large) * large["offer"] <= funds.high
+    small = {"shares": 4e8, "offer": 10.0}
+    assert _offered(small) == 1e8

@@ -1,4 +1,5 @@
-INSERT OR REPLACE INTO core.crosscheck BY NAME
+-- The rows staging.crosscheck brings to core.crosscheck: warehouse.load upserts them on the natural key,
+-- or, for a backfill partition, inserts them in place of the partition's dates.
 WITH source AS (
     SELECT * FROM staging.crosscheck
 ),

@@ -1,4 +1,5 @@
-INSERT OR REPLACE INTO core.eps_forecast BY NAME
+-- The rows staging.eps_forecast brings to core.eps_forecast: warehouse.load upserts them on the natural key,
+-- or, for a backfill partition, inserts them in place of the partition's dates.
 WITH source AS (
     SELECT * FROM staging.eps_forecast
 ),

@@ -1,4 +1,5 @@
-INSERT OR REPLACE INTO core.fx_rates BY NAME
+-- The rows staging.fx_rates brings to core.fx_rates: warehouse.load upserts them on the natural key,
+-- or, for a backfill partition, inserts them in place of the partition's dates.
 WITH source AS (
     SELECT * FROM staging.fx_rates
 ),

@@ -1,4 +1,5 @@
-INSERT OR REPLACE INTO core.index_bars BY NAME
+-- The rows staging.index_bars brings to core.index_bars: warehouse.load upserts them on the natural key,
+-- or, for a backfill partition, inserts them in place of the partition's dates.
 WITH source AS (
     SELECT * FROM staging.index_bars
 ),

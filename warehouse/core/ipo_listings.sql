@@ -1,4 +1,5 @@
-INSERT OR REPLACE INTO core.ipo_listings BY NAME
+-- The rows staging.ipo_listings brings to core.ipo_listings: warehouse.load upserts them on the natural key,
+-- or, for a backfill partition, inserts them in place of the partition's dates.
 WITH source AS (
     SELECT * FROM staging.ipo_listings
 ),

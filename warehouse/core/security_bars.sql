@@ -1,4 +1,5 @@
-INSERT OR REPLACE INTO core.security_bars BY NAME
+-- The rows staging.security_bars brings to core.security_bars: warehouse.load upserts them on the natural key,
+-- or, for a backfill partition, inserts them in place of the partition's dates.
 WITH source AS (
     SELECT * FROM staging.security_bars
 ),
