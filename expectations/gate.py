@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -133,23 +133,30 @@ def run_gate(
     return GateResult(run_id, as_of, passed, len(outcomes), failures, results_path)
 
 
-def _batch_definition() -> BatchDefinition:
-    """An in-memory GX context's whole-frame batch definition for the check frames."""
+def quiet_context(data_docs_sites: dict[str, Any] | None = None) -> Any:
+    """An ephemeral GX context: stores in memory, no progress bars on a scheduled run's log,
+    no analytics, and no data-docs site unless ``data_docs_sites`` names one."""
     gx = _import_gx()
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
-    from great_expectations.execution_engine import pandas_execution_engine
 
-    # In memory only: no data-docs site, no progress bars on a scheduled run's log.
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
         progress_bars=ProgressBarsConfig(globally=False),
         analytics_enabled=False,
+        data_docs_sites=data_docs_sites,
     )
-    context = gx.get_context(mode="ephemeral", project_config=config)
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _batch_definition() -> BatchDefinition:
+    """An in-memory GX context's whole-frame batch definition for the check frames."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    context = quiet_context()
     # GX fingerprints every pandas batch under HASH_THRESHOLD bytes by hashing all of its rows,
     # only to label the batch; the gate's batches are throwaway frames never looked up again,
     # and hashing them cost more than validating a full-market partition.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from expectations.checks import Rule, SuiteInputs
+from expectations.gate import quiet_context
 from flows.reporting.offline_docs import make_offline
 from warehouse.seeds import read_seed
 
@@ -71,32 +72,20 @@ def _render_site(
     site_dir: Path, doc: dict[str, Any], by_suite: dict[str, list[dict[str, Any]]],
     rules: dict[tuple[str, str], Rule], run_time: datetime,
 ) -> None:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
 
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        progress_bars=ProgressBarsConfig(globally=False),
-        analytics_enabled=False,
-        data_docs_sites={"gate": {
-            "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(site_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        }},
-    )
-    context = gx.get_context(mode="ephemeral", project_config=config)
+    context = quiet_context(data_docs_sites={"gate": {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                          "base_directory": str(site_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }})
     run_id = RunIdentifier(run_name=doc["run_id"], run_time=run_time)
     for suite, outcomes in by_suite.items():
         key = ValidationResultIdentifier(
