@@ -7,6 +7,7 @@ import json
 import os
 import threading
 import time
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -16,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from expectations.checks import SuiteInputs, read_sql
+from expectations.frames import frames_ahead
 from expectations.measures import measure_views
-from expectations.runner import history_views, run_check
+from expectations.runner import history_views, judge_frame
 from expectations.suites import all_checks
 from warehouse.files import write_atomically
 
@@ -104,11 +106,12 @@ def run_gate(
         index_codes=_column(con, "seeded_indices.sql"),
     )
     core_tables = set(_column(con, "core_tables.sql"))
-    with history_views(con), measure_views(con, core_tables):
+    with (history_views(con), measure_views(con, core_tables),
+          closing(frames_ahead(con, all_checks(inputs))) as frames):
         outcomes = [
             outcome
-            for check in all_checks(inputs)
-            for outcome in run_check(con, check, batch_definition)
+            for check, frame in frames
+            for outcome in judge_frame(check, frame, batch_definition)
         ]
     failures = [
         Failure(o.table, o.rule, o.severity, o.message, o.unexpected_count, o.sample)

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from expectations.checks import Check, Rule, Severity, read_sql
+from expectations.frames import check_frame
 from registry import DATASETS
 from warehouse import series
 
@@ -122,29 +123,6 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(present)
 
 
-def check_frame(con: duckdb.DuckDBPyConnection, check: Check) -> pd.DataFrame:
-    """The check query's result as the pandas frame GX validates.
-
-    It travels through Arrow, which converts a full-market partition about twice as fast as
-    DuckDB's own ``df()``. Dates arrive as nanosecond datetimes: GX compares those vectorised,
-    and every other date type value by value in Python.
-    """
-    table = con.sql(read_sql(check.sql), params=check.params or None).to_arrow_table()
-    # Each column's Arrow buffers are freed as it is converted: the frame is never held twice.
-    frame = table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
-    for column in frame.select_dtypes(include=["datetime64[us]", "datetime64[ms]",
-                                               "datetime64[s]"]).columns:
-        try:
-            frame[column] = frame[column].astype("datetime64[ns]")
-        except pd.errors.OutOfBoundsDatetime:
-            # A date past 2262 (a typo'd year) fits no nanosecond; GX compares it value by
-            # value, and no_future_date names it.
-            continue
-    if check.series_key is not None:
-        frame = frame.rename(columns={"series": check.series_key})
-    return frame
-
-
 def rule_columns(rule: Rule, frame: pd.DataFrame) -> tuple[str, ...]:
     """The frame columns a rule's expectation reads, row condition included.
 
@@ -186,7 +164,13 @@ def _condition_columns(condition: Any) -> list[str] | None:
 def run_check(
     con: duckdb.DuckDBPyConnection, check: Check, batch_definition: BatchDefinition
 ) -> list[Outcome]:
-    """Run one check query and judge every rule of its suite against the frame.
+    """Run one check query and judge every rule of its suite against the frame."""
+    return judge_frame(check, check_frame(con, check), batch_definition)
+
+
+def judge_frame(check: Check, frame: pd.DataFrame,
+                batch_definition: BatchDefinition) -> list[Outcome]:
+    """Judge every rule of ``check``'s suite against its query's ``frame`` (``check_frame``).
 
     On a large frame each group of rules reading the same columns is validated on a frame of
     just those columns: GX copies a whole batch whenever an expectation filters rows (a row
@@ -195,7 +179,6 @@ def run_check(
     """
     import great_expectations as gx
 
-    frame = check_frame(con, check)
     groups: dict[tuple[str, ...], list[Rule]] = {}
     for rule in check.rules:
         columns = (rule_columns(rule, frame) if len(frame) >= NARROW_FROM_ROWS

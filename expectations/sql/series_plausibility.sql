@@ -57,24 +57,6 @@ proxies AS (
     WHERE is_proxy AND $dataset = 'index_bars'
 ),
 
--- The market whose sessions a series' frozen run is counted in: its dataset's calendar, or the
--- home market declared for it (an FX pair quoted through its home market's holidays).
-home_sessions AS (
-    SELECT homes.series, sessions.session_date AS trade_date
-    FROM (
-        SELECT series, calendar
-        FROM gate_series_calendars
-        WHERE dataset = $dataset
-        UNION ALL
-        SELECT unnest($home_series) AS series, unnest($home_calendars) AS calendar
-    ) AS homes
-    INNER JOIN ref.sessions AS sessions USING (calendar)
-),
-
-homed AS (
-    SELECT DISTINCT series
-    FROM home_sessions
-),
 
 -- The second source's figures for the same series (the crosscheck dataset).
 second_source AS (
@@ -91,6 +73,32 @@ chain AS (
     SELECT series, trade_date, value, NULL AS source_file, false AS is_staged
     FROM merged
     WHERE value > 0
+),
+
+-- The market whose sessions a series' frozen run is counted in: its dataset's calendar, or the
+-- home market declared for it (an FX pair quoted through its home market's holidays).
+homes AS (
+    SELECT series, calendar
+    FROM gate_series_calendars
+    WHERE dataset = $dataset
+    UNION ALL
+    SELECT unnest($home_series) AS series, unnest($home_calendars) AS calendar
+),
+
+homed AS (
+    SELECT DISTINCT series
+    FROM homes
+    WHERE calendar IN (SELECT calendar FROM ref.sessions)
+),
+
+-- Only the sessions the chain spans: a calendar's whole history for every series is millions
+-- of rows.
+home_sessions AS (
+    SELECT homes.series, sessions.session_date AS trade_date
+    FROM homes
+    INNER JOIN ref.sessions AS sessions USING (calendar)
+    WHERE sessions.session_date BETWEEN (SELECT min(trade_date) FROM chain)
+        AND (SELECT max(trade_date) FROM chain)
 ),
 
 -- The market each series moves with: the median move of the peer datasets' series on its

@@ -20,8 +20,9 @@ from expectations.derived import (
     series_rules_check,
     sessions_only_check,
 )
+from expectations.frames import check_frame
 from expectations.measures import dated, measured
-from expectations.runner import check_frame, rule_columns
+from expectations.runner import rule_columns
 from registry import by_name
 from registry.model import SeriesRules
 from tests.conftest import REPO

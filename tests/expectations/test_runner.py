@@ -56,20 +56,6 @@ def test_without_core_the_history_and_tails_read_empty() -> None:
             ("USDCNY", 6.98)]
 
 
-def test_a_check_frame_has_nanosecond_dates_and_the_series_key_renamed(
-    warehouse: duckdb.DuckDBPyConnection,
-) -> None:
-    check = Check("margin", "margin.freshness", "series_freshness.sql",
-                  {"dataset": "margin", "as_of": date(2026, 1, 30), "lag_sessions": 1},
-                  ("exchange",), (), series_key="exchange")
-    with gate_views(warehouse):
-        frame = runner.check_frame(warehouse, check)
-    assert "series" not in frame.columns
-    assert sorted(frame["exchange"]) == ["SSE", "SZSE", "TOTAL"]
-    assert frame["last_date"].dtype == np.dtype("datetime64[ns]")
-    assert set(frame["last_date"]) == {pd.Timestamp("2026-01-30")}
-
-
 def test_rule_columns_include_row_conditions_and_fall_back_to_every_column() -> None:
     frame = pd.DataFrame(columns=["pair", "trade_date", "rate", "abs_change", "source_file"])
     banded = Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(

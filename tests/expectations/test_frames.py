@@ -1,0 +1,104 @@
+"""Check frames: their types, and the next query running while the caller judges a frame."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from expectations import frames
+from expectations.checks import Check
+from tests.expectations.judging import gate_views
+
+MARGIN_FRESHNESS = Check("margin", "margin.freshness", "series_freshness.sql",
+                         {"dataset": "margin", "as_of": date(2026, 1, 30), "lag_sessions": 1},
+                         ("exchange",), (), series_key="exchange")
+FX_FRESHNESS = Check("fx_rates", "fx_rates.freshness", "series_freshness.sql",
+                     {"dataset": "fx_rates", "as_of": date(2026, 1, 30), "lag_sessions": 1},
+                     ("pair",), (), series_key="pair")
+
+
+def test_a_check_frame_has_nanosecond_dates_and_the_series_key_renamed(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    with gate_views(warehouse):
+        frame = frames.check_frame(warehouse, MARGIN_FRESHNESS)
+    assert "series" not in frame.columns
+    assert sorted(frame["exchange"]) == ["SSE", "SZSE", "TOTAL"]
+    assert frame["last_date"].dtype == np.dtype("datetime64[ns]")
+    assert set(frame["last_date"]) == {pd.Timestamp("2026-01-30")}
+
+
+def test_frames_ahead_yields_what_the_queries_give_one_by_one_in_order(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    checks = [MARGIN_FRESHNESS, FX_FRESHNESS, MARGIN_FRESHNESS]
+    with gate_views(warehouse):
+        alone = [frames.check_frame(warehouse, check) for check in checks]
+        ahead = list(frames.frames_ahead(warehouse, checks))
+    assert [check for check, _ in ahead] == checks
+    for (_, frame), expected in zip(ahead, alone, strict=True):
+        pd.testing.assert_frame_equal(frame, expected)
+
+
+class Recorder:
+    """A stand-in for the check query that notes which queries ran while a frame was held."""
+
+    def __init__(self, sizes: dict[str, int], failing: str | None = None) -> None:
+        self.sizes = sizes
+        self.failing = failing
+        self.started: list[str] = []
+        self.finished = threading.Event()
+
+    def __call__(self, con: object, check: Check) -> pd.DataFrame:
+        self.started.append(check.suite)
+        if check.suite == self.failing:
+            raise duckdb.BinderException(f"{check.suite} does not bind")
+        if check.suite == "slow":
+            self.finished.wait(5)
+        return pd.DataFrame({"row": range(self.sizes.get(check.suite, 1))})
+
+
+def _check(suite: str) -> Check:
+    return Check("t", suite, "unused.sql", {}, (), ())
+
+
+def test_the_next_query_runs_while_a_small_frame_is_judged_but_not_beside_a_large_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recorder = Recorder({"large": frames.AHEAD_BELOW_ROWS})
+    monkeypatch.setattr(frames, "check_frame", recorder)
+    ahead = frames.frames_ahead(duckdb.connect(), [_check(s) for s in ("small", "large", "last")])
+
+    check, _ = next(ahead)
+    assert check.suite == "small"
+    threading.Event().wait(0.2)
+    assert recorder.started == ["small", "large"]
+    check, frame = next(ahead)
+    assert (check.suite, len(frame)) == ("large", frames.AHEAD_BELOW_ROWS)
+    threading.Event().wait(0.2)
+    assert recorder.started == ["small", "large"]
+    assert [check.suite for check, _ in ahead] == ["last"]
+
+
+def test_a_failing_query_raises_at_its_place_and_closing_waits_for_the_query_in_flight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recorder = Recorder({}, failing="broken")
+    monkeypatch.setattr(frames, "check_frame", recorder)
+    ahead = frames.frames_ahead(duckdb.connect(), [_check(s) for s in ("first", "broken")])
+    assert next(ahead)[0].suite == "first"
+    with pytest.raises(duckdb.BinderException, match="broken does not bind"):
+        next(ahead)
+
+    recorder = Recorder({})
+    monkeypatch.setattr(frames, "check_frame", recorder)
+    ahead = frames.frames_ahead(duckdb.connect(), [_check(s) for s in ("first", "slow")])
+    next(ahead)
+    threading.Timer(0.3, recorder.finished.set).start()
+    ahead.close()
+    assert recorder.finished.is_set()
