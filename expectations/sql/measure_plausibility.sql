@@ -51,36 +51,27 @@ judged_values AS (
 -- The level a batch arrives at: the median of its first five positive levels per series part.
 incoming_levels AS (
     SELECT
-        series, part, measure, median(level_value) AS incoming_level,
+        series,
+        part,
+        measure,
+        list_median(arg_min(level_value, trade_date, 5)) AS incoming_level,
         min(trade_date) AS first_date
-    FROM (
-        SELECT
-            series, part, measure, trade_date, level_value,
-            row_number() OVER (PARTITION BY series, part, measure ORDER BY trade_date)
-                AS position
-        FROM staged
-        WHERE level_value > 0
-    )
-    WHERE position <= 5
+    FROM staged
+    WHERE level_value > 0
     GROUP BY series, part, measure
 ),
 
 -- The level the part stood at: the median of its last five stored levels before the batch.
 stored_levels AS (
-    SELECT series, part, measure, median(level_value) AS reference_level
-    FROM (
-        SELECT
-            stored.series, stored.part, stored.measure, stored.level_value,
-            row_number() OVER (
-                PARTITION BY stored.series, stored.part, stored.measure
-                ORDER BY stored.trade_date DESC
-            ) AS position
-        FROM stored
-        INNER JOIN incoming_levels USING (series, part, measure)
-        WHERE stored.level_value > 0 AND stored.trade_date < incoming_levels.first_date
-    )
-    WHERE position <= 5
-    GROUP BY series, part, measure
+    SELECT
+        stored.series,
+        stored.part,
+        stored.measure,
+        list_median(arg_max(stored.level_value, stored.trade_date, 5)) AS reference_level
+    FROM stored
+    INNER JOIN incoming_levels USING (series, part, measure)
+    WHERE stored.level_value > 0 AND stored.trade_date < incoming_levels.first_date
+    GROUP BY stored.series, stored.part, stored.measure
 ),
 
 -- A series' level verdict is its part that moved furthest.
