@@ -30,10 +30,10 @@ import exchange_calendars as xcals
 import numpy as np
 
 from benchmarks import reports
-from benchmarks.payloads import ZoneWriter
 from benchmarks.securities import BlockJob, write_block
 from benchmarks.universe import Security, build_universe, window_start, write_seeds
 from flows.catalog import build_catalog
+from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
 from warehouse.seeds import sessions
 
@@ -105,15 +105,11 @@ def generate(
 
     debuts, eps_rows, files = _write_securities(
         universe, calendar_days, specs, zones, end, seed, workers)
-    writers = {key: ZoneWriter(root, seed) for key, root in zones.items()}
-    for key, writer in writers.items():
-        day = key
+    for key, root in zones.items():
+        zone = LandingZone(root, durable=False)
         files += reports.write_market_feeds(
-            writer, specs[key], calendar_days, start, end, day, debuts, eps_rows, seed)
-    for key, writer in writers.items():
-        writer.files = sum(1 for _ in zones[key].rglob("*.meta.json"))
-        window_end = end if key is None else key
-        writer.manifest(start, window_end, {"generator": params})
+            zone, specs[key], calendar_days, start, end, key, debuts, eps_rows, seed)
+        zone.write_index()
     doc = {"params": params,
            "new_days": [d.isoformat() for d in new_days], "files": files}
     marker.write_text(json.dumps(doc, indent=2), encoding="utf-8")

@@ -14,15 +14,16 @@ import numpy as np
 
 from benchmarks.paths import DECIMALS, FLOAT_SHARE, Bars, simulate
 from benchmarks.payloads import (
-    ZoneWriter,
     chart_body,
     datacenter_body,
     em_datetime,
     kline_body,
     kline_lines,
+    land,
     session_stamps,
 )
 from benchmarks.universe import Security
+from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
 
 Zone = date | None
@@ -56,23 +57,25 @@ def write_block(job: BlockJob) -> BlockResult:
     """Simulate the block and land every body of its securities in every zone."""
     bars = simulate(job.block, job.days, job.market, job.early_close, job.seed)
     rng = np.random.default_rng([job.seed, 1])
-    writers = {key: ZoneWriter(root, job.seed) for key, root in job.zones.items()}
+    zones = {key: LandingZone(root, durable=False) for key, root in job.zones.items()}
     in_history = np.array([d <= job.end for d in job.days])
     iso = np.array([d.isoformat() for d in job.days])
     result = BlockResult()
     for i, security in enumerate(job.block):
         eps_ttm = _eps_path(security, bars, i, rng)
-        for key, writer in writers.items():
+        for key, zone in zones.items():
             wanted = in_history if key is None else np.array([d == key for d in job.days])
             idx = np.flatnonzero(wanted & bars.traded[i])
             if not idx.size:
                 continue
             bar_dataset = "stock_kline" if security.provider == "eastmoney" else "stock_chart"
             spec = job.specs[key][(bar_dataset, security.symbol)]
-            writer.land(spec, _bar_body(security, bars, i, idx, iso))
+            land(zone, spec, _bar_body(security, bars, i, idx, iso), job.seed)
+            result.files += 1
             if security.a_share:
                 spec = job.specs[key][("valuation", security.symbol)]
-                writer.land(spec, _valuation_body(security, bars, i, idx, eps_ttm))
+                land(zone, spec, _valuation_body(security, bars, i, idx, eps_ttm), job.seed)
+                result.files += 1
         if security.listing > 0:
             t = security.listing
             result.debuts.append({
@@ -83,7 +86,6 @@ def write_block(job: BlockJob) -> BlockResult:
             })
         if security.covered:
             result.eps.extend(_consensus(security, bars, i, eps_ttm, rng))
-    result.files = sum(w.files for w in writers.values())
     return result
 
 

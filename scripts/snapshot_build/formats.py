@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from snapshot_build.common import WINDOW_END, WINDOW_START, Bar, epoch_at, fixed, iso
-from snapshot_build.landing import Request
+from flows.sources.landing import LandingZone
+from flows.sources.origins import OriginRange, Provenance
+from snapshot_build.common import WINDOW_END, WINDOW_START, Bar, Repair, epoch_at, fixed, iso
 
 KLINE_URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
 CHART_URL = "https://query1.finance.yahoo.com/v8/finance/chart/{ticker}"
@@ -17,6 +19,28 @@ DATACENTER_URL = "https://datacenter-web.eastmoney.com/api/data/v1/get"
 # svr identifies the answering push2his node; the value is the one in the recorded CSI 300 payload.
 KLINE_SVR = 183642696
 MISSING = "-"
+
+
+@dataclass(frozen=True)
+class Request:
+    """The provider request a body answers, as its ``.meta.json`` records it."""
+
+    url: str
+    params: dict[str, str]
+
+
+def land(
+    zone: LandingZone, path: str, body: bytes, *, provider: str, dataset: str, subject: str,
+    request: Request, origin: str, origin_detail: str, repairs: Iterable[Repair] = (),
+    ranges: Sequence[OriginRange] = (),
+) -> None:
+    """Land a snapshot body with its request and provenance; no capture time is claimed
+    (``recorded_at`` null), since the builder rewrites bodies from public datasets."""
+    provenance = Provenance(origin, origin_detail, tuple(r.as_dict() for r in repairs),
+                            tuple(ranges))
+    zone.put(path, body, provider=provider, endpoint=dataset, subject=subject,
+             meta={"request": {"url": request.url, "params": request.params},
+                   "recorded_at": None, **provenance.as_meta()})
 
 
 def api_json(document: object) -> bytes:
