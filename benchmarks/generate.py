@@ -41,6 +41,9 @@ CALENDARS = ("XSHG", "XHKG", "XNYS")
 BLOCK_SIZE = 200
 DEFAULT_END = date(2025, 11, 28)
 MARKER = "generated.json"
+# Bumped when the zone layout changes, so data generated in an older layout is regenerated:
+# 2 = the one landing-zone index (a list of bodies; the window read from the kline manifests).
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def generate(
 ) -> Generated:
     """Generate (or reuse, when the marker says the same parameters) a dataset under ``out``."""
     params = {"securities": securities, "start": start.isoformat(), "end": end.isoformat(),
-              "days": days, "seed": seed}
+              "days": days, "seed": seed, "layout": LAYOUT}
     marker = out / MARKER
     if marker.is_file():
         done = json.loads(marker.read_text(encoding="utf-8"))

@@ -18,10 +18,9 @@ import orjson
 from flows.sources import registry
 from flows.sources.errors import ExtractionError
 from flows.sources.request import RequestSpec, page_of
+from flows.sources.window import INDEX_NAME, META_SUFFIX
 from warehouse.files import write_atomically
 
-META_SUFFIX = ".meta.json"
-INDEX_NAME = "manifest.json"
 ERRORS_DIR = "errors"
 # Manifests name a body's endpoint "dataset", as every landing zone written so far (the bundled
 # snapshot included) does; the key stays so each of them still reads and replays unchanged.
