@@ -13,19 +13,13 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from benchmarks.payloads import (
-    api_json,
-    chart_body,
-    datacenter_body,
-    em_datetime,
-    kline_body,
-    kline_lines,
-    land,
-    nlr_workbook,
-    session_stamps,
-)
+from benchmarks.payloads import kline_lines, land, yahoo_listing
+from flows.sources.bodies import api_json
+from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from flows.sources.hkex.bodies import nlr_workbook
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
+from flows.sources.yahoo.bodies import chart_body
 from warehouse.seeds import read_seed
 
 IPO_MARKETS = {("STAR", "SH"): "上交所科创板", ("CHINEXT", "SZ"): "深交所创业板",
@@ -124,8 +118,9 @@ def _index_body(spec: RequestSpec, days: list[date], end: date, day: date | None
         "close": closes[idx].tolist(), "volume": volume[idx].astype(np.int64).tolist(),
     }
     currency = "HKD" if market == "XHKG" else "USD"
-    return chart_body(spec.provider_code, currency, market, session_stamps([days[t] for t in idx],
-                                                                   market), quote, pre_close)
+    listing = yahoo_listing(spec.provider_code, currency, market)
+    shown = [days[t] for t in idx]
+    return chart_body(listing, listing.stamps(shown), quote, pre_close, at=shown[-1])
 
 
 def _weekdays(first: date, last: date) -> Iterator[date]:
@@ -153,8 +148,9 @@ def _fx_body(spec: RequestSpec, start: date, last_day: date, end: date, day: dat
         "high": rates[idx].tolist(), "open": rates[idx].tolist(), "low": rates[idx].tolist(),
         "close": rates[idx].tolist(), "volume": [0] * len(idx),
     }
-    return chart_body(spec.provider_code, spec.subject[3:], "FX", session_stamps(
-        [days[t] for t in idx], "FX"), quote, None)
+    listing = yahoo_listing(spec.provider_code, spec.subject[3:], "FX")
+    shown = [days[t] for t in idx]
+    return chart_body(listing, listing.stamps(shown), quote, None, at=shown[-1])
 
 
 def _margin_walk(days: list[date], seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -13,18 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.paths import DECIMALS, FLOAT_SHARE, Bars, simulate
-from benchmarks.payloads import (
-    chart_body,
-    datacenter_body,
-    em_datetime,
-    kline_body,
-    kline_lines,
-    land,
-    session_stamps,
-)
+from benchmarks.payloads import kline_lines, land, yahoo_listing
 from benchmarks.universe import Security
+from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
+from flows.sources.yahoo.bodies import chart_body
 
 Zone = date | None
 CONSENSUS_MONTHS = (1, 4, 7, 10)
@@ -106,7 +100,8 @@ def _bar_body(security: Security, bars: Bars, i: int, idx: np.ndarray, iso: np.n
         return kline_body(security.provider_code, security.name_local, decimals, pre_close,
                           lines)
     market = "XHKG" if security.board == "HK" else "XNYS"
-    stamps = session_stamps([bars.days[t] for t in idx], market)
+    listing = yahoo_listing(security.provider_code, security.currency, market)
+    shown = [bars.days[t] for t in idx]
     only = bars.close_only[i, idx]
 
     def column(values: np.ndarray) -> list[float | None]:
@@ -120,10 +115,10 @@ def _bar_body(security: Security, bars: Bars, i: int, idx: np.ndarray, iso: np.n
     }
     splits = None
     if security.split is not None and idx[0] <= security.split[0] <= idx[-1]:
-        when = session_stamps([bars.days[security.split[0]]], market)[0]
+        when = listing.stamps([bars.days[security.split[0]]])[0]
         splits = {when: security.split[1]}
-    return chart_body(security.provider_code, security.currency, market, stamps, quote,
-                      pre_close, splits)
+    return chart_body(listing, listing.stamps(shown), quote, pre_close, at=shown[-1],
+                      splits=splits)
 
 
 def _eps_path(security: Security, bars: Bars, i: int, rng: np.random.Generator) -> np.ndarray:
