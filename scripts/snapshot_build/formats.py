@@ -137,7 +137,7 @@ def window_filter(column: str) -> str:
 
 def chart_body(listing: YahooListing, bars: list[Bar], previous_close: float | None) -> bytes:
     """A v8 chart answer of ``bars`` as fetched at the window's end."""
-    quote = {
+    quote: dict[str, list[float | None]] = {
         "high": [bar.high for bar in bars],
         "open": [bar.open for bar in bars],
         "low": [bar.low for bar in bars],
