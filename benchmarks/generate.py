@@ -30,10 +30,10 @@ import exchange_calendars as xcals
 import numpy as np
 
 from benchmarks import reports
-from benchmarks.payloads import ZoneWriter
 from benchmarks.securities import BlockJob, write_block
 from benchmarks.universe import Security, build_universe, window_start, write_seeds
 from flows.catalog import build_catalog
+from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
 from warehouse.seeds import sessions
 
@@ -41,6 +41,9 @@ CALENDARS = ("XSHG", "XHKG", "XNYS")
 BLOCK_SIZE = 200
 DEFAULT_END = date(2025, 11, 28)
 MARKER = "generated.json"
+# Bumped when the zone layout changes, so data generated in an older layout is regenerated:
+# 2 = the one landing-zone index (a list of bodies; the window read from the kline manifests).
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def generate(
 ) -> Generated:
     """Generate (or reuse, when the marker says the same parameters) a dataset under ``out``."""
     params = {"securities": securities, "start": start.isoformat(), "end": end.isoformat(),
-              "days": days, "seed": seed}
+              "days": days, "seed": seed, "layout": LAYOUT}
     marker = out / MARKER
     if marker.is_file():
         done = json.loads(marker.read_text(encoding="utf-8"))
@@ -105,15 +108,11 @@ def generate(
 
     debuts, eps_rows, files = _write_securities(
         universe, calendar_days, specs, zones, end, seed, workers)
-    writers = {key: ZoneWriter(root, seed) for key, root in zones.items()}
-    for key, writer in writers.items():
-        day = key
+    for key, root in zones.items():
+        zone = LandingZone(root, durable=False)
         files += reports.write_market_feeds(
-            writer, specs[key], calendar_days, start, end, day, debuts, eps_rows, seed)
-    for key, writer in writers.items():
-        writer.files = sum(1 for _ in zones[key].rglob("*.meta.json"))
-        window_end = end if key is None else key
-        writer.manifest(start, window_end, {"generator": params})
+            zone, specs[key], calendar_days, start, end, key, debuts, eps_rows, seed)
+        zone.write_index()
     doc = {"params": params,
            "new_days": [d.isoformat() for d in new_days], "files": files}
     marker.write_text(json.dumps(doc, indent=2), encoding="utf-8")

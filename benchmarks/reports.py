@@ -13,18 +13,13 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from benchmarks.payloads import (
-    ZoneWriter,
-    api_json,
-    chart_body,
-    datacenter_body,
-    em_datetime,
-    kline_body,
-    kline_lines,
-    nlr_workbook,
-    session_stamps,
-)
+from benchmarks.payloads import kline_lines, land, yahoo_listing
+from flows.sources.bodies import api_json
+from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from flows.sources.hkex.bodies import nlr_workbook
+from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
+from flows.sources.yahoo.bodies import chart_body
 from warehouse.seeds import read_seed
 
 IPO_MARKETS = {("STAR", "SH"): "上交所科创板", ("CHINEXT", "SZ"): "深交所创业板",
@@ -58,38 +53,44 @@ def _in_zone(days: list[date], end: date, day: date | None) -> np.ndarray:
 
 
 def write_market_feeds(
-    writer: ZoneWriter, specs: list[RequestSpec], calendar_days: dict[str, list[date]],
+    zone: LandingZone, specs: list[RequestSpec], calendar_days: dict[str, list[date]],
     start: date, end: date, day: date | None, debuts: list[dict], eps_rows: list[dict],
     seed: int,
 ) -> int:
     """Land every non-security body the zone's catalog asks for; returns the count."""
     indices = {row["index_code"]: row for row in read_seed("indices").iter_rows(named=True)}
     index_seeds = {code: 100 + n for n, code in enumerate(indices)}
-    before = writer.files
+    landed = 0
     last_day = max(max(days) for days in calendar_days.values())
     margin_days = calendar_days["XSHG"]
     for spec in specs:
         if spec.endpoint in ("index_kline", "index_chart", "index_chart_check"):
             calendar = indices[spec.subject]["calendar"]
             days = calendar_days[calendar]
-            writer.land(spec, _index_body(spec, days, end, day,
-                                          [seed, index_seeds[spec.subject]]))
+            body = _index_body(spec, days, end, day, [seed, index_seeds[spec.subject]])
+            landed += _land(zone, spec, body, seed)
         elif spec.endpoint in ("fx_chart", "fx_kline_check"):
-            writer.land(spec, _fx_body(spec, start, last_day, end, day, seed))
+            landed += _land(zone, spec, _fx_body(spec, start, last_day, end, day, seed), seed)
         elif spec.endpoint in ("margin_total", "margin_exchange", "margin_sse"):
-            writer.land(spec, _margin_body(spec, margin_days, end, day, seed))
+            landed += _land(zone, spec, _margin_body(spec, margin_days, end, day, seed), seed)
         elif spec.endpoint == "margin_szse":
             report_day = date.fromisoformat(spec.provider_code)
             if (report_day <= end) if day is None else report_day == day:
-                writer.land(spec, _szse_body(report_day, margin_days, seed))
+                landed += _land(zone, spec, _szse_body(report_day, margin_days, seed), seed)
         elif spec.endpoint == "eps_forecast":
-            writer.land(spec, _eps_body(eps_rows, start, end, day))
+            landed += _land(zone, spec, _eps_body(eps_rows, start, end, day), seed)
         elif spec.endpoint == "ipo_cn":
-            writer.land(spec, _ipo_cn_body(debuts, start, end, day))
+            landed += _land(zone, spec, _ipo_cn_body(debuts, start, end, day), seed)
         elif spec.endpoint == "ipo_hk":
             as_of = end if day is None else day
-            writer.land(spec, _nlr_body(debuts, int(spec.subject), as_of))
-    return writer.files - before
+            landed += _land(zone, spec, _nlr_body(debuts, int(spec.subject), as_of), seed)
+    return landed
+
+
+def _land(zone: LandingZone, spec: RequestSpec, body: bytes, seed: int) -> int:
+    """Land one body; returns how many landed, for the caller's count."""
+    land(zone, spec, body, seed)
+    return 1
 
 
 def _index_body(spec: RequestSpec, days: list[date], end: date, day: date | None,
@@ -117,8 +118,9 @@ def _index_body(spec: RequestSpec, days: list[date], end: date, day: date | None
         "close": closes[idx].tolist(), "volume": volume[idx].astype(np.int64).tolist(),
     }
     currency = "HKD" if market == "XHKG" else "USD"
-    return chart_body(spec.provider_code, currency, market, session_stamps([days[t] for t in idx],
-                                                                   market), quote, pre_close)
+    listing = yahoo_listing(spec.provider_code, currency, market)
+    shown = [days[t] for t in idx]
+    return chart_body(listing, listing.stamps(shown), quote, pre_close, at=shown[-1])
 
 
 def _weekdays(first: date, last: date) -> Iterator[date]:
@@ -146,8 +148,9 @@ def _fx_body(spec: RequestSpec, start: date, last_day: date, end: date, day: dat
         "high": rates[idx].tolist(), "open": rates[idx].tolist(), "low": rates[idx].tolist(),
         "close": rates[idx].tolist(), "volume": [0] * len(idx),
     }
-    return chart_body(spec.provider_code, spec.subject[3:], "FX", session_stamps(
-        [days[t] for t in idx], "FX"), quote, None)
+    listing = yahoo_listing(spec.provider_code, spec.subject[3:], "FX")
+    shown = [days[t] for t in idx]
+    return chart_body(listing, listing.stamps(shown), quote, None, at=shown[-1])
 
 
 def _margin_walk(days: list[date], seed: int) -> tuple[np.ndarray, np.ndarray]:

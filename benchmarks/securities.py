@@ -13,17 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.paths import DECIMALS, FLOAT_SHARE, Bars, simulate
-from benchmarks.payloads import (
-    ZoneWriter,
-    chart_body,
-    datacenter_body,
-    em_datetime,
-    kline_body,
-    kline_lines,
-    session_stamps,
-)
+from benchmarks.payloads import kline_lines, land, yahoo_listing
 from benchmarks.universe import Security
+from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
+from flows.sources.yahoo.bodies import chart_body
 
 Zone = date | None
 CONSENSUS_MONTHS = (1, 4, 7, 10)
@@ -56,23 +51,25 @@ def write_block(job: BlockJob) -> BlockResult:
     """Simulate the block and land every body of its securities in every zone."""
     bars = simulate(job.block, job.days, job.market, job.early_close, job.seed)
     rng = np.random.default_rng([job.seed, 1])
-    writers = {key: ZoneWriter(root, job.seed) for key, root in job.zones.items()}
+    zones = {key: LandingZone(root, durable=False) for key, root in job.zones.items()}
     in_history = np.array([d <= job.end for d in job.days])
     iso = np.array([d.isoformat() for d in job.days])
     result = BlockResult()
     for i, security in enumerate(job.block):
         eps_ttm = _eps_path(security, bars, i, rng)
-        for key, writer in writers.items():
+        for key, zone in zones.items():
             wanted = in_history if key is None else np.array([d == key for d in job.days])
             idx = np.flatnonzero(wanted & bars.traded[i])
             if not idx.size:
                 continue
             bar_dataset = "stock_kline" if security.provider == "eastmoney" else "stock_chart"
             spec = job.specs[key][(bar_dataset, security.symbol)]
-            writer.land(spec, _bar_body(security, bars, i, idx, iso))
+            land(zone, spec, _bar_body(security, bars, i, idx, iso), job.seed)
+            result.files += 1
             if security.a_share:
                 spec = job.specs[key][("valuation", security.symbol)]
-                writer.land(spec, _valuation_body(security, bars, i, idx, eps_ttm))
+                land(zone, spec, _valuation_body(security, bars, i, idx, eps_ttm), job.seed)
+                result.files += 1
         if security.listing > 0:
             t = security.listing
             result.debuts.append({
@@ -83,7 +80,6 @@ def write_block(job: BlockJob) -> BlockResult:
             })
         if security.covered:
             result.eps.extend(_consensus(security, bars, i, eps_ttm, rng))
-    result.files = sum(w.files for w in writers.values())
     return result
 
 
@@ -104,7 +100,8 @@ def _bar_body(security: Security, bars: Bars, i: int, idx: np.ndarray, iso: np.n
         return kline_body(security.provider_code, security.name_local, decimals, pre_close,
                           lines)
     market = "XHKG" if security.board == "HK" else "XNYS"
-    stamps = session_stamps([bars.days[t] for t in idx], market)
+    listing = yahoo_listing(security.provider_code, security.currency, market)
+    shown = [bars.days[t] for t in idx]
     only = bars.close_only[i, idx]
 
     def column(values: np.ndarray) -> list[float | None]:
@@ -118,10 +115,10 @@ def _bar_body(security: Security, bars: Bars, i: int, idx: np.ndarray, iso: np.n
     }
     splits = None
     if security.split is not None and idx[0] <= security.split[0] <= idx[-1]:
-        when = session_stamps([bars.days[security.split[0]]], market)[0]
+        when = listing.stamps([bars.days[security.split[0]]])[0]
         splits = {when: security.split[1]}
-    return chart_body(security.provider_code, security.currency, market, stamps, quote,
-                      pre_close, splits)
+    return chart_body(listing, listing.stamps(shown), quote, pre_close, at=shown[-1],
+                      splits=splits)
 
 
 def _eps_path(security: Security, bars: Bars, i: int, rng: np.random.Generator) -> np.ndarray:

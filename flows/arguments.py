@@ -8,7 +8,6 @@ settings object; nothing else is imported.
 
 from __future__ import annotations
 
-import json
 import socket
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from flows.sources.window import INDEX_NAME, request_window
+
 if TYPE_CHECKING:
     from flows.settings import Settings
 
@@ -24,8 +25,6 @@ BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshot"
 RUNNERS = ("auto", "threads", "processes", "dask")
 DASK_DEFAULT_PORT = 8786
 DASK_CONNECT_TIMEOUT = 0.5
-MANIFEST = "manifest.json"
-KLINE_DIR = "eastmoney/kline/"
 
 
 class BadArgument(ValueError):
@@ -89,34 +88,15 @@ def landing_window(arg: Value) -> tuple[Path, Window | None]:
     if not root.is_dir():
         raise BadArgument(f"{arg.label} {root} is not a directory: give a landing zone such as "
                           f"{BUNDLED_SNAPSHOT}")
-    manifest = root / MANIFEST
+    manifest = root / INDEX_NAME
     if not manifest.is_file():
-        raise BadArgument(f"{arg.label} {root} has no {MANIFEST}: not a landing zone (a "
+        raise BadArgument(f"{arg.label} {root} has no {INDEX_NAME}: not a landing zone (a "
                           f"recorded or bundled zone lists its bodies there)")
     try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
+        window = request_window(root)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BadArgument(f"{arg.label} {root}: {MANIFEST} is unreadable ({exc})") from None
-    if isinstance(doc, dict) and isinstance(doc.get("window"), dict):
-        window = doc["window"]
-        return root, Window(date.fromisoformat(window["start"]), date.fromisoformat(window["end"]))
-    return root, _kline_window(root, doc if isinstance(doc, list) else [])
-
-
-def _kline_window(root: Path, entries: list[object]) -> Window | None:
-    starts, ends = [], []
-    for entry in entries:
-        path = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(path, str) or not path.startswith(KLINE_DIR):
-            continue
-        try:
-            meta = json.loads((root / f"{path}.meta.json").read_text(encoding="utf-8"))
-            params = meta["request"]["params"]
-            starts.append(datetime.strptime(params["beg"], "%Y%m%d").date())
-            ends.append(datetime.strptime(params["end"], "%Y%m%d").date())
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return Window(min(starts), max(ends)) if starts else None
+        raise BadArgument(f"{arg.label} {root}: {INDEX_NAME} is unreadable ({exc})") from None
+    return root, None if window is None else Window(*window)
 
 
 def parse_day(arg: Value) -> date | None:

@@ -16,6 +16,7 @@ from flows.sources import registry
 from flows.sources.errors import ExtractionError
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
+from flows.sources.window import request_window
 from registry import DATASETS, STAGING_TABLES, by_name
 from transforms.dispatch import Landed, parse_many
 from transforms.errors import NotPublished, PayloadError
@@ -235,20 +236,10 @@ def origins_frame(zone: LandingZone, specs: Iterable[RequestSpec]) -> pl.DataFra
 
 def snapshot_window_end(root: Path) -> date:
     """The last date a landing zone was requested for, from its manifests."""
-    manifest = root / "manifest.json"
-    if manifest.is_file():
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-        if isinstance(doc, dict) and isinstance(doc.get("window"), dict):
-            return date.fromisoformat(doc["window"]["end"])
-    ends = []
-    for meta_path in root.rglob("*.meta.json"):
-        params = json.loads(meta_path.read_text(encoding="utf-8")).get("request", {}).get(
-            "params", {})
-        if "end" in params:
-            ends.append(datetime.strptime(params["end"], "%Y%m%d").date())
-    if not ends:
+    window = request_window(root)
+    if window is None:
         raise ExtractionError(str(root), "not a landing zone: no manifest with a request window")
-    return max(ends)
+    return window[1]
 
 
 def default_live_as_of() -> date:

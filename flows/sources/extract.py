@@ -10,6 +10,7 @@ from flows.sources import registry
 from flows.sources.errors import ExtractionError
 from flows.sources.http import Fetched, FetchFailed, HttpClient
 from flows.sources.landing import LandingZone
+from flows.sources.origins import Provenance
 from flows.sources.request import RequestSpec, page_of
 
 LIVE_DETAIL = "fetched live by cntech"
@@ -33,8 +34,7 @@ def land_all(
 
     def one(spec: RequestSpec) -> str | None:
         try:
-            _land_one(client, zone, spec, {"origin": origin, "origin_detail": origin_detail,
-                                           "repairs": []})
+            _land_one(client, zone, spec, Provenance(origin, origin_detail).as_meta())
         except ExtractionError as exc:
             return str(exc)
         return None
@@ -44,7 +44,7 @@ def land_all(
             results = list(pool.map(one, pending))
     finally:
         client.close()
-    zone.write_index(specs)
+    zone.write_index()
     return [message for message in results if message]
 
 

@@ -1,4 +1,9 @@
-"""The raw landing zone: one immutable body per request plus its manifest."""
+"""The raw landing zone: one immutable body per request plus its manifest.
+
+The one writer of landing zones: live extraction, ``cntech snapshot record``, the snapshot
+builder and the benchmark generator all land bodies through :class:`LandingZone`, and all
+indexes have one schema, the bundled snapshot's (see :meth:`LandingZone.write_index`).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,9 @@ import orjson
 from flows.sources import registry
 from flows.sources.errors import ExtractionError
 from flows.sources.request import RequestSpec, page_of
+from flows.sources.window import INDEX_NAME, META_SUFFIX
 from warehouse.files import write_atomically
 
-META_SUFFIX = ".meta.json"
-INDEX_NAME = "manifest.json"
 ERRORS_DIR = "errors"
 # Manifests name a body's endpoint "dataset", as every landing zone written so far (the bundled
 # snapshot included) does; the key stays so each of them still reads and replays unchanged.
@@ -30,8 +34,11 @@ class LandingZone:
     the body is kept for an operator while the request's own path stays free for a refetch.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, durable: bool = True) -> None:
+        # Builders that can rerun from their sources (snapshot, benchmark) skip the fsyncs;
+        # every write is atomic either way, so no reader ever sees half a body.
         self.root = root
+        self.durable = durable
 
     def body_path(self, spec: RequestSpec) -> Path:
         """Absolute path of the body for ``spec``, which must stay inside the zone.
@@ -39,10 +46,12 @@ class LandingZone:
         Paths are built from validated seed codes; refusing any other path here keeps a code
         that slipped through from landing (or reading) a body outside the landing directory.
         """
-        path = self.root / spec.path
-        if ".." in Path(spec.path).parts or Path(spec.path).is_absolute():
-            raise ExtractionError(spec.key, f"landing path {spec.path!r} leaves {self.root}")
-        return path
+        return self._inside(spec.path, spec.key)
+
+    def _inside(self, path: str, key: str) -> Path:
+        if ".." in Path(path).parts or Path(path).is_absolute():
+            raise ExtractionError(key, f"landing path {path!r} leaves {self.root}")
+        return self.root / path
 
     def pages(self, spec: RequestSpec, meta: Mapping[str, Any] | None = None) -> list[RequestSpec]:
         """Every page landed for ``spec`` as its manifest (``meta``, read if not given)
@@ -57,11 +66,20 @@ class LandingZone:
 
     def land(self, spec: RequestSpec, body: bytes, meta: Mapping[str, Any]) -> Path:
         """Write ``body`` and its manifest atomically; a landed body is never overwritten."""
-        path = self.body_path(spec)
-        if path.exists():
-            raise ExtractionError(spec.key, f"refusing to overwrite landed body {path}")
-        self._write(path, spec, body, meta)
-        return path
+        return self.put(spec.path, body, provider=spec.provider, endpoint=spec.endpoint,
+                        subject=spec.subject, meta=meta)
+
+    def put(self, path: str, body: bytes, *, provider: str, endpoint: str, subject: str,
+            meta: Mapping[str, Any]) -> Path:
+        """Land ``body`` at ``path`` (relative to the zone) for a writer without a request
+        spec (the snapshot builder); the same checks and manifest as :meth:`land`."""
+        target = self._inside(path, f"{provider}/{endpoint}/{subject}")
+        if target.exists():
+            raise ExtractionError(f"{provider}/{endpoint}/{subject}",
+                                  f"refusing to overwrite landed body {target}")
+        self._write(target, body, {"provider": provider, ENDPOINT_KEY: endpoint,
+                                   "subject": subject, **meta})
+        return target
 
     def land_error(self, spec: RequestSpec, body: bytes, meta: Mapping[str, Any]) -> Path:
         """Keep a body that is not an answer (an error page) under ``errors/``, never replacing
@@ -72,21 +90,16 @@ class LandingZone:
             number += 1
             stem, _, suffix = spec.path.rpartition(".")
             path = self.root / ERRORS_DIR / f"{stem}.{number}.{suffix}"
-        self._write(path, spec, body, meta)
+        self._write(path, body, {"provider": spec.provider, ENDPOINT_KEY: spec.endpoint,
+                                 "subject": spec.subject, **meta})
         return path
 
-    def _write(self, path: Path, spec: RequestSpec, body: bytes, meta: Mapping[str, Any]) -> None:
+    def _write(self, path: Path, body: bytes, meta: Mapping[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        record = {
-            "provider": spec.provider,
-            ENDPOINT_KEY: spec.endpoint,
-            "subject": spec.subject,
-            "sha256": hashlib.sha256(body).hexdigest(),
-            "bytes": len(body),
-            **meta,
-        }
-        write_atomically(path, body, durable=True)
-        write_atomically(path.with_name(path.name + META_SUFFIX), _pretty(record), durable=True)
+        record = {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body), **meta}
+        write_atomically(path, body, durable=self.durable)
+        write_atomically(path.with_name(path.name + META_SUFFIX), manifest_json(record),
+                         durable=self.durable)
 
     def read(self, spec: RequestSpec) -> bytes:
         """The landed body for ``spec``: every page verified against its manifest's sha256,
@@ -149,7 +162,7 @@ class LandingZone:
                 path = self.body_path(page)
                 if path.is_file() and not self.meta(page):
                     body = path.read_bytes()
-                    write_atomically(path.with_name(path.name + META_SUFFIX), _pretty({
+                    write_atomically(path.with_name(path.name + META_SUFFIX), manifest_json({
                         "provider": spec.provider, ENDPOINT_KEY: spec.endpoint,
                         "subject": spec.subject, "sha256": hashlib.sha256(body).hexdigest(),
                         "bytes": len(body), "origin": "adopted",
@@ -158,25 +171,36 @@ class LandingZone:
                     adopted.append(page.path)
         return adopted
 
-    def write_index(self, specs: Iterable[RequestSpec]) -> Path:
-        """``manifest.json``: every landed body with its origin, sorted by path (the bundled
-        snapshot's index format), so the zone documents itself without its manifests."""
+    def write_index(self) -> Path:
+        """``manifest.json``: every landed body (not ``errors/``) with its origin, sorted by
+        path, so the zone documents itself without its manifests.
+
+        The one index schema of every landing zone, the bundled snapshot's: a list of
+        ``{path, provider, dataset, subject, origin, origin_detail[, origin_ranges]}``. A
+        zone's request window is not stored here: readers take it from the bodies' manifests
+        (``request.params``), so it can never disagree with what was asked.
+        """
         entries = []
-        for spec in specs:
-            for page in self.pages(spec):
-                meta = self.meta(page)
-                if meta:
-                    entries.append({
-                        "path": page.path, "provider": spec.provider, ENDPOINT_KEY: spec.endpoint,
-                        "subject": spec.subject, "origin": meta.get("origin", "unknown"),
-                        "origin_detail": meta.get("origin_detail", ""),
-                    })
+        for meta_path in self.root.rglob(f"*{META_SUFFIX}"):
+            path = meta_path.relative_to(self.root).as_posix()[:-len(META_SUFFIX)]
+            if path.startswith(f"{ERRORS_DIR}/"):
+                continue
+            meta = orjson.loads(meta_path.read_bytes())
+            entry = {"path": path, "provider": meta.get("provider"),
+                     ENDPOINT_KEY: meta.get(ENDPOINT_KEY), "subject": meta.get("subject"),
+                     "origin": meta.get("origin", "unknown"),
+                     "origin_detail": meta.get("origin_detail", "")}
+            if meta.get("origin_ranges"):
+                entry["origin_ranges"] = meta["origin_ranges"]
+            entries.append(entry)
         index = self.root / INDEX_NAME
         self.root.mkdir(parents=True, exist_ok=True)
-        write_atomically(index, _pretty(sorted(entries, key=lambda entry: entry["path"])))
+        write_atomically(index, manifest_json(sorted(entries, key=lambda entry: entry["path"])),
+                         durable=self.durable)
         return index
 
 
-def _pretty(doc: Any) -> bytes:
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).encode()
+def manifest_json(doc: Any) -> bytes:
+    """Manifest formatting: sorted keys, two-space indent, raw UTF-8, a final newline."""
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 

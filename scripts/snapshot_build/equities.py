@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
 
+from flows.sources.landing import LandingZone
 from snapshot_build.cn_sources import Picked, chain_300496, pick_eastmoney
 from snapshot_build.common import (
     WINDOW_END,
@@ -30,8 +31,8 @@ from snapshot_build.formats import (
     kline_body,
     kline_lines,
     kline_request,
+    land,
 )
-from snapshot_build.landing import Landing
 
 STITCH_DAY = date(2025, 3, 3)
 PRICE_DIGITS = 2
@@ -159,7 +160,7 @@ def a_share_bars(shared: Path, symbol: str) -> Picked:
     return Picked(*stitch_a_share(shared, symbol, symbol[:6] + suffix))
 
 
-def build_a_shares(shared: Path, landing: Landing) -> dict[str, list[tuple[date, float]]]:
+def build_a_shares(shared: Path, landing: LandingZone) -> dict[str, list[tuple[date, float]]]:
     """Write the reconstructed A-share klines; return each symbol's written closes."""
     closes: dict[str, list[tuple[date, float]]] = {}
     for sec in load_seed("securities.csv"):
@@ -168,7 +169,7 @@ def build_a_shares(shared: Path, landing: Landing) -> dict[str, list[tuple[date,
         secid, symbol = sec["provider_code"], sec["symbol"]
         bars, pre_close, repairs, detail = astuple_picked(a_share_bars(shared, symbol))
         lines = kline_lines(bars, PRICE_DIGITS, pre_close)
-        landing.write(
+        land(landing, 
             f"eastmoney/kline/{secid}.json",
             kline_body(secid, sec["name_local"], PRICE_DIGITS, pre_close, lines),
             provider="eastmoney", dataset="stock_kline", subject=symbol,
@@ -184,7 +185,7 @@ def astuple_picked(picked: Picked) -> tuple[list[KBar], float | None, list[Repai
     return picked.bars, picked.pre_close, picked.repairs, picked.detail
 
 
-def build_debut_klines(shared: Path, landing: Landing) -> None:
+def build_debut_klines(shared: Path, landing: LandingZone) -> None:
     """Klines of the STAR debuts the IPO report lists (followed from their listing day)."""
     for code, secid in DEBUTS.items():
         picked = pick_eastmoney(shared, code)
@@ -192,7 +193,7 @@ def build_debut_klines(shared: Path, landing: Landing) -> None:
         name = read_table(shared.joinpath("real", "stocks_cn", "eastmoney_kline_xiedonge",
                                           f"{code}.csv"), "date")[0]["name"]
         lines = kline_lines(picked.bars, PRICE_DIGITS, picked.pre_close)
-        landing.write(
+        land(landing, 
             f"eastmoney/kline/{secid}.json",
             kline_body(secid, name, PRICE_DIGITS, picked.pre_close, lines),
             provider="eastmoney", dataset="stock_kline", subject=f"{code}.SH",
@@ -255,7 +256,7 @@ def real_chart(shared: Path, sec: dict[str, str], source: Path | None = None,
     return bars, previous, repairs
 
 
-def build_real_charts(shared: Path, landing: Landing) -> None:
+def build_real_charts(shared: Path, landing: LandingZone) -> None:
     """Write the HK and US Yahoo charts that come from real daily files."""
     for sec in load_seed("securities.csv"):
         if sec["provider"] != "yahoo" or sec["data_origin"] != "reconstructed":
@@ -263,7 +264,7 @@ def build_real_charts(shared: Path, landing: Landing) -> None:
         ticker = sec["provider_code"]
         bars, previous, repairs = real_chart(shared, sec)
         since = "" if previous is not None else f" Listed {iso(bars[0].day)}; no earlier bars."
-        landing.write(
+        land(landing, 
             f"yahoo/chart/{ticker}.json", chart_body(listing_for(sec), bars, previous),
             provider="yahoo", dataset="stock_chart", subject=sec["symbol"],
             request=chart_request(ticker), origin="reconstructed",

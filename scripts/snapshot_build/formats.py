@@ -1,32 +1,51 @@
-"""Provider body formats: Eastmoney kline and datacenter reports, Yahoo v8 chart."""
+"""The snapshot's requests and rows: what each body answers and how source bars become rows.
+
+The wire formats themselves are ``flows.sources.<provider>.bodies``, re-exported here for the
+builders; bodies land through ``flows.sources.landing.LandingZone``.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
-from snapshot_build.common import WINDOW_END, WINDOW_START, Bar, epoch_at, fixed, iso
-from snapshot_build.landing import Request
+from flows.sources.bodies import api_json
+from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from flows.sources.landing import LandingZone
+from flows.sources.origins import OriginRange, Provenance
+from flows.sources.yahoo.bodies import YahooListing
+from flows.sources.yahoo.bodies import chart_body as yahoo_chart_body
+from snapshot_build.common import WINDOW_END, WINDOW_START, Bar, Repair, epoch_at, fixed, iso
+
+__all__ = ["YahooListing", "api_json", "datacenter_body", "em_datetime", "kline_body"]
 
 KLINE_URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
 CHART_URL = "https://query1.finance.yahoo.com/v8/finance/chart/{ticker}"
 DATACENTER_URL = "https://datacenter-web.eastmoney.com/api/data/v1/get"
-# svr identifies the answering push2his node; the value is the one in the recorded CSI 300 payload.
-KLINE_SVR = 183642696
 MISSING = "-"
 
 
-def api_json(document: object) -> bytes:
-    """Compact JSON exactly as the APIs send it: no spaces, raw UTF-8, no trailing newline."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+@dataclass(frozen=True)
+class Request:
+    """The provider request a body answers, as its ``.meta.json`` records it."""
+
+    url: str
+    params: dict[str, str]
 
 
-def em_datetime(day: date) -> str:
-    """Eastmoney datacenter date text."""
-    return f"{iso(day)} 00:00:00"
+def land(
+    zone: LandingZone, path: str, body: bytes, *, provider: str, dataset: str, subject: str,
+    request: Request, origin: str, origin_detail: str, repairs: Iterable[Repair] = (),
+    ranges: Sequence[OriginRange] = (),
+) -> None:
+    """Land a snapshot body with its request and provenance; no capture time is claimed
+    (``recorded_at`` null), since the builder rewrites bodies from public datasets."""
+    provenance = Provenance(origin, origin_detail, tuple(r.as_dict() for r in repairs),
+                            tuple(ranges))
+    zone.put(path, body, provider=provider, endpoint=dataset, subject=subject,
+             meta={"request": {"url": request.url, "params": request.params},
+                   "recorded_at": None, **provenance.as_meta()})
 
 
 @dataclass(frozen=True)
@@ -90,83 +109,12 @@ def kline_lines(bars: list[KBar], digits: int, pre_close: float | None) -> list[
     return lines
 
 
-def kline_body(
-    secid: str, name: str, digits: int, pre_close: float | None, lines: list[str]
-) -> bytes:
-    """The push2his kline envelope around formatted rows."""
-    market, code = secid.split(".", 1)
-    return api_json({
-        "rc": 0, "rt": 17, "svr": KLINE_SVR, "lt": 1, "full": 0, "dlmkts": "", "dsc": "0",
-        "data": {
-            "code": code, "market": int(market), "name": name, "decimal": digits,
-            "dktotal": len(lines),
-            "preKPrice": None if pre_close is None else round(pre_close, digits),
-            "klines": lines,
-        },
-    })
-
-
-@dataclass(frozen=True)
-class YahooListing:
-    """What Yahoo's chart ``meta`` says about an instrument, and when its session opens."""
-
-    ticker: str
-    currency: str
-    exchange_name: str
-    full_exchange_name: str
-    instrument_type: str
-    timezone: str
-    opens_at: time
-    price_hint: int
-
-
 def chart_request(ticker: str) -> Request:
     """The v8 chart request covering the window (period2 is exclusive, so the day after)."""
     return Request(CHART_URL.format(ticker=ticker), {
         "interval": "1d",
         "period1": str(epoch_at(WINDOW_START, time(0), "UTC")),
         "period2": str(epoch_at(WINDOW_END + timedelta(days=1), time(0), "UTC")),
-    })
-
-
-def chart_body(listing: YahooListing, bars: list[Bar], previous_close: float | None) -> bytes:
-    """A v8 chart answer; bar timestamps are the local session open converted to UTC."""
-    zone = ZoneInfo(listing.timezone)
-    at_end = datetime.combine(WINDOW_END, time(12), zone)
-    offset = at_end.utcoffset()
-    if offset is None:
-        raise ValueError(f"{listing.timezone} has no UTC offset")
-    timestamps = [epoch_at(bar.day, listing.opens_at, listing.timezone) for bar in bars]
-    closes = [bar.close for bar in bars if bar.close is not None]
-    meta = {
-        "currency": listing.currency,
-        "symbol": listing.ticker,
-        "exchangeName": listing.exchange_name,
-        "fullExchangeName": listing.full_exchange_name,
-        "instrumentType": listing.instrument_type,
-        "regularMarketTime": timestamps[-1],
-        "hasPrePostMarketData": False,
-        "gmtoffset": int(offset.total_seconds()),
-        "timezone": at_end.tzname(),
-        "exchangeTimezoneName": listing.timezone,
-        "regularMarketPrice": closes[-1],
-        "chartPreviousClose": previous_close,
-        "priceHint": listing.price_hint,
-        "dataGranularity": "1d",
-        "range": "",
-    }
-    quote = {
-        "high": [bar.high for bar in bars],
-        "open": [bar.open for bar in bars],
-        "low": [bar.low for bar in bars],
-        "volume": [None if bar.volume is None else int(bar.volume) for bar in bars],
-        "close": [bar.close for bar in bars],
-    }
-    return api_json({
-        "chart": {
-            "result": [{"meta": meta, "timestamp": timestamps, "indicators": {"quote": [quote]}}],
-            "error": None,
-        }
     })
 
 
@@ -182,16 +130,19 @@ def datacenter_request(
     })
 
 
-def datacenter_body(report: str, rows: list[dict[str, object]]) -> bytes:
-    """The datacenter-web envelope; ``version`` is an opaque per-report token."""
-    version = hashlib.sha256(report.encode("utf-8")).hexdigest()[:32]
-    return api_json({
-        "version": version,
-        "result": {"pages": 1, "data": rows, "count": len(rows)},
-        "success": True, "message": "ok", "code": 0,
-    })
-
-
 def window_filter(column: str) -> str:
     """The datacenter filter clause restricting ``column`` to the window."""
     return f"({column}>='{iso(WINDOW_START)}')({column}<='{iso(WINDOW_END)}')"
+
+
+def chart_body(listing: YahooListing, bars: list[Bar], previous_close: float | None) -> bytes:
+    """A v8 chart answer of ``bars`` as fetched at the window's end."""
+    quote: dict[str, list[float | None]] = {
+        "high": [bar.high for bar in bars],
+        "open": [bar.open for bar in bars],
+        "low": [bar.low for bar in bars],
+        "volume": [None if bar.volume is None else int(bar.volume) for bar in bars],
+        "close": [bar.close for bar in bars],
+    }
+    return yahoo_chart_body(listing, listing.stamps([bar.day for bar in bars]), quote,
+                            previous_close, at=WINDOW_END)

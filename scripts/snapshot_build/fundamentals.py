@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from flows.sources.landing import LandingZone
+from flows.sources.origins import OriginRange
 from snapshot_build.common import WINDOW_END, iso, load_seed, rng_for, seed_of, sessions
 from snapshot_build.cross_sections import (
     CLIST_CITATION,
@@ -18,8 +20,13 @@ from snapshot_build.cross_sections import (
     spot,
     spot_check,
 )
-from snapshot_build.formats import datacenter_body, datacenter_request, em_datetime, window_filter
-from snapshot_build.landing import Landing, OriginRange
+from snapshot_build.formats import (
+    datacenter_body,
+    datacenter_request,
+    em_datetime,
+    land,
+    window_filter,
+)
 
 # The last session on synthetic earnings (the Friday before REPORTED_FROM).
 PREVIOUS_SESSION = date(2025, 10, 31)
@@ -205,7 +212,7 @@ def describe_valuation(sec: dict[str, str], path: list[float], section: CrossSec
         f"found: P/E = close / a synthetic EPS; {describe_path(symbol, path)}; PB_MRQ null.")
 
 
-def build_fundamentals(shared: Path, landing: Landing,
+def build_fundamentals(shared: Path, landing: LandingZone,
                        closes: dict[str, list[tuple[date, float]]]) -> None:
     """Write one valuation file per A-share and the consensus file for all of them."""
     secs = [sec for sec in load_seed("securities.csv") if sec["currency"] == "CNY"]
@@ -221,7 +228,7 @@ def build_fundamentals(shared: Path, landing: Landing,
         rows = valuation_rows(sec, filled, path, section,
                               shares_300496 if symbol == "300496.SZ" else {})
         check = spot_check(code, dict(filled), section, spot_rows)
-        landing.write(
+        land(landing, 
             f"eastmoney/datacenter/RPT_VALUEANALYSIS_DET/{code}.json",
             datacenter_body("RPT_VALUEANALYSIS_DET", rows), provider="eastmoney",
             dataset="valuation", subject=symbol,
@@ -235,7 +242,7 @@ def build_fundamentals(shared: Path, landing: Landing,
     rows = forecast_rows(secs, targets)
     codes = ",".join(f'"{sec["symbol"]}"' for sec in secs)
     cambricon_close = dict(closes[CAMBRICON])[WINDOW_END]
-    landing.write(
+    land(landing, 
         "eastmoney/datacenter/RPT_WEB_RESPREDICT/CN.json",
         datacenter_body("RPT_WEB_RESPREDICT", rows), provider="eastmoney",
         dataset="eps_forecast", subject="CN",

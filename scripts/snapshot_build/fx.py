@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flows.sources.landing import LandingZone
 from snapshot_build.common import (
     WINDOW_START,
     Bar,
@@ -27,8 +28,8 @@ from snapshot_build.formats import (
     kline_body,
     kline_lines,
     kline_request,
+    land,
 )
-from snapshot_build.landing import Landing
 
 LONDON = ZoneInfo("Europe/London")
 ECB_DETAIL = (
@@ -100,10 +101,10 @@ def usd_hkd_ecb(shared: Path) -> tuple[list[Bar], float]:
     return bars, before[-1]
 
 
-def build_fx(shared: Path, landing: Landing) -> None:
+def build_fx(shared: Path, landing: LandingZone) -> None:
     """Write ``CNY=X`` and ``HKD=X`` (both reconstructed)."""
     bars, previous, repairs = usd_cny(shared)
-    landing.write(
+    land(landing, 
         "yahoo/chart/CNY=X.json", chart_body(CNY, bars, previous), provider="yahoo",
         dataset="fx_chart", subject="USDCNY", request=chart_request("CNY=X"),
         origin="reconstructed",
@@ -115,7 +116,7 @@ def build_fx(shared: Path, landing: Landing) -> None:
         repairs=repairs,
     )
     hkd_bars, start = usd_hkd_ecb(shared)
-    landing.write(
+    land(landing, 
         "yahoo/chart/HKD=X.json", chart_body(HKD, hkd_bars, start), provider="yahoo",
         dataset="fx_chart", subject="USDHKD", request=chart_request("HKD=X"),
         origin="reconstructed", origin_detail=ECB_DETAIL + (
@@ -139,10 +140,10 @@ def fx_kline(bars: list[Bar], secid: str, name: str, previous: float | None) -> 
     return kline_body(secid, name, FX_DIGITS, previous, lines)
 
 
-def build_fx_klines(shared: Path, landing: Landing) -> None:
+def build_fx_klines(shared: Path, landing: LandingZone) -> None:
     """Write ``133.USDCNH`` (onshore numbers standing in) and ``119.USDHKD`` (ECB-derived)."""
     bars, previous, repairs = usd_cny(shared)
-    landing.write(
+    land(landing, 
         "eastmoney/kline/133.USDCNH.json",
         fx_kline(bars, "133.USDCNH", "美元兑离岸人民币", previous),
         provider="eastmoney", dataset="fx_kline_check", subject="USDCNY",
@@ -156,7 +157,7 @@ def build_fx_klines(shared: Path, landing: Landing) -> None:
         repairs=repairs,
     )
     hkd_bars, start = usd_hkd_ecb(shared)
-    landing.write(
+    land(landing, 
         "eastmoney/kline/119.USDHKD.json", fx_kline(hkd_bars, "119.USDHKD", "美元兑港币", start),
         provider="eastmoney", dataset="fx_kline_check", subject="USDHKD",
         request=kline_request("119.USDHKD", 0), origin="reconstructed",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 
+from flows.sources.landing import LandingZone
 from snapshot_build.common import (
     Bar,
     Repair,
@@ -33,8 +34,8 @@ from snapshot_build.formats import (
     kline_body,
     kline_lines,
     kline_request,
+    land,
 )
-from snapshot_build.landing import Landing
 from snapshot_build.markets import hk_basket
 
 INDEX_DIR = ("real", "indices")
@@ -265,7 +266,7 @@ def yahoo_index(shared: Path, code: str) -> tuple[list[Bar], float | None, str, 
     return bars, previous, detail, blank_repair(cut.blank, filename)
 
 
-def build_indices(shared: Path, landing: Landing) -> None:
+def build_indices(shared: Path, landing: LandingZone) -> None:
     """Write every seeded index and the Yahoo charts that cross-check HSI and NDX."""
     for spec in load_seed("indices.csv"):
         code, secid = spec["index_code"], spec["provider_code"]
@@ -274,7 +275,7 @@ def build_indices(shared: Path, landing: Landing) -> None:
             check_sessions([bar.day for bar in built.bars], spec["calendar"], code)
             lines = kline_lines(built.bars, built.digits, built.pre_close)
             body = kline_body(secid, EASTMONEY_NAMES[code], built.digits, built.pre_close, lines)
-            landing.write(
+            land(landing, 
                 f"eastmoney/kline/{secid}.json", body, provider="eastmoney",
                 dataset="index_kline", subject=code, request=kline_request(secid, 0),
                 origin="reconstructed", origin_detail=built.detail, repairs=built.repairs,
@@ -285,7 +286,7 @@ def build_indices(shared: Path, landing: Landing) -> None:
             ticker = YAHOO_LISTINGS[code].ticker
             bars, previous, detail, repairs = yahoo_index(shared, code)
             check_sessions([bar.day for bar in bars], spec["calendar"], code)
-            landing.write(
+            land(landing, 
                 f"yahoo/chart/{ticker}.json", chart_body(YAHOO_LISTINGS[code], bars, previous),
                 provider="yahoo", dataset="index_chart_check", subject=code,
                 request=chart_request(ticker), origin="reconstructed",

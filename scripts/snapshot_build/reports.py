@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from flows.sources.landing import LandingZone
 from snapshot_build.cn_sources import listing_facts
 from snapshot_build.common import (
     WINDOW_END,
@@ -27,13 +28,14 @@ from snapshot_build.common import (
 )
 from snapshot_build.equities import DEBUTS
 from snapshot_build.formats import (
+    Request,
     api_json,
     datacenter_body,
     datacenter_request,
     em_datetime,
+    land,
     window_filter,
 )
-from snapshot_build.landing import Landing, Request
 
 IPO_MARKETS = {"科创板": "上交所科创板", "创业板": "深交所创业板", "沪市主板": "上交所主板",
                "深市主板": "深交所主板"}
@@ -95,12 +97,12 @@ def debut_rows(shared: Path) -> list[dict[str, object]]:
     return rows
 
 
-def build_ipos(shared: Path, landing: Landing) -> None:
+def build_ipos(shared: Path, landing: LandingZone) -> None:
     """Write the A-share IPO report and copy the two HKEX New Listing Reports."""
     rows, listed = ipo_rows(shared)
     rows = sorted(debut_rows(shared) + rows,
                   key=lambda row: (str(row["LISTING_DATE"]), str(row["SECURITY_CODE"])))
-    landing.write(
+    land(landing, 
         "eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json",
         datacenter_body("RPTA_APP_IPOAPPLY", rows), provider="eastmoney", dataset="ipo_cn",
         subject="CN",
@@ -126,7 +128,7 @@ def build_ipos(shared: Path, landing: Landing) -> None:
     for year in (2025, 2026):
         name = f"NLR{year}_Eng.xlsx"
         body = (shared / "real" / "ipos" / f"hkex_{name}").read_bytes()
-        landing.write(
+        land(landing, 
             f"hkex/nlr/{name}", body, provider="hkex", dataset="ipo_hk", subject="HK",
             request=Request(NLR_URL.format(year=year), {}), origin="recorded",
             origin_detail=(
@@ -161,12 +163,12 @@ def slow_share(rng: np.random.Generator, count: int, band: tuple[float, float]) 
     return centre + half * np.tanh(smooth)
 
 
-def build_margin(shared: Path, landing: Landing) -> None:
+def build_margin(shared: Path, landing: LandingZone) -> None:
     """Write the real market-wide margin report and the synthetic SSE/SZSE split."""
     totals, repairs = margin_totals(shared)
     rows: list[dict[str, object]] = [{"STATISTICS_DATE": em_datetime(day), **values}
                                      for day, values in totals]
-    landing.write(
+    land(landing, 
         "eastmoney/datacenter/RPTA_WEB_MARGIN_DAILYTRADE/ALL.json",
         datacenter_body("RPTA_WEB_MARGIN_DAILYTRADE", rows), provider="eastmoney",
         dataset="margin_total", subject="ALL",
@@ -196,7 +198,7 @@ def build_margin(shared: Path, landing: Landing) -> None:
                                         ("RZMRE", "FIN_BUY_AMT"))},
             })
     build_exchange_margin(landing, split)
-    landing.write(
+    land(landing, 
         "eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json",
         datacenter_body("RPTA_RZRQ_LSDB", split), provider="eastmoney",
         dataset="margin_exchange", subject="SSE_SZSE",
@@ -215,7 +217,7 @@ def build_margin(shared: Path, landing: Landing) -> None:
     )
 
 
-def build_exchange_margin(landing: Landing, split: list[dict[str, object]]) -> None:
+def build_exchange_margin(landing: LandingZone, split: list[dict[str, object]]) -> None:
     """The same split as the exchanges publish it: SSE's range report, SZSE's daily reports."""
     sse = [row for row in split if row["SCDM"] == "007"]
     szse = [row for row in split if row["SCDM"] == "001"]
@@ -225,7 +227,7 @@ def build_exchange_margin(landing: Landing, split: list[dict[str, object]]) -> N
              "rzrqjyzl": round(_yuan(row, "RZYE") + _yuan(row, "RQYE"))}
             for row in reversed(sse)]
     begin, end = WINDOW_START.strftime("%Y%m%d"), WINDOW_END.strftime("%Y%m%d")
-    landing.write(
+    land(landing, 
         "sse/margin/SSE.json",
         api_json({"actionErrors": [], "isPagination": "true", "jsonCallBack": None,
                   "pageHelp": {"beginPage": 1, "cacheSize": 1, "data": rows, "pageCount": 1,
@@ -246,7 +248,7 @@ def build_exchange_margin(landing: Landing, split: list[dict[str, object]]) -> N
         values = {"jrrzmr": _yi(row, "RZMRE"), "jrrzye": _yi(row, "RZYE"),
                   "jrrjye": _yi(row, "RQYE"),
                   "jrrzrjye": f"{(_yuan(row, 'RZYE') + _yuan(row, 'RQYE')) / 1e8:,.2f}"}
-        landing.write(
+        land(landing, 
             f"szse/margin/{day}.json",
             api_json([{"metadata": {"catalogid": "1837_xxpl", "name": "融资融券交易总量",
                                     "tabkey": "tab1", "subname": day, "cols": SZSE_COLS,

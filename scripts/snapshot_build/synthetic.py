@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from flows.sources.landing import LandingZone
+from flows.sources.origins import OriginRange
 from snapshot_build.common import Bar, iso, load_seed, rng_for, seed_of, sessions
 from snapshot_build.equities import listing_for, real_chart
-from snapshot_build.formats import chart_body, chart_request
-from snapshot_build.landing import Landing, OriginRange
+from snapshot_build.formats import (
+    chart_body,
+    chart_request,
+    land,
+)
 from snapshot_build.markets import HK_CONSTITUENTS, daily_returns, hk_basket
 
 # The last day of the public Hong Kong dumps (luciusneo1017, frozen at the 2025-10-30 close).
@@ -89,7 +94,7 @@ def describe(symbol: str, generated: Generated, start: float, driver: str) -> st
     )
 
 
-def build_mixed_hk(shared: Path, landing: Landing) -> None:
+def build_mixed_hk(shared: Path, landing: LandingZone) -> None:
     """Write every seed security marked ``mixed``: real bars to ``REAL_UNTIL``, synthetic after."""
     hk_days = list(sessions("XHKG"))
     hk_market = daily_returns(hk_basket(shared).levels, hk_days)
@@ -116,7 +121,7 @@ def build_mixed_hk(shared: Path, landing: Landing) -> None:
                   f"public series after {iso(REAL_UNTIL)} was found. "
                   + describe(symbol, generated, start, driver))
         bars = real + [bar.as_bar() for bar in generated.bars]
-        landing.write(
+        land(landing, 
             f"yahoo/chart/{ticker}.json", chart_body(listing_for(sec), bars, previous),
             provider="yahoo", dataset="stock_chart", subject=symbol,
             request=chart_request(ticker), origin="synthetic", origin_detail=detail,

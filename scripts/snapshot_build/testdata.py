@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 
+from flows.sources.landing import manifest_json as pretty
 from snapshot_build.common import Bar, decimals, in_window, parse_day, read_table, whole
 from snapshot_build.formats import KBar, YahooListing, chart_body, kline_body, kline_lines
 from snapshot_build.fx import CNY, london_bar_date
-from snapshot_build.landing import pretty
 
 REAL_SLICES = ("star50_000688_daily.csv", "chinext_399006_daily.csv",
                "nasdaq100_NDX_daily.csv", "hsi_daily.csv", "hstech_proxy_513130_etf_daily.csv")

@@ -13,6 +13,7 @@ from benchmarks.generate import Generated, generate
 from flows.catalog import build_catalog, replayable
 from flows.sources.landing import LandingZone
 from flows.sources.registry import parse
+from flows.sources.window import request_window
 from warehouse.seeds import read_seed
 
 START, END = date(2025, 3, 3), date(2025, 11, 28)
@@ -49,8 +50,11 @@ def test_every_catalog_request_has_a_body_the_parsers_accept(made: Generated) ->
         for spec in specs:
             table, frame = parse(spec.endpoint, zone.read(spec), spec.subject, spec.provider_code)
             assert frame.height > 0, (zone_root, spec.key)
-        manifest = json.loads((zone_root / "manifest.json").read_text())
-        assert manifest["window"]["end"] == end.isoformat()
+        index = json.loads((zone_root / "manifest.json").read_text())
+        assert sorted(entry["path"] for entry in index) == sorted(
+            str(path.relative_to(zone_root))[:-len(".meta.json")]
+            for path in zone_root.rglob("*.meta.json"))
+        assert request_window(zone_root) == (made.start, end)
 
 
 def test_closes_respect_board_limits_after_the_first_sessions(bars: pl.DataFrame) -> None:

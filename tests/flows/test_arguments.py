@@ -4,7 +4,6 @@ runs it)."""
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import socket
@@ -24,6 +23,7 @@ from flows.arguments import (
     check_dask_address,
     landing_window,
 )
+from flows.sources.landing import LandingZone
 from tests.conftest import REPO, SNAPSHOT
 
 CNTECH = Path(sys.executable).with_name("cntech")
@@ -148,8 +148,11 @@ def test_a_backfill_span_outside_the_window(data_dir: str) -> None:
 def test_window_of_the_bundled_snapshot_and_of_a_generated_zone(tmp_path: Path) -> None:
     assert landing_window(Value(None, "--snapshot")) == (
         SNAPSHOT, Window(date(2024, 12, 2), date(2026, 1, 30)))
-    (tmp_path / "manifest.json").write_text(json.dumps(
-        {"window": {"start": "2015-11-29", "end": "2025-11-28"}, "bodies": 3}))
+    zone = LandingZone(tmp_path)
+    zone.put("eastmoney/kline/1.000001.json", b"{}", provider="eastmoney",
+             endpoint="index_kline", subject="SSE", meta={
+                 "request": {"url": "", "params": {"beg": "20151129", "end": "20251128"}}})
+    zone.write_index()
     assert landing_window(Value(str(tmp_path), "--snapshot"))[1] == Window(
         date(2015, 11, 29), date(2025, 11, 28))
 

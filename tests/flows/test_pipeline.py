@@ -5,7 +5,6 @@ Bodies are the bundled snapshot's own; no flow runs here (see ``test_nightly.py`
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -78,8 +77,12 @@ def test_the_snapshot_window_ends_on_its_last_requested_day(
     snapshot_dir: Path, tmp_path: Path,
 ) -> None:
     assert pipeline.snapshot_window_end(snapshot_dir) == date(2026, 1, 30)
-    (tmp_path / "manifest.json").write_text(json.dumps(
-        {"window": {"start": "2026-01-01", "end": "2026-01-16"}}))
+    zone = LandingZone(tmp_path)
+    zone.put("eastmoney/kline/1.000001.json", b"{}", provider="eastmoney",
+             endpoint="index_kline", subject="SSE", meta={
+                 "request": {"url": "", "params": {"beg": "20260101", "end": "20260116"}}})
+    assert pipeline.snapshot_window_end(tmp_path) == date(2026, 1, 16)
+    zone.write_index()
     assert pipeline.snapshot_window_end(tmp_path) == date(2026, 1, 16)
     with pytest.raises(ExtractionError, match="not a landing zone"):
         pipeline.snapshot_window_end(tmp_path / "empty")
