@@ -11,24 +11,18 @@ WITH specs AS (
     WHERE dataset = $dataset
 ),
 
+-- Each staged value with the previous positive value of its series part (staged or stored).
 staged AS (
-    SELECT series, part, trade_date, measure, value, level_value, source_file
+    SELECT series, part, trade_date, measure, value, level_value, prev_value, source_file
     FROM gate_staged_measures
     WHERE dataset = $dataset AND series IS NOT NULL
 ),
 
--- A stored day staged again is judged by its new figure, not the one it replaces.
+-- The stored days the batch does not restate.
 stored AS (
     SELECT series, part, trade_date, measure, value, level_value
-    FROM gate_stored_measures AS kept
+    FROM gate_stored_measures
     WHERE dataset = $dataset
-        AND NOT EXISTS (
-            SELECT 1 FROM staged
-            WHERE staged.series = kept.series
-                AND staged.part = kept.part
-                AND staged.trade_date = kept.trade_date
-                AND staged.measure = kept.measure
-        )
 ),
 
 judged_values AS (
@@ -86,21 +80,10 @@ levels AS (
     GROUP BY series, measure
 ),
 
-chain AS (
-    SELECT series, part, measure, trade_date, value, true AS is_staged
-    FROM staged
-    WHERE value > 0
-    UNION ALL
-    SELECT series, part, measure, trade_date, value, false AS is_staged
-    FROM stored
-    WHERE value > 0
-),
-
 steps AS (
-    SELECT
-        series, measure, trade_date, is_staged,
-        value / lag(value) OVER (PARTITION BY series, part, measure ORDER BY trade_date) AS step
-    FROM chain
+    SELECT series, measure, trade_date, value / prev_value AS step
+    FROM staged
+    WHERE value > 0 AND prev_value > 0
 ),
 
 worst_steps AS (
@@ -110,7 +93,6 @@ worst_steps AS (
         max(greatest(step, 1 / step)) AS worst_step,
         arg_max(trade_date, greatest(step, 1 / step)) AS worst_step_date
     FROM steps
-    WHERE is_staged AND step IS NOT NULL
     GROUP BY series, measure
 ),
 

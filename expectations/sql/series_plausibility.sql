@@ -24,12 +24,8 @@ bar_values AS (
     WHERE dataset = $dataset AND measure IN ('open', 'high', 'low', 'volume')
     UNION ALL
     SELECT series, trade_date, measure, value
-    FROM gate_stored_measures AS kept
+    FROM gate_stored_measures
     WHERE dataset = $dataset AND measure IN ('open', 'high', 'low', 'volume')
-        AND NOT EXISTS (
-            SELECT 1 FROM staged
-            WHERE staged.series = kept.series AND staged.trade_date = kept.trade_date
-        )
 ),
 
 bars AS (
