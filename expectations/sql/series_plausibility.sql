@@ -151,10 +151,8 @@ moves AS (
             lag(bars.volume * chain.value, 4) OVER by_day,
             lag(bars.volume * chain.value, 5) OVER by_day
         ]) AS usual_traded,
-        -- Length of the run of identical values ending on this day.
-        row_number() OVER by_day
-        - row_number() OVER (PARTITION BY chain.series, chain.value ORDER BY chain.trade_date)
-            AS run_group
+        -- A run of identical values starts where the value differs from the session before.
+        chain.value IS DISTINCT FROM lag(chain.value) OVER by_day AS starts_run
     FROM chain
     LEFT JOIN bars USING (series, trade_date)
     WINDOW
@@ -168,24 +166,43 @@ spreads AS (
     GROUP BY series
 ),
 
-runs AS (
+-- Counts along each series so far; a run's own count is the count now less the count before
+-- it began (one sort per series, not one per run).
+tallies AS (
     SELECT
         *,
-        count(*) OVER in_run AS run_length,
-        min(trade_date) OVER in_run AS run_start,
-        -- Sessions of the run traded heavily at one price: no intraday range at all.
-        count(*) FILTER (WHERE high = low AND volume * value >= $liquid_traded) OVER in_run
-            AS one_price_sessions,
-        count(*) FILTER (WHERE is_home_session) OVER in_run AS home_run_length
+        row_number() OVER so_far AS position,
+        count(*) FILTER (WHERE is_one_price) OVER so_far AS one_price_so_far,
+        count(*) FILTER (WHERE is_home_session) OVER so_far AS home_so_far
     FROM (
         SELECT
             moves.*,
-            homed.series IS NULL OR home_sessions.series IS NOT NULL AS is_home_session
+            homed.series IS NULL OR home_sessions.series IS NOT NULL AS is_home_session,
+            -- Traded heavily at one price: no intraday range at all.
+            coalesce(moves.high = moves.low AND moves.volume * moves.value >= $liquid_traded,
+                     false) AS is_one_price
         FROM moves
         LEFT JOIN homed USING (series)
         LEFT JOIN home_sessions USING (series, trade_date)
     )
-    WINDOW in_run AS (PARTITION BY series, value, run_group ORDER BY trade_date)
+    WINDOW so_far AS (PARTITION BY series ORDER BY trade_date ROWS UNBOUNDED PRECEDING)
+),
+
+-- Each day with the run of identical values ending on it: its length, first day, sessions
+-- traded heavily at one price and home-market sessions.
+runs AS (
+    SELECT
+        *,
+        position - max(CASE WHEN starts_run THEN position END) OVER so_far + 1 AS run_length,
+        max(CASE WHEN starts_run THEN trade_date END) OVER so_far AS run_start,
+        one_price_so_far - max(
+            CASE WHEN starts_run THEN one_price_so_far - is_one_price::INTEGER END
+        ) OVER so_far AS one_price_sessions,
+        home_so_far - max(
+            CASE WHEN starts_run THEN home_so_far - is_home_session::INTEGER END
+        ) OVER so_far AS home_run_length
+    FROM tallies
+    WINDOW so_far AS (PARTITION BY series ORDER BY trade_date ROWS UNBOUNDED PRECEDING)
 ),
 
 -- How far the second source moved over each long run of the primary.
