@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from flows.reporting.marts import GATE_DIR_NAME, gate_results, open_marts, query
+from warehouse import compat
 from warehouse.files import write_atomically
 
 DICTIONARY_NAME = "data_dictionary.md"
@@ -36,6 +37,11 @@ class TableDoc:
         """Marts are the documented analytical tables; the rest support them."""
         return self.name.startswith("mart_")
 
+    @property
+    def is_compat(self) -> bool:
+        """A compatibility view: a mart under its column names of the release before."""
+        return self.name.startswith(f"{compat.SCHEMA}.")
+
 
 @dataclass
 class DocsResult:
@@ -49,6 +55,8 @@ class DocsResult:
 def data_dictionary(con: duckdb.DuckDBPyConnection) -> list[TableDoc]:
     """Every published table and column, marts first, described by their DuckDB comments."""
     rows = dict(query(con, "table_rows").iter_rows())
+    # A compatibility view holds its mart's rows.
+    rows |= {f"{compat.SCHEMA}.{compat.view_name(m)}": rows.get(m, 0) for m in compat.RENAMED}
     frame = query(con, "column_comments")
     tables: list[TableDoc] = []
     for (name,), group in frame.group_by("table_name", maintain_order=True):
@@ -58,7 +66,7 @@ def data_dictionary(con: duckdb.DuckDBPyConnection) -> list[TableDoc]:
             for r in group.iter_rows(named=True)
         )
         tables.append(TableDoc(str(name), comment, int(rows.get(name, 0)), columns))
-    return sorted(tables, key=lambda t: (not t.is_mart, t.name))
+    return sorted(tables, key=lambda t: (t.is_compat, not t.is_mart, t.name))
 
 
 def _cell(text: str) -> str:
@@ -75,8 +83,12 @@ def dictionary_markdown(tables: list[TableDoc], run_id: str, as_of: str) -> str:
         "unless the column says otherwise; dates are exchange-local trading days.",
         "",
     ]
-    for heading, members in (("Marts", [t for t in tables if t.is_mart]),
-                             ("Reference and run tables", [t for t in tables if not t.is_mart])):
+    sections = (("Marts", [t for t in tables if t.is_mart]),
+                ("Reference and run tables", [t for t in tables
+                                              if not t.is_mart and not t.is_compat]),
+                (f"Compatibility views (removed in release {compat.REMOVED_IN})",
+                 [t for t in tables if t.is_compat]))
+    for heading, members in sections:
         lines += [f"## {heading}", ""]
         for table in members:
             lines += [f"### `{table.name}` ({table.rows:,} rows)", "", table.description, "",

@@ -105,18 +105,18 @@ def _figures(published: Path) -> tuple[Any, ...]:
         idx = con.execute(
             "SELECT p.index_code, p.close, p.ret_mtd, p.ret_ytd, p.ret_1y, p.excess_mtd_vs_ndx, "
             "i.is_proxy FROM mart_index_performance AS p JOIN ref_indices AS i USING "
-            "(index_code) WHERE (p.index_code, p.as_of_date) IN "
-            "(SELECT (index_code, max(as_of_date)) FROM mart_index_performance "
+            "(index_code) WHERE (p.index_code, p.trade_date) IN "
+            "(SELECT (index_code, max(trade_date)) FROM mart_index_performance "
             "GROUP BY index_code) ORDER BY p.ret_mtd DESC"
         ).fetchall()
         baskets = con.execute(
             "SELECT basket, market_cap_usd, change_1y_usd, china_us_ratio "
-            "FROM mart_basket_market_value WHERE as_of_date = "
-            "(SELECT max(as_of_date) FROM mart_basket_market_value) ORDER BY basket"
+            "FROM mart_basket_market_value WHERE trade_date = "
+            "(SELECT max(trade_date) FROM mart_basket_market_value) ORDER BY basket"
         ).fetchall()
         stretched = con.execute(
             "SELECT symbol, name, pe_ttm, pe_forward FROM mart_valuation "
-            "WHERE as_of_date = (SELECT max(as_of_date) FROM mart_valuation) AND is_stretched "
+            "WHERE trade_date = (SELECT max(trade_date) FROM mart_valuation) AND is_stretched "
             "ORDER BY pe_forward DESC NULLS LAST LIMIT 5"
         ).fetchall()
         ipos = con.execute(
@@ -126,7 +126,7 @@ def _figures(published: Path) -> tuple[Any, ...]:
             "FROM publish_info)"
         ).fetchall()[0]
         margin = con.execute(
-            "SELECT financing_balance_cny, change_20d_pct FROM mart_margin_financing "
+            "SELECT financing_balance_cny, change_20d_frac FROM mart_margin_financing "
             "WHERE exchange = 'TOTAL' ORDER BY trade_date DESC LIMIT 1"
         ).fetchall()[0]
         origins = con.execute(

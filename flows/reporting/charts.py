@@ -69,10 +69,10 @@ def rebase(levels: pl.DataFrame, base: date | None, key: str = "index_code",
     or a series whose history starts after ``base``, rebases to its first stored value.
     """
     parts = []
-    for _, group in levels.sort("as_of_date").group_by(key, maintain_order=True):
-        before = group.filter(pl.col("as_of_date") <= base) if base else group.clear()
-        start = before["as_of_date"].max() if before.height else group["as_of_date"].min()
-        group = group.filter(pl.col("as_of_date") >= start)
+    for _, group in levels.sort("trade_date").group_by(key, maintain_order=True):
+        before = group.filter(pl.col("trade_date") <= base) if base else group.clear()
+        start = before["trade_date"].max() if before.height else group["trade_date"].min()
+        group = group.filter(pl.col("trade_date") >= start)
         parts.append(group.with_columns(rebased=pl.col(value) / group[value][0] * 100))
     return pl.concat(parts) if parts else levels.with_columns(rebased=pl.lit(None, pl.Float64))
 
@@ -88,7 +88,7 @@ def index_chart(levels: pl.DataFrame, as_of: date) -> go.Figure:
     views: dict[str, tuple[list[list[str]], list[list[float]]]] = {}
     for label, frame in ranges.items():
         series = [frame.filter(pl.col("index_code") == code) for code in codes]
-        views[label] = ([_iso(s, "as_of_date") for s in series],
+        views[label] = ([_iso(s, "trade_date") for s in series],
                         [s["rebased"].round(2).to_list() for s in series])
     xs, ys = views["YTD"]
     for code, x, y in zip(codes, xs, ys, strict=True):
@@ -123,16 +123,16 @@ def basket_chart(baskets: pl.DataFrame, as_of: date) -> go.Figure:
     for basket in ("china_ai", "us_ai"):
         rows = rebased.filter(pl.col("basket") == basket)
         fig.add_trace(go.Scatter(
-            x=_iso(rows, "as_of_date"), y=rows["rebased"].round(2).to_list(), name=basket,
+            x=_iso(rows, "trade_date"), y=rows["rebased"].round(2).to_list(), name=basket,
             customdata=(rows["market_cap_usd"] / 1e9).round(0).to_list(), mode="lines",
             line={"color": BASKET_COLOURS[basket], "width": 2.4},
             hovertemplate="%{y:.1f} ($%{customdata:,.0f}bn)<extra>" + basket + "</extra>",
         ), row=1, col=1)
     fig.add_hline(y=100, line={"color": "#bdc3c7", "width": 1}, row=1, col=1)
     ratio = baskets.filter(pl.col("basket") == "china_ai", pl.col("china_us_ratio").is_not_null(),
-                           pl.col("as_of_date") >= rebased["as_of_date"].min())
+                           pl.col("trade_date") >= rebased["trade_date"].min())
     fig.add_trace(go.Scatter(
-        x=_iso(ratio, "as_of_date"), y=(ratio["china_us_ratio"] * 100).round(2).to_list(),
+        x=_iso(ratio, "trade_date"), y=(ratio["china_us_ratio"] * 100).round(2).to_list(),
         name="China/US ratio (%)", mode="lines", fill="tozeroy",
         line={"color": "#7f8c8d", "width": 1.6}, hovertemplate="%{y:.2f}%<extra>ratio</extra>",
     ), row=2, col=1)
@@ -170,7 +170,7 @@ def valuation_chart(latest: pl.DataFrame) -> go.Figure:
     fig.update_xaxes(title_text="forward P/E (close / consensus EPS of the calendar year), x",
                      range=[0, shown.select(pl.col("pe_forward").max()).item() * 1.3])
     fig.update_layout(hovermode="closest")
-    title = (f"Forward P/E on {shown['as_of_date'][0]}, ranked "
+    title = (f"Forward P/E on {shown['trade_date'][0]}, ranked "
              "(red: stretched — forward P/E ≥ 100x or top decile of own history)")
     return _layout(fig, title, height=max(360, 26 * shown.height + 120))
 
@@ -225,7 +225,7 @@ def margin_chart(margin: pl.DataFrame, events: pl.DataFrame) -> go.Figure:
         return _layout(_empty(fig, "No margin balances published"), "Margin financing")
     x = _iso(margin, "trade_date")
     fig.add_trace(go.Bar(
-        x=x, y=(margin["change_20d_pct"] * 100).round(2).to_list(), name="20-day change, %",
+        x=x, y=(margin["change_20d_frac"] * 100).round(2).to_list(), name="20-day change, %",
         marker={"color": "#95a5a6"}, opacity=0.45, hovertemplate="%{y:+.1f}%<extra>20d</extra>",
     ), secondary_y=True)
     fig.add_trace(go.Scatter(

@@ -106,14 +106,14 @@ def _index_facts(latest: pl.DataFrame, levels: pl.DataFrame) -> dict[str, str]:
     facts = {f"{FACT_NAMES[code]}_mtd": pct(row["ret_mtd"]) for code, row in rows.items() if row}
     star, hstech = rows["STAR50"], rows["HSTECH"]
     if star:
-        month_start = star["as_of_date"].replace(day=1)
+        month_start = star["trade_date"].replace(day=1)
         before = levels.filter(pl.col("index_code") == "STAR50",
-                               pl.col("as_of_date") < month_start).sort("as_of_date")
-        facts.update(star_close=f"{star['close']:,.2f}", star_date=str(star["as_of_date"]),
+                               pl.col("trade_date") < month_start).sort("trade_date")
+        facts.update(star_close=f"{star['close']:,.2f}", star_date=str(star["trade_date"]),
                      star_excess=_pts(star["excess_mtd_vs_ndx"]))
         if before.height:
             facts.update(star_base=f"{before['close'][-1]:,.2f}",
-                         star_base_date=str(before["as_of_date"][-1]))
+                         star_base_date=str(before["trade_date"][-1]))
     if hstech:
         facts["hstech_excess"] = _pts(hstech["excess_mtd_vs_ndx"])
     excess = [r["excess_mtd_vs_ndx"] for r in (star, hstech) if r]
@@ -129,17 +129,17 @@ def _basket_facts(baskets: pl.DataFrame, members: pl.DataFrame,
     if china.is_empty() or us.is_empty():
         return {}
     now, us_now = china.row(-1, named=True), us.row(-1, named=True)
-    year_ago = _year_ago_row(china, now["as_of_date"])
+    year_ago = _year_ago_row(china, now["trade_date"])
     us_names = members.filter(pl.col("basket") == "us_ai")["name"].to_list()
     china_members = members.filter(pl.col("basket") == "china_ai")
     share = _article_value(article, "china_us_ratio")
     implied = now["market_cap_usd"] / share if share else None
     return {
         "china_gain": usd_bn(now["change_1y_usd"], signed=True),
-        "china_gain_pct": pct(now["change_1y_pct"]), "china_cap": usd_bn(now["market_cap_usd"]),
+        "china_gain_pct": pct(now["change_1y_frac"]), "china_cap": usd_bn(now["market_cap_usd"]),
         "china_priced": str(now["members_priced"]), "china_members": str(now["members_total"]),
         "china_priced_year_ago": str(year_ago["members_priced"]) if year_ago else "–",
-        "year_ago_date": str(year_ago["as_of_date"]) if year_ago else "–",
+        "year_ago_date": str(year_ago["trade_date"]) if year_ago else "–",
         "china_synthetic": str(int(china_members["has_synthetic_bars"].sum())),
         "ratio": pct(now["china_us_ratio"], 1, signed=False),
         "us_cap": usd_bn(us_now["market_cap_usd"]), "us_members": str(len(us_names)),
@@ -151,7 +151,7 @@ def _basket_facts(baskets: pl.DataFrame, members: pl.DataFrame,
 
 
 def _year_ago_row(rows: pl.DataFrame, day: date) -> dict[str, Any] | None:
-    before = rows.filter(pl.col("as_of_date") <= year_earlier(day))
+    before = rows.filter(pl.col("trade_date") <= year_earlier(day))
     return before.row(-1, named=True) if before.height else None
 
 
@@ -167,7 +167,7 @@ def _valuation_facts(latest: pl.DataFrame, eps_origins: list[str]) -> dict[str, 
     row = security_valuation(latest, CAMBRICON)
     if row:
         facts.update(cambricon_fwd=multiple(row["pe_forward"]),
-                     cambricon_ttm=multiple(row["pe_ttm"]), cambricon_date=str(row["as_of_date"]))
+                     cambricon_ttm=multiple(row["pe_ttm"]), cambricon_date=str(row["trade_date"]))
     return facts
 
 
@@ -186,7 +186,7 @@ def _margin_facts(margin: pl.DataFrame, events: pl.DataFrame) -> dict[str, str]:
     if since is None:
         return {}
     return {
-        "margin_change": pct(since["change_pct"]), "margin_base_date": str(since["base_date"]),
+        "margin_change": pct(since["change_frac"]), "margin_base_date": str(since["base_date"]),
         "margin_base": f"¥{since['base'] / 1e12:,.3f}tn", "margin_date": str(since["date"]),
         "margin_last": f"¥{since['balance'] / 1e12:,.3f}tn", "event_name": since["event"],
         "event_date": str(since["event_date"]),

@@ -42,7 +42,7 @@ def index_row(latest: pl.DataFrame, code: str) -> dict[str, Any] | None:
 
 def basket_rows(baskets: pl.DataFrame, basket: str) -> pl.DataFrame:
     """One basket's dated rows, oldest first."""
-    return baskets.filter(pl.col("basket") == basket).sort("as_of_date")
+    return baskets.filter(pl.col("basket") == basket).sort("trade_date")
 
 
 def security_valuation(valuation: pl.DataFrame, symbol: str) -> dict[str, Any] | None:
@@ -82,7 +82,7 @@ def margin_since_event(margin: pl.DataFrame, events: pl.DataFrame,
         "base": base["financing_balance_cny"], "date": last["trade_date"],
         "balance": last["financing_balance_cny"],
         "change": last["financing_balance_cny"] - base["financing_balance_cny"],
-        "change_pct": last["financing_balance_cny"] / base["financing_balance_cny"] - 1,
+        "change_frac": last["financing_balance_cny"] / base["financing_balance_cny"] - 1,
         "after_event": last["trade_date"] > day,
     }
 
@@ -97,7 +97,7 @@ def _index_card(latest: pl.DataFrame, code: str) -> Card | None:
               + ("–" if excess is None else f"{excess * 100:+.1f} pts")
               if ndx else "Nasdaq-100 not published")
     return Card(key=code, label=f"{row['name']}, month to date", value=pct(row["ret_mtd"]),
-                note=versus, as_of=row["as_of_date"], href="#chart-index", sign=row["ret_mtd"],
+                note=versus, as_of=row["trade_date"], href="#chart-index", sign=row["ret_mtd"],
                 proxy=bool(row["is_proxy"]))
 
 
@@ -110,18 +110,18 @@ def _basket_cards(baskets: pl.DataFrame) -> list[Card]:
     cards = [Card(
         key="china_ai_1y", label="China AI basket, one-year gain (USD)",
         value=usd_bn(gain, signed=True),
-        note=(f"{pct(last['change_1y_pct'])} to " if gain is not None else "no value a year "
+        note=(f"{pct(last['change_1y_frac'])} to " if gain is not None else "no value a year "
               "earlier; now ") + (f"{usd_bn(last['market_cap_usd'])} · {last['members_priced']}"
                                   f"/{last['members_total']} members priced"),
-        as_of=last["as_of_date"], href="#chart-baskets", sign=gain)]
+        as_of=last["trade_date"], href="#chart-baskets", sign=gain)]
     if last["china_us_ratio"] is not None and not us.is_empty():
-        us_last = us.filter(pl.col("as_of_date") <= last["as_of_date"]).row(-1, named=True)
+        us_last = us.filter(pl.col("trade_date") <= last["trade_date"]).row(-1, named=True)
         cards.append(Card(
             key="china_us_ratio", label="China AI / US AI market value",
             value=pct(last["china_us_ratio"], 1, signed=False),
             note=(f"{usd_bn(last['market_cap_usd'])} vs {usd_bn(us_last['market_cap_usd'])}"
                   f" ({us_last['members_total']} US names)"),
-            as_of=last["as_of_date"], href="#chart-baskets"))
+            as_of=last["trade_date"], href="#chart-baskets"))
     return cards
 
 
@@ -147,7 +147,7 @@ def _valuation_card(valuation: pl.DataFrame, names: dict[str, str]) -> Card:
         value=multiple(row["pe_forward"]),
         note=f"trailing {multiple(row['pe_ttm'])}" + (" · stretched" if row["is_stretched"]
                                                        else ""),
-        as_of=row["as_of_date"], href="#chart-valuation")
+        as_of=row["trade_date"], href="#chart-valuation")
 
 
 def _margin_card(margin: pl.DataFrame, events: pl.DataFrame) -> Card:
@@ -158,10 +158,10 @@ def _margin_card(margin: pl.DataFrame, events: pl.DataFrame) -> Card:
                     "precedes it", as_of=None, href="#chart-margin")
     return Card(
         key="margin", label="Margin balance since the CSRC tightening",
-        value=pct(since["change_pct"]),
+        value=pct(since["change_frac"]),
         note=(f"¥{since['base'] / 1e12:,.3f}tn on {since['base_date']} → "
               f"¥{since['balance'] / 1e12:,.3f}tn"),
-        as_of=since["date"], href="#chart-margin", sign=since["change_pct"])
+        as_of=since["date"], href="#chart-margin", sign=since["change_frac"])
 
 
 def headline_cards(frames: dict[str, pl.DataFrame], names: dict[str, str],

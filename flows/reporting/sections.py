@@ -109,12 +109,12 @@ def _events(returns: pl.DataFrame) -> dict[str, Any]:
 
 
 def _latest_baskets(baskets: pl.DataFrame) -> list[dict[str, Any]]:
-    return (baskets.sort("as_of_date").group_by("basket", maintain_order=True).last()
+    return (baskets.sort("trade_date").group_by("basket", maintain_order=True).last()
             .sort("basket").to_dicts())
 
 
 def _latest_ratio(baskets: pl.DataFrame) -> float | None:
-    ratios = baskets.filter(pl.col("china_us_ratio").is_not_null()).sort("as_of_date")
+    ratios = baskets.filter(pl.col("china_us_ratio").is_not_null()).sort("trade_date")
     return float(ratios["china_us_ratio"][-1]) if ratios.height else None
 
 

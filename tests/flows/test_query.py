@@ -19,7 +19,7 @@ def data_dir(tmp_path: Path) -> Path:
     """A published marts file with one mart row and the run ledger, plus a stray Parquet copy."""
     with duckdb.connect(str(tmp_path / "marts.duckdb")) as con:
         con.execute("CREATE TABLE mart_index_performance AS SELECT 'STAR50' AS index_code, "
-                    "DATE '2026-01-30' AS as_of_date, 1509.402 AS close, "
+                    "DATE '2026-01-30' AS trade_date, 1509.402 AS close, "
                     "0.12637107573277784 AS ret_ytd, 0.2101234::DOUBLE AS vol_20d")
         con.execute("COMMENT ON COLUMN mart_index_performance.ret_ytd IS "
                     "'Year-to-date return, fraction.'")

@@ -69,14 +69,14 @@ def test_a_basket_on_two_calendars_is_due_when_either_has_closed() -> None:
     con.execute("""
         CREATE TABLE ref_indices AS SELECT 'STAR50' AS index_code, 'XSHG' AS calendar;
         CREATE TABLE mart_index_performance AS
-            SELECT 'STAR50' AS index_code, DATE '2026-09-30' AS as_of_date;
+            SELECT 'STAR50' AS index_code, DATE '2026-09-30' AS trade_date;
         CREATE TABLE ref_securities AS
             SELECT * FROM (VALUES ('688256.SH', 'XSHG'), ('00700.HK', 'XHKG')) t(symbol, calendar);
         CREATE TABLE ref_baskets AS SELECT 'china_ai' AS basket, symbol FROM ref_securities;
         CREATE TABLE mart_basket_market_value AS
-            SELECT 'china_ai' AS basket, DATE '2026-09-30' AS as_of_date;
+            SELECT 'china_ai' AS basket, DATE '2026-09-30' AS trade_date;
         CREATE TABLE mart_valuation AS
-            SELECT '688256.SH' AS symbol, DATE '2026-09-30' AS as_of_date;
+            SELECT '688256.SH' AS symbol, DATE '2026-09-30' AS trade_date;
         CREATE TABLE mart_margin_financing AS
             SELECT 'TOTAL' AS exchange, DATE '2026-09-30' AS trade_date;
         CREATE TABLE publish_info AS SELECT 'r1' AS run_id, DATE '2026-09-30' AS as_of_date,

@@ -1,10 +1,10 @@
 -- Each index's return since each reference event, as of its last trading day up to the report date.
 WITH dated AS (
-    SELECT * FROM mart_index_event_returns WHERE as_of_date <= $as_of
+    SELECT * FROM mart_index_event_returns WHERE trade_date <= $as_of
 ),
 
 latest AS (
-    SELECT index_code, event_id, max(as_of_date) AS as_of_date
+    SELECT index_code, event_id, max(trade_date) AS trade_date
     FROM dated
     GROUP BY index_code, event_id
 ),
@@ -12,7 +12,7 @@ latest AS (
 final AS (
     SELECT e.index_code, e.event_id, e.event_name, e.event_date, e.ret_since_event
     FROM dated AS e
-    INNER JOIN latest USING (index_code, event_id, as_of_date)
+    INNER JOIN latest USING (index_code, event_id, trade_date)
 )
 
 SELECT * FROM final

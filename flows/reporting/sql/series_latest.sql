@@ -9,7 +9,7 @@ WITH basket_calendars AS (
 
 indices AS (
     SELECT 'index levels' AS dataset, p.index_code AS series, [i.calendar] AS calendars,
-        max(p.as_of_date) AS latest_date, 'mart_index_performance' AS mart
+        max(p.trade_date) AS latest_date, 'mart_index_performance' AS mart
     FROM mart_index_performance AS p
     INNER JOIN ref_indices AS i USING (index_code)
     GROUP BY ALL
@@ -17,7 +17,7 @@ indices AS (
 
 baskets AS (
     SELECT 'basket market value' AS dataset, m.basket AS series, c.calendars,
-        max(m.as_of_date) AS latest_date, 'mart_basket_market_value' AS mart
+        max(m.trade_date) AS latest_date, 'mart_basket_market_value' AS mart
     FROM mart_basket_market_value AS m
     INNER JOIN basket_calendars AS c USING (basket)
     GROUP BY ALL
@@ -25,7 +25,7 @@ baskets AS (
 
 valuations AS (
     SELECT 'valuation' AS dataset, v.symbol AS series, [s.calendar] AS calendars,
-        max(v.as_of_date) AS latest_date, 'mart_valuation' AS mart
+        max(v.trade_date) AS latest_date, 'mart_valuation' AS mart
     FROM mart_valuation AS v
     INNER JOIN ref_securities AS s USING (symbol)
     GROUP BY ALL

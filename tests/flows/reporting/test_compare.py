@@ -46,11 +46,11 @@ def test_ours_are_the_marts_on_the_articles_date(marts_dir: Path) -> None:
     rows = {r.key: r for r in result.rows}
     assert list(rows) == [f["key"] for f in load_article()["figure"]]
     star, = _mart(marts_dir, "SELECT ret_mtd FROM mart_index_performance WHERE index_code = "
-                  "'STAR50' AND as_of_date = ?")
+                  "'STAR50' AND trade_date = ?")
     assert rows["star50"].ours.startswith(f"{star * 100:+.1f}% month to date")
     assert "1,514.07 on 2026-01-16 vs 1,344.20 on 2025-12-31" in rows["star50"].ours
     gain, ratio = _mart(marts_dir, "SELECT change_1y_usd, china_us_ratio FROM "
-                        "mart_basket_market_value WHERE basket = 'china_ai' AND as_of_date = ?")
+                        "mart_basket_market_value WHERE basket = 'china_ai' AND trade_date = ?")
     assert rows["china_ai_1y"].ours.startswith(f"+${gain / 1e9:,.0f}bn")
     assert rows["china_us_ratio"].ours.startswith(f"{ratio * 100:.1f}%")
     for row in rows.values():
@@ -66,7 +66,7 @@ def test_each_difference_is_explained_by_its_definition(marts_dir: Path) -> None
     assert "HSTECH proxy" in rows["hstech"].why and "513130.SH" in rows["hstech"].why
     cap, us_cap = _mart(marts_dir, "SELECT max(market_cap_usd) FILTER (WHERE basket = "
                         "'china_ai'), max(market_cap_usd) FILTER (WHERE basket = 'us_ai') FROM "
-                        "mart_basket_market_value WHERE as_of_date = ?")
+                        "mart_basket_market_value WHERE trade_date = ?")
     assert f"US total of ${cap / 0.065 / 1e12:,.1f}tn" in rows["china_us_ratio"].why
     assert f"{cap / 0.065 / us_cap:.1f}x our 10 names" in rows["china_us_ratio"].why
     with duckdb.connect(str(marts_dir / "marts.duckdb"), read_only=True) as con:

@@ -48,7 +48,7 @@ def test_cards_tell_the_story_and_link_their_charts(mid_january: str, data_dir: 
     assert star["value"] == "+12.6%" and star["asof"].startswith("as of 2026-01-16")
     assert STAR50_2026_01_16 / STAR50_2025_12_31 - 1 == pytest.approx(0.12637, abs=1e-5)
     ndx_mtd, = _mart(data_dir, "SELECT ret_mtd FROM mart_index_performance WHERE index_code = "
-                     "'NDX' AND as_of_date = ?", MID_JANUARY)
+                     "'NDX' AND trade_date = ?", MID_JANUARY)
     assert f"vs Nasdaq-100 {ndx_mtd * 100:+.1f}%" in star["note"]  # type: ignore[operator]
     assert "proxy" in found["HSTECH"]["label"] and "proxy" not in found["CHINEXT"]["label"]
 
@@ -56,12 +56,12 @@ def test_cards_tell_the_story_and_link_their_charts(mid_january: str, data_dir: 
 def test_card_figures_are_the_marts_on_that_date(mid_january: str, data_dir: Path) -> None:
     found = cards(mid_january)
     gain, ratio = _mart(data_dir, "SELECT change_1y_usd, china_us_ratio FROM "
-                        "mart_basket_market_value WHERE basket = 'china_ai' AND as_of_date = ?",
+                        "mart_basket_market_value WHERE basket = 'china_ai' AND trade_date = ?",
                         MID_JANUARY)
     assert found["china_ai_1y"]["value"] == f"+${gain / 1e9:,.0f}bn"  # type: ignore[operator]
     assert found["china_us_ratio"]["value"] == f"{ratio * 100:.1f}%"  # type: ignore[operator]
     pe, = _mart(data_dir, "SELECT pe_forward FROM mart_valuation WHERE symbol = '688256.SH' "
-                "AND as_of_date = ?", MID_JANUARY)
+                "AND trade_date = ?", MID_JANUARY)
     assert found["cambricon"]["value"] == f"{pe:.1f}x" and "寒武纪" in found["cambricon"]["label"]
     base, last = _mart(data_dir, "SELECT arg_max(financing_balance_cny, trade_date) FILTER "
                        "(WHERE trade_date <= e.event_date), arg_max(financing_balance_cny, "

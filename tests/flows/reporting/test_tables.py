@@ -75,8 +75,8 @@ def test_baskets_are_rebased_to_100_on_one_axis(published: RunResult) -> None:
     assert set(lines) == {"china_ai", "us_ai"} and {t.yaxis for t in lines.values()} == {"y"}
     for name, trace in lines.items():
         rows = baskets.filter(pl.col("basket") == name)
-        base = rows.filter(pl.col("as_of_date") <= charts.year_earlier(AS_OF))
-        assert trace.y[0] == 100 and trace.x[0] == str(base["as_of_date"][-1])
+        base = rows.filter(pl.col("trade_date") <= charts.year_earlier(AS_OF))
+        assert trace.y[0] == 100 and trace.x[0] == str(base["trade_date"][-1])
         expected = 100 * rows["market_cap_usd"][-1] / base["market_cap_usd"][-1]
         assert trace.y[-1] == pytest.approx(expected, abs=0.01)
 
