@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from flows.catalog import build_catalog
 from flows.cli import EXIT_HELD_BACK, app
 from flows.nightly import nightly
-from flows.report import build_report
+from reporting.report import build_report
 from tests.conftest import SNAPSHOT
 from tests.flows.runs import marts_digest
 from tests.flows.sources.replay import ProviderReplay, body, install, loopback, status
