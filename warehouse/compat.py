@@ -2,8 +2,9 @@
 
 Release 0.2.0 named every trade date ``trade_date`` (``as_of_date`` stays the date a run or publish
 is for) and stopped calling fractions ``_pct``. For one release, each renamed mart is also
-published as the view ``compat.<mart>_v1`` in ``marts.duckdb``: the mart's columns in their order,
-each renamed one under its old name, with the mart's column comments. The views go away in
+published as the view ``compat.<mart>_v1`` in ``marts.duckdb`` (``compat_views/<mart>_v1.sql``):
+the mart's columns in their order, each renamed one under its old name, with the mart's column
+comments. The views go away in
 release ``REMOVED_IN``; the Parquet set carries the new names only.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.db import quote_literal
+from warehouse.db import quote_literal, run_sql_file
 
 SCHEMA = "compat"
 REMOVED_IN = "0.3.0"
@@ -32,28 +33,28 @@ def view_name(mart: str) -> str:
     return f"{mart}_v1"
 
 
-def create_views(con: duckdb.DuckDBPyConnection, database: str) -> list[str]:
-    """Create ``<database>.compat.<mart>_v1`` over each renamed mart of the attached ``database``.
+def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Create ``pub.compat.<mart>_v1`` over each renamed mart of the attached ``pub`` file.
 
-    The select list follows the mart's columns as ``database`` holds them, so a mart held back
-    from a version published before the renames (still under its old names) passes through.
+    Each view is ``compat_views/<mart>_v1.sql``. A mart held back from a version published
+    before the renames still has its old names and needs no view: it is left without one.
     """
-    con.execute(f"CREATE SCHEMA {_quote(database)}.{SCHEMA}")
+    con.execute(f"CREATE SCHEMA pub.{SCHEMA}")
     created = []
     for mart, renamed in RENAMED.items():
         columns = con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? "
+            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'pub' "
             "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-            [database, mart]).fetchall()
-        view = f"{_quote(database)}.{SCHEMA}.{_quote(view_name(mart))}"
-        select = ", ".join(f"{_quote(column)} AS {_quote(renamed.get(column, column))}"
-                           for column, _ in columns)
-        # Bound inside the view's own catalog: readers open the file under any name.
-        con.execute(f"CREATE VIEW {view} AS SELECT {select} FROM main.{_quote(mart)}")
-        con.execute(f"COMMENT ON VIEW {view} IS {quote_literal(_describe(mart, renamed))}")
+            [mart]).fetchall()
+        if not set(renamed) <= {column for column, _ in columns}:
+            continue
+        run_sql_file(con, f"compat_views/{view_name(mart)}.sql")
+        con.execute(f"COMMENT ON VIEW pub.{SCHEMA}.{_quote_identifier(view_name(mart))} "
+                    f"IS {quote_literal(_describe(mart, renamed))}")
         for column, comment in columns:
             if comment:
-                con.execute(f"COMMENT ON COLUMN {view}.{_quote(renamed.get(column, column))} "
+                con.execute(f"COMMENT ON COLUMN pub.{SCHEMA}.{_quote_identifier(view_name(mart))}"
+                            f".{_quote_identifier(renamed.get(column, column))} "
                             f"IS {quote_literal(comment)}")
         created.append(f"{SCHEMA}.{view_name(mart)}")
     return created
@@ -65,5 +66,5 @@ def _describe(mart: str, renamed: dict[str, str]) -> str:
             f"Removed in release {REMOVED_IN}; read {mart} instead.")
 
 
-def _quote(name: str) -> str:
+def _quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'

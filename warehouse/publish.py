@@ -97,7 +97,7 @@ def publish(
         _write_manifest(con, run_id, tables)
         for statement in _comment_statements(con, extra_tables):
             con.execute(statement)
-        compat.create_views(con, "pub")
+        compat.create_views(con)
         con.execute("CHECKPOINT pub")
         published_parquet.export_published(con, "pub", [*tables, MANIFEST_TABLE],
                                 versions.parquet_dir(building))

@@ -1,55 +1,76 @@
-"""Compatibility views: built from the columns a published mart has, under their old names."""
+"""Compatibility views: each renamed mart under its old column names, with its comments."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from warehouse import compat
+from warehouse import compat, db, load, marts, seeds
 
 
-def _published(path: Path, date_column: str) -> None:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repo's marts over an empty core, in a warehouse file built once."""
+    path = tmp_path_factory.mktemp("compat") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
-        for mart in compat.RENAMED:
-            con.execute(f"CREATE TABLE {mart} AS SELECT 'STAR50' AS code, "
-                        f"DATE '2026-01-30' AS {date_column}, 0.25 AS change_1y_frac, "
-                        "-0.5 AS change_20d_frac")
-        con.execute("COMMENT ON COLUMN mart_valuation.change_1y_frac IS 'A change, fraction.'")
+        db.apply_ddl(con)
+        seeds.load_seeds(con)
+        load.set_run_context(con, run_id="compat", as_of=date(2026, 1, 30), source="snapshot")
+        marts.build_marts(con)
+    return path
 
 
-def test_renamed_columns_take_their_old_names_and_comments(tmp_path: Path) -> None:
-    _published(tmp_path / "pub.duckdb", "trade_date")
+def _publish(built: Path, target: Path, *, held_back_old: str | None = None) -> list[str]:
+    """Copy the marts into ``target`` as publish does, then create the views there."""
     con = duckdb.connect()
-    con.execute("ATTACH ? AS pub", [str(tmp_path / "pub.duckdb")])
-    created = compat.create_views(con, "pub")
+    con.execute("ATTACH ? AS wh (READ_ONLY)", [str(built)])
+    con.execute("ATTACH ? AS pub", [str(target)])
+    for mart in marts.MARTS:
+        con.execute(f"CREATE TABLE pub.main.{mart} AS SELECT * FROM wh.marts.{mart}")
+    con.execute("COMMENT ON COLUMN pub.main.mart_valuation.pe_ttm IS 'Price / EPS.'")
+    if held_back_old:
+        con.execute(f"ALTER TABLE pub.main.{held_back_old} RENAME trade_date TO as_of_date")
+    created = compat.create_views(con)
     con.execute("DETACH pub")
+    con.close()
+    return created
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    return [row[0] for row in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+        "ORDER BY column_index", [schema, table]).fetchall()]
+
+
+def test_each_view_lists_the_marts_columns_under_their_old_names(
+    built: Path, tmp_path: Path
+) -> None:
+    created = _publish(built, tmp_path / "marts.duckdb")
 
     assert created == [f"compat.{mart}_v1" for mart in compat.RENAMED]
-    with duckdb.connect(str(tmp_path / "pub.duckdb"), read_only=True) as reader:
-        basket = reader.execute("SELECT * FROM compat.mart_basket_market_value_v1")
-        assert [d[0] for d in basket.description] == ["code", "as_of_date", "change_1y_pct",
-                                                      "change_20d_frac"]
-        margin = reader.execute("SELECT * FROM compat.mart_margin_financing_v1")
-        assert [d[0] for d in margin.description] == ["code", "trade_date", "change_1y_frac",
-                                                      "change_20d_pct"]
-        [(comment,)] = reader.execute(
+    with duckdb.connect(str(tmp_path / "marts.duckdb"), read_only=True) as con:
+        for mart, renamed in compat.RENAMED.items():
+            assert _columns(con, "compat", compat.view_name(mart)) == [
+                renamed.get(c, c) for c in _columns(con, "main", mart)], mart
+        [(comment,)] = con.execute(
             "SELECT comment FROM duckdb_columns() WHERE schema_name = 'compat' AND "
-            "table_name = 'mart_valuation_v1' AND column_name = 'change_1y_frac'").fetchall()
-        [(about,)] = reader.execute("SELECT comment FROM duckdb_views() "
-                                    "WHERE view_name = 'mart_valuation_v1'").fetchall()
-    assert comment == "A change, fraction."
+            "table_name = 'mart_valuation_v1' AND column_name = 'pe_ttm'").fetchall()
+        [(about,)] = con.execute("SELECT comment FROM duckdb_views() "
+                                 "WHERE view_name = 'mart_valuation_v1'").fetchall()
+    assert comment == "Price / EPS."
     assert "as_of_date (now trade_date)" in about and compat.REMOVED_IN in about
 
 
-def test_a_mart_still_under_its_old_names_passes_through(tmp_path: Path) -> None:
-    _published(tmp_path / "pub.duckdb", "as_of_date")
-    con = duckdb.connect()
-    con.execute("ATTACH ? AS pub", [str(tmp_path / "pub.duckdb")])
-    compat.create_views(con, "pub")
-    columns = con.execute("SELECT * FROM pub.compat.mart_index_performance_v1").description
-    assert [d[0] for d in columns] == ["code", "as_of_date", "change_1y_frac", "change_20d_frac"]
+def test_a_mart_held_back_under_its_old_names_gets_no_view(built: Path, tmp_path: Path) -> None:
+    created = _publish(built, tmp_path / "marts.duckdb", held_back_old="mart_valuation")
+
+    assert "compat.mart_valuation_v1" not in created
+    assert len(created) == len(compat.RENAMED) - 1
+    with duckdb.connect(str(tmp_path / "marts.duckdb"), read_only=True) as con:
+        assert "as_of_date" in _columns(con, "main", "mart_valuation")
 
 
 def test_a_mart_without_renames_has_no_view() -> None:
