@@ -74,11 +74,13 @@ def report(
                      "date to report on from stored history.")] = None,
 ) -> None:
     """Write one self-contained HTML report (charts, freshness, gate, data dictionary)."""
-    from flows.report import build_report
-    from flows.reporting.marts import MartsUnavailable
+    from flows.progress import progress_bar
+    from reporting.marts import MartsUnavailable
+    from reporting.report import REPORT_STEPS, build_report
 
     try:
-        result = build_report(_reader_data_dir(data_dir), out, as_of=as_of)
+        with progress_bar("report", total=REPORT_STEPS) as advance:
+            result = build_report(_reader_data_dir(data_dir), out, as_of=as_of, advance=advance)
     except MartsUnavailable as exc:
         _reader_failed(exc, verbose)
     if verbose:
@@ -94,8 +96,8 @@ def docs(
 ) -> None:
     """Write the data dictionary (Markdown) and the Data Docs of the last quality-gate run."""
     run_cli.quiet_runtime(verbose)
-    from flows.docs import write_docs
-    from flows.reporting.marts import MartsUnavailable
+    from reporting.docs import write_docs
+    from reporting.marts import MartsUnavailable
 
     try:
         result = write_docs(_reader_data_dir(data_dir))
@@ -122,14 +124,14 @@ def status(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Last runs, gate verdict and freshness per series; exit 1 when stale or the gate failed."""
-    from flows.reporting.marts import MartsUnavailable
-    from flows.status import (
+    from reporting.marts import MartsUnavailable
+    from reporting.status import (
         EXIT_UNHEALTHY,
         CalendarOutOfRange,
         collect_status,
         status_json,
     )
-    from flows.status_view import print_status
+    from reporting.status_view import print_status
 
     as_of_date = _parse_date(as_of)
     try:

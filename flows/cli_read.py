@@ -56,7 +56,7 @@ def sql(
     data_dir: DataDirOption = None,
 ) -> None:
     """Query the published marts read-only (statements that write are refused)."""
-    from flows.query import QueryRefused, run_query
+    from reporting.query import QueryRefused, run_query
 
     try:
         text = run_query(_data_dir(data_dir), query, fmt.value, timeout=timeout)

@@ -14,7 +14,7 @@ import polars as pl
 from prefect import flow, get_run_logger
 
 from expectations.gate import preload
-from flows import holdback, pipeline, progress, runners
+from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, check_seeds, replayable
 from flows.debuts import follow_debuts
 from flows.settings import Settings, settings_from
@@ -33,7 +33,7 @@ from flows.tasks import (
     publish_marts,
     stage,
 )
-from warehouse import ledger, mart_states
+from warehouse import holdback, ledger, mart_states
 from warehouse.lock import WriterLock, confined
 from warehouse.mart_states import MartState
 
@@ -166,7 +166,7 @@ def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageRe
           landed: Landed) -> tuple[GateVerdict, list[MartState]]:
     """Stop on a broken contract or bad data; hold back the marts a late or failed feed feeds.
 
-    Which failures are late rather than bad is :mod:`flows.holdback`'s rule. Without a
+    Which failures are late rather than bad is :mod:`warehouse.holdback`'s rule. Without a
     published version to keep, nothing can be held back: the run fails as it always did.
     """
     previous = mart_states.published_states(settings.resolved_data_dir())

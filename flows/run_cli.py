@@ -188,7 +188,7 @@ def run(
     reporter, api = launch(started, verbose, settings)
     from flows.nightly import nightly
     from flows.progress import gate_verdict
-    from flows.summary import print_summary
+    from reporting.summary import print_summary
 
     with expected_failures(
         gate="Quality gate failed: nothing was merged or published; the last published marts "

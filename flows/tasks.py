@@ -18,14 +18,25 @@ import polars as pl
 from prefect import task
 
 from expectations.gate import run_gate
-from flows import holdback, pipeline
+from flows import pipeline
 from flows.catalog import build_catalog, last_stored_dates
 from flows.placeholder_bars import drop_placeholder_bars
 from flows.settings import Settings
 from flows.sources import registry
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
-from warehouse import db, export, ledger, load, marts, provenance, publish, retention, seeds
+from warehouse import (
+    db,
+    export,
+    holdback,
+    ledger,
+    load,
+    marts,
+    provenance,
+    publish,
+    retention,
+    seeds,
+)
 from warehouse.lock import confined
 from warehouse.mart_states import MartState, to_json
 
@@ -164,7 +175,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
 
     ``data_origins`` is published from ``ops.data_origins``: it describes every row the marts
     are built from, not only the bodies this run read. Marts in ``held_back`` keep the rows of
-    the live version (see :mod:`flows.holdback`); the others are the ones just built.
+    the live version (see :mod:`warehouse.holdback`); the others are the ones just built.
     """
     published_at = datetime.now(UTC)
     held = held_back or []

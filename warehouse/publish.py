@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse import published_parquet, versions
+from warehouse import compat, published_parquet, versions
 from warehouse.db import SQL_ROOT, quote_literal
 from warehouse.lock import confined, safe_name
 from warehouse.marts import MARTS
@@ -73,7 +73,9 @@ def publish(
     ``publish_manifest`` records every table's row count next to the run id. The same tables go
     to the version's Parquet set, their descriptions in each file's key-value metadata. Marts in
     ``held_back`` are copied row for row from the live ``marts.duckdb`` instead of the warehouse:
-    they keep their last published version inside the same new file and the same swap.
+    they keep their last published version inside the same new file and the same swap. Marts
+    whose columns were renamed are also published as views under their old names
+    (:mod:`warehouse.compat`).
     """
     safe_name(run_id)
     unknown = sorted(set(extra_tables) - set(EXTRA_TABLES))
@@ -95,6 +97,7 @@ def publish(
         _write_manifest(con, run_id, tables)
         for statement in _comment_statements(con, extra_tables):
             con.execute(statement)
+        compat.create_views(con)
         con.execute("CHECKPOINT pub")
         published_parquet.export_published(con, "pub", [*tables, MANIFEST_TABLE],
                                 versions.parquet_dir(building))

@@ -151,7 +151,7 @@ def consistency_problems(con: duckdb.DuckDBPyConnection, run_id: str, as_of: dat
         [(actual,)] = con.execute(f"SELECT count(*) FROM {name}").fetchall()
         if run != run_id or actual != count:
             problems.append(f"{name}: {actual} rows by run {run}, manifest says {count}")
-    [(latest,)] = con.execute("SELECT max(as_of_date) FROM mart_index_performance").fetchall()
+    [(latest,)] = con.execute("SELECT max(trade_date) FROM mart_index_performance").fetchall()
     if latest != as_of:
         problems.append(f"mart_index_performance reaches {latest}, publish_info says {as_of}")
     [(newest_run, status)] = con.execute(

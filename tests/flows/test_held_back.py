@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from flows.catalog import build_catalog
 from flows.cli import EXIT_HELD_BACK, app
 from flows.nightly import nightly
-from flows.report import build_report
+from reporting.report import build_report
 from tests.conftest import SNAPSHOT
 from tests.flows.runs import marts_digest
 from tests.flows.sources.replay import ProviderReplay, body, install, loopback, status
@@ -35,8 +35,8 @@ MARGIN = ("mart_margin_financing",)
 # Yahoo serves the Hong Kong and US securities' bars and the FX rates (index bars come from
 # Eastmoney; Yahoo's index closes are only a cross-check, which no mart reads).
 YAHOO_FED = ("mart_basket_market_value", "mart_ipo_debuts", "mart_ipo_monthly")
-DATED = {"mart_index_performance": "as_of_date", "mart_index_event_returns": "as_of_date",
-         "mart_basket_market_value": "as_of_date", "mart_valuation": "as_of_date",
+DATED = {"mart_index_performance": "trade_date", "mart_index_event_returns": "trade_date",
+         "mart_basket_market_value": "trade_date", "mart_valuation": "trade_date",
          "mart_margin_financing": "trade_date"}
 
 

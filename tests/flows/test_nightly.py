@@ -34,7 +34,7 @@ def _mart_row(published: RunResult, index_code: str, day: date) -> dict[str, Any
     assert published.published is not None
     with duckdb.connect(str(published.published), read_only=True) as con:
         row = con.sql(
-            "SELECT * FROM mart_index_performance WHERE index_code = ? AND as_of_date = ?",
+            "SELECT * FROM mart_index_performance WHERE index_code = ? AND trade_date = ?",
             params=[index_code, day],
         ).pl()
     assert row.height == 1, f"no {index_code} row for {day}"

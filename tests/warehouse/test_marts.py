@@ -58,7 +58,7 @@ def test_index_returns_drawdown_and_excess_vs_ndx(con: duckdb.DuckDBPyConnection
     _index(con, "NDX", ndx)
     marts.build_marts(con)
     (row,) = _rows(con, "SELECT * FROM marts.mart_index_performance WHERE index_code = ? "
-                        "AND as_of_date = ?", ["STAR50", AS_OF])
+                        "AND trade_date = ?", ["STAR50", AS_OF])
     assert row["ret_1d"] == pytest.approx(550 / 440 - 1)
     assert row["ret_mtd"] == pytest.approx(550 / 500 - 1)
     assert row["ret_ytd"] == pytest.approx(550 / 500 - 1)
@@ -67,7 +67,7 @@ def test_index_returns_drawdown_and_excess_vs_ndx(con: duckdb.DuckDBPyConnection
     assert row["ret_1y"] == pytest.approx(550 / one_year_base - 1)
     assert row["drawdown"] == 0
     (dip,) = _rows(con, "SELECT * FROM marts.mart_index_performance WHERE index_code = ? "
-                        "AND as_of_date = ?", ["STAR50", date(2026, 1, 29)])
+                        "AND trade_date = ?", ["STAR50", date(2026, 1, 29)])
     assert dip["drawdown"] == pytest.approx(440 / max(star[d] for d in star
                                                      if d <= date(2026, 1, 29)) - 1)
     last20 = [star[d] for d in cn_days[-21:]]
@@ -84,7 +84,7 @@ def test_event_returns_use_the_close_on_or_before_the_event(
     _index(con, "CHINEXT", {d: 200.0 + i for i, d in enumerate(days)})
     marts.build_marts(con)
     (row,) = _rows(con, "SELECT * FROM marts.mart_index_event_returns WHERE index_code = ? "
-                        "AND event_id = ? AND as_of_date = ?", ["CHINEXT", "deepseek_r1", AS_OF])
+                        "AND event_id = ? AND trade_date = ?", ["CHINEXT", "deepseek_r1", AS_OF])
     base_day = max(d for d in days if d <= date(2025, 1, 20))
     assert row["event_base_date"] == base_day
     assert row["ret_since_event"] == pytest.approx(
@@ -110,7 +110,7 @@ def test_basket_value_converts_currencies_and_carries_closes(
                 "4.2e8, 't')", [day])
     marts.build_marts(con)
     (china,) = _rows(con, "SELECT * FROM marts.mart_basket_market_value WHERE basket = ? "
-                          "AND as_of_date = ?", ["china_ai", AS_OF])
+                          "AND trade_date = ?", ["china_ai", AS_OF])
     expected = 600.0 * shares["00700.HK"] / 7.8 + 5.5e11 / 7.0
     assert china["market_cap_usd"] == pytest.approx(expected, rel=1e-9)
     assert (china["members_priced"], china["members_total"]) == (2, 2)
@@ -127,14 +127,14 @@ def test_valuation_forward_pe_percentile_and_stretched(con: duckdb.DuckDBPyConne
                     [(date(2025, 12, 1), 2026, 5.0), (date(2026, 1, 5), 2026, 8.0),
                      (date(2026, 1, 5), 2025, 4.0)])
     marts.build_marts(con)
-    (row,) = _rows(con, "SELECT * FROM marts.mart_valuation WHERE symbol = ? AND as_of_date = ?",
+    (row,) = _rows(con, "SELECT * FROM marts.mart_valuation WHERE symbol = ? AND trade_date = ?",
                    ["688256.SH", AS_OF])
     assert row["pe_forward"] == pytest.approx(1000.0 / 8.0)
     assert row["pe_ttm_pctile_3y"] == 1.0
     assert row["history_days"] == len(days)
     assert row["is_stretched"] is True
     (early,) = _rows(con, "SELECT * FROM marts.mart_valuation WHERE symbol = ? "
-                          "AND as_of_date = ?", ["688256.SH", date(2025, 12, 31)])
+                          "AND trade_date = ?", ["688256.SH", date(2025, 12, 31)])
     assert early["pe_forward"] is None
 
 
@@ -145,8 +145,8 @@ def test_valuation_publishes_no_non_positive_pe(con: duckdb.DuckDBPyConnection) 
         [(d, -250.0 if i % 2 else 150.0) for i, d in enumerate(days)],
     )
     marts.build_marts(con)
-    rows = _rows(con, "SELECT as_of_date, pe_ttm FROM marts.mart_valuation WHERE symbol = ? "
-                      "ORDER BY as_of_date", ["688256.SH"])
+    rows = _rows(con, "SELECT trade_date, pe_ttm FROM marts.mart_valuation WHERE symbol = ? "
+                      "ORDER BY trade_date", ["688256.SH"])
     assert len(rows) == len(days)
     assert [r["pe_ttm"] for r in rows] == [None if i % 2 else 150.0 for i in range(len(days))]
 

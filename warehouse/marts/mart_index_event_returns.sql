@@ -25,7 +25,7 @@ base AS (
 final AS (
     SELECT
         index_code,
-        trade_date AS as_of_date,
+        trade_date,
         event_id,
         event_name,
         event_date,
@@ -35,11 +35,11 @@ final AS (
     WHERE event_close IS NOT NULL
 )
 SELECT * FROM final
-ORDER BY index_code, event_id, as_of_date;
+ORDER BY index_code, event_id, trade_date;
 
 COMMENT ON TABLE marts.mart_index_event_returns IS 'Return of each index since each reference event (ref_events), one row per index, event and trading day on or after the event.';
 COMMENT ON COLUMN marts.mart_index_event_returns.index_code IS 'Index code, as in mart_index_performance.';
-COMMENT ON COLUMN marts.mart_index_event_returns.as_of_date IS 'Trading day of the index''s exchange calendar.';
+COMMENT ON COLUMN marts.mart_index_event_returns.trade_date IS 'Trading day of the index''s exchange calendar.';
 COMMENT ON COLUMN marts.mart_index_event_returns.event_id IS 'Event identifier from ref_events (e.g. deepseek_r1, tariff_low).';
 COMMENT ON COLUMN marts.mart_index_event_returns.event_name IS 'Human-readable event description.';
 COMMENT ON COLUMN marts.mart_index_event_returns.event_date IS 'Calendar date of the event.';

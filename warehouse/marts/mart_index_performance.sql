@@ -79,7 +79,7 @@ ndx AS (
 final AS (
     SELECT
         r.index_code,
-        r.trade_date AS as_of_date,
+        r.trade_date,
         r.close,
         r.ret_1d,
         r.ret_mtd,
@@ -98,18 +98,18 @@ final AS (
     ASOF LEFT JOIN ndx AS n ON n.trade_date <= r.trade_date
 )
 SELECT * FROM final
-ORDER BY index_code, as_of_date;
+ORDER BY index_code, trade_date;
 
 COMMENT ON TABLE marts.mart_index_performance IS 'One row per index and trading day: level, returns (fractions, 0.1264 = +12.64%), excess return over the Nasdaq-100, drawdown and realised volatility.';
 COMMENT ON COLUMN marts.mart_index_performance.index_code IS 'Index code (STAR50, CHINEXT, CSI300, CSIALL, HSTECH, HSI, NDX); see ref_indices for names and proxies.';
-COMMENT ON COLUMN marts.mart_index_performance.as_of_date IS 'Trading day of the index''s own exchange calendar (local date).';
+COMMENT ON COLUMN marts.mart_index_performance.trade_date IS 'Trading day of the index''s own exchange calendar (local date).';
 COMMENT ON COLUMN marts.mart_index_performance.close IS 'Closing level in index points (HSTECH: 513130.SH ETF price in CNY, a proxy).';
 COMMENT ON COLUMN marts.mart_index_performance.ret_1d IS 'Return since the previous trading day''s close, fraction.';
 COMMENT ON COLUMN marts.mart_index_performance.ret_mtd IS 'Month-to-date return versus the last close of the previous month, fraction.';
 COMMENT ON COLUMN marts.mart_index_performance.ret_ytd IS 'Year-to-date return versus the last close of the previous year, fraction.';
 COMMENT ON COLUMN marts.mart_index_performance.ret_1y IS 'Return versus the last close on or before the same date one year earlier, fraction.';
-COMMENT ON COLUMN marts.mart_index_performance.excess_mtd_vs_ndx IS 'ret_mtd minus the Nasdaq-100 month-to-date return as of the latest US session on or before as_of_date, fraction.';
-COMMENT ON COLUMN marts.mart_index_performance.excess_ytd_vs_ndx IS 'ret_ytd minus the Nasdaq-100 year-to-date return as of the latest US session on or before as_of_date, fraction.';
+COMMENT ON COLUMN marts.mart_index_performance.excess_mtd_vs_ndx IS 'ret_mtd minus the Nasdaq-100 month-to-date return as of the latest US session on or before trade_date, fraction.';
+COMMENT ON COLUMN marts.mart_index_performance.excess_ytd_vs_ndx IS 'ret_ytd minus the Nasdaq-100 year-to-date return as of the latest US session on or before trade_date, fraction.';
 COMMENT ON COLUMN marts.mart_index_performance.drawdown IS 'Close relative to the highest close since the start of stored history, minus 1 (0 at a new high), fraction.';
 COMMENT ON COLUMN marts.mart_index_performance.vol_20d IS 'Annualised realised volatility: sample stddev of the last 20 daily log returns times sqrt(252).';
 COMMENT ON COLUMN marts.mart_index_performance.vol_60d IS 'Annualised realised volatility: sample stddev of the last 60 daily log returns times sqrt(252).';

@@ -32,7 +32,7 @@ final AS (
         r.financing_balance AS financing_balance_cny,
         r.financing_balance - r.balance_1d_ago AS change_1d,
         r.financing_balance - r.balance_20d_ago AS change_20d,
-        r.financing_balance / r.balance_20d_ago - 1 AS change_20d_pct,
+        r.financing_balance / r.balance_20d_ago - 1 AS change_20d_frac,
         r.financing_buy AS financing_buy_cny,
         t.market_turnover AS market_turnover_cny,
         CASE WHEN r.exchange = 'TOTAL' THEN r.financing_balance / t.market_turnover END
@@ -51,7 +51,7 @@ COMMENT ON COLUMN marts.mart_margin_financing.exchange IS 'SSE, SZSE or TOTAL (m
 COMMENT ON COLUMN marts.mart_margin_financing.financing_balance_cny IS 'Outstanding margin-financing balance at the close, yuan.';
 COMMENT ON COLUMN marts.mart_margin_financing.change_1d IS 'Change in the financing balance since the previous trading day, yuan.';
 COMMENT ON COLUMN marts.mart_margin_financing.change_20d IS 'Change in the financing balance over 20 trading days, yuan.';
-COMMENT ON COLUMN marts.mart_margin_financing.change_20d_pct IS 'Financing balance relative to 20 trading days earlier, minus 1, fraction.';
+COMMENT ON COLUMN marts.mart_margin_financing.change_20d_frac IS 'Financing balance relative to 20 trading days earlier, minus 1, fraction.';
 COMMENT ON COLUMN marts.mart_margin_financing.financing_buy_cny IS 'Margin purchases during the day, yuan.';
 COMMENT ON COLUMN marts.mart_margin_financing.market_turnover_cny IS 'A-share market turnover that day (CSI All Share index turnover), yuan.';
 COMMENT ON COLUMN marts.mart_margin_financing.balance_to_turnover IS 'TOTAL rows only: financing balance divided by the day''s market turnover (days of turnover the balance represents).';

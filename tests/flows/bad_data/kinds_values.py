@@ -152,6 +152,6 @@ PLAUSIBILITY: list[Kind] = [
     Kind("negative_pe_published_as_null",
          er.val("688256", er.report_set(TRADE, "2026-01-30", PE_TTM=-85.3)),
          "published", "mart_valuation", "pe_ttm",
-         {"symbol": "688256.SH", "as_of_date": "2026-01-30"}),
+         {"symbol": "688256.SH", "trade_date": "2026-01-30"}),
 ]
 
