@@ -13,8 +13,13 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from benchmarks.payloads import kline_lines, land, yahoo_listing
-from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from benchmarks.payloads import kline_rows, land, yahoo_listing
+from flows.sources.eastmoney.bodies import (
+    datacenter_body,
+    em_datetime,
+    kline_body,
+    kline_lines,
+)
 from flows.sources.hkex.bodies import nlr_workbook
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
@@ -112,9 +117,10 @@ def _index_body(spec: RequestSpec, days: list[date], end: date, day: date | None
     idx = np.flatnonzero(_in_zone(days, end, day))
     pre_close = None if idx[0] == 0 else float(previous[idx[0]])
     if spec.endpoint == "index_kline":
-        lines = kline_lines([days[t].isoformat() for t in idx], opens[idx], closes[idx],
-                            highs[idx], lows[idx], volume[idx], amount[idx], previous[idx], 2,
-                            lots=spec.provider_code.split(".")[0] in ("0", "1"), float_shares=1e12)
+        lines = kline_lines(kline_rows(
+            [days[t].isoformat() for t in idx], opens[idx], closes[idx], highs[idx], lows[idx],
+            volume[idx], amount[idx], float(previous[idx[0]]),
+            lots=spec.provider_code.split(".")[0] in ("0", "1"), float_shares=1e12), 2)
         return kline_body(spec.provider_code, spec.subject, 2, pre_close, lines)
     market = "XHKG" if spec.provider_code == "^HSI" else "XNYS"
     quote: dict[str, list[float | None]] = {
@@ -143,10 +149,10 @@ def _fx_body(spec: RequestSpec, start: date, last_day: date, end: date, day: dat
     idx = np.flatnonzero(_in_zone(days, end, day))
     if spec.endpoint == "fx_kline_check":
         flat = rates[idx]
-        previous = np.concatenate([[rates[max(idx[0] - 1, 0)]], flat[:-1]])
         zeros = np.zeros(len(idx))
-        lines = kline_lines([days[t].isoformat() for t in idx], flat, flat, flat, flat, zeros,
-                            zeros, previous, 4, lots=False, float_shares=1.0)
+        lines = kline_lines(kline_rows(
+            [days[t].isoformat() for t in idx], flat, flat, flat, flat, zeros, zeros,
+            float(rates[max(idx[0] - 1, 0)]), lots=False, float_shares=1.0), 4)
         return kline_body(spec.provider_code, spec.provider_code.split(".")[1], 4, None, lines)
     quote: dict[str, list[float | None]] = {
         "high": rates[idx].tolist(), "open": rates[idx].tolist(), "low": rates[idx].tolist(),
