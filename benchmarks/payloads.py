@@ -11,7 +11,7 @@ from datetime import time
 
 import numpy as np
 
-from flows.sources.eastmoney.bodies import KlineRows, fixed_column
+from flows.sources.eastmoney.bodies import KlineRows
 from flows.sources.landing import LandingZone
 from flows.sources.origins import Provenance
 from flows.sources.request import RequestSpec
@@ -40,8 +40,7 @@ def kline_rows(
 ) -> KlineRows:
     """Simulated shares and yuan as kline columns: volume in lots where the market counts in
     lots, turnover as a percentage of the float."""
-    return KlineRows(iso_days, o, c, h, lo, fixed_column(volume / 100 if lots else volume, 0),
-                     fixed_column(amount, 2), previous,
+    return KlineRows(iso_days, o, c, h, lo, volume / 100 if lots else volume, amount, previous,
                      turnover=volume / float_shares * 100)
 
 

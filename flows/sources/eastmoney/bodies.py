@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -56,9 +57,10 @@ class KlineRows:
     """Columns of kline rows before formatting; NaN marks a value the row shows as ``-``.
 
     ``previous`` is the close before the first row (None: unknown, so that row's derived fields
-    are ``-`` unless published). ``volume`` and ``amount`` are already text in the provider's
-    units. ``published`` holds the provider's own amplitude, pct change and change per row
-    (NaN: derive them from the prices), ``turnover`` the turnover in percent.
+    are ``-`` unless published). ``volume`` (in the provider's unit: lots for A-shares) and
+    ``amount`` are text as a source gave them, or numbers written at 0 and 2 decimals.
+    ``published`` holds the provider's own amplitude, pct change and change per row (NaN:
+    derive them from the prices), ``turnover`` the turnover in percent.
     """
 
     days: Sequence[str]
@@ -66,8 +68,8 @@ class KlineRows:
     close: np.ndarray
     high: np.ndarray
     low: np.ndarray
-    volume: Sequence[str]
-    amount: Sequence[str]
+    volume: Sequence[str] | np.ndarray
+    amount: Sequence[str] | np.ndarray
     previous: float | None
     turnover: np.ndarray | None = None
     published: np.ndarray | None = None
@@ -77,41 +79,67 @@ def kline_lines(rows: KlineRows, digits: int) -> list[str]:
     """Rows as ``date,open,close,high,low,volume,amount,amplitude,pct,change,turnover``.
 
     Prices are written at ``digits`` decimals and the derived fields are computed from the
-    prices as written, so a reader recomputing them from the row gets the same text.
+    prices as written, so a reader recomputing them from the row gets the same text. One
+    format call per row: generating a full market's history is mostly this function.
     """
-    prices = [fixed_column(column, digits) for column in (rows.open, rows.close, rows.high,
-                                                           rows.low)]
-    written_open, written_close, written_high, written_low = (
-        _written(texts) for texts in prices)
+    high, low, close = (written(column, digits) for column in (rows.high, rows.low, rows.close))
     first = np.nan if rows.previous is None else float(f"{rows.previous:.{digits}f}")
-    previous = np.concatenate([[first], written_close[:-1]])
+    previous = np.concatenate([[first], close[:-1]])
     with np.errstate(invalid="ignore"):
-        derived = np.stack([(written_high - written_low) / previous * 100,
-                            (written_close - previous) / previous * 100,
-                            written_close - previous])
+        derived = np.stack([(high - low) / previous * 100, (close - previous) / previous * 100,
+                            close - previous])
     if rows.published is not None:
         derived = np.where(np.isnan(rows.published.T), derived, rows.published.T)
     turnover = np.full(len(rows.days), np.nan) if rows.turnover is None else rows.turnover
-    return list(map(",".join, zip(
-        rows.days, *prices, rows.volume, rows.amount, fixed_column(derived[0], 2),
-        fixed_column(derived[1], 2), fixed_column(derived[2], digits),
-        fixed_column(turnover, 2), strict=True)))
+    columns = [_column(rows.days, 0)] + [_column(column, digits) for column in (
+        rows.open, rows.close, rows.high, rows.low)] + [
+        _column(rows.volume, 0), _column(rows.amount, 2), _column(derived[0], 2),
+        _column(derived[1], 2), _column(derived[2], digits), _column(turnover, 2)]
+    line = ",".join(spec for spec, _ in columns)
+    return list(map(line.format, *(values for _, values in columns)))
+
+
+def _column(values: Sequence[str] | np.ndarray, digits: int) -> tuple[str, list[Any]]:
+    """A column's format field and values: numbers formatted in the row's format call, text
+    (and any column with a ``-``) as it is."""
+    if not isinstance(values, np.ndarray) or values.dtype.kind not in "fiu":
+        return "{}", list(values)
+    cleared = _no_negative_zero(values, digits)
+    if np.isnan(cleared).any():
+        return "{}", fixed_column(cleared, digits)
+    return f"{{:.{digits}f}}", cleared.tolist()
 
 
 def fixed_column(values: np.ndarray, digits: int) -> list[str]:
     """Fixed-point text of every value, ``-`` for NaN, never a negative zero (``-0.00`` would
     read as a real move)."""
-    values = np.asarray(values, dtype=np.float64)
-    values = np.where(np.abs(values) <= _zero_bound(digits), 0.0, values)
-    texts = list(map(f"{{:.{digits}f}}".format, values.tolist()))
-    for position in np.flatnonzero(np.isnan(values)).tolist():
+    cleared = _no_negative_zero(values, digits)
+    texts = list(map(f"{{:.{digits}f}}".format, cleared.tolist()))
+    for position in np.flatnonzero(np.isnan(cleared)).tolist():
         texts[position] = MISSING
     return texts
 
 
-def _written(texts: list[str]) -> np.ndarray:
-    """The values a reader gets back from the texts (``-`` as NaN)."""
-    return np.array([np.nan if text == MISSING else float(text) for text in texts])
+def written(values: np.ndarray, digits: int) -> np.ndarray:
+    """The values a reader gets back from them written at ``digits`` decimals (NaN stays).
+
+    ``np.round`` scales by ``10**digits`` in floating point, which can push a value lying
+    within rounding error of a half-way point across it; those few are rounded as Python
+    formats them instead, so the result always matches the written text.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    scaled = values * 10.0 ** digits
+    rounded = np.round(values, digits)
+    with np.errstate(invalid="ignore"):
+        near_half = np.abs(scaled - np.floor(scaled) - 0.5) <= np.abs(scaled) * 1e-15 + 1e-300
+    for position in np.flatnonzero(near_half).tolist():
+        rounded[position] = float(f"{values[position]:.{digits}f}")
+    return rounded
+
+
+def _no_negative_zero(values: np.ndarray, digits: int) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    return np.where(np.abs(values) <= _zero_bound(digits), 0.0, values)
 
 
 @cache
