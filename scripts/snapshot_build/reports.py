@@ -183,19 +183,7 @@ def build_margin(shared: Path, landing: LandingZone) -> None:
             "AVG_GUARANTEE_RATIO in %."),
         repairs=repairs,
     )
-    rng = rng_for("RPTA_RZRQ_LSDB")
-    days = sessions("XSHG")
-    sse = slow_share(rng, len(days), SSE_BAND)
-    szse = np.minimum(slow_share(rng, len(days), SZSE_BAND), 1 - MIN_BSE_SHARE - sse)
-    split: list[dict[str, object]] = []
-    for index, (day, values) in enumerate(totals):
-        for market, share in (("007", sse[index]), ("001", szse[index])):
-            split.append({
-                "DIM_DATE": em_datetime(day), "SCDM": market,
-                **{ours: round(values[theirs] * 1e8 * float(share), 2)
-                   for ours, theirs in (("RZYE", "FIN_BALANCE"), ("RQYE", "LOAN_BALANCE"),
-                                        ("RZMRE", "FIN_BUY_AMT"))},
-            })
+    split = exchange_split(totals)
     build_exchange_margin(landing, split)
     land(landing,
         "eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json",
@@ -214,6 +202,25 @@ def build_margin(shared: Path, landing: LandingZone) -> None:
             f"BSE's; seed {seed_of('RPTA_RZRQ_LSDB')} = crc32('RPTA_RZRQ_LSDB'). No public "
             f"exchange-level margin series for {WINDOW_START}..{WINDOW_END} was found."),
     )
+
+
+def exchange_split(totals: list[tuple[date, dict[str, float]]]) -> list[dict[str, object]]:
+    """The synthetic SSE ('007') and SZSE ('001') rows of RPTA_RZRQ_LSDB: each session's real
+    totals x a seeded, slowly varying share, in yuan."""
+    rng = rng_for("RPTA_RZRQ_LSDB")
+    days = sessions("XSHG")
+    sse = slow_share(rng, len(days), SSE_BAND)
+    szse = np.minimum(slow_share(rng, len(days), SZSE_BAND), 1 - MIN_BSE_SHARE - sse)
+    split: list[dict[str, object]] = []
+    for index, (day, values) in enumerate(totals):
+        for market, share in (("007", sse[index]), ("001", szse[index])):
+            split.append({
+                "DIM_DATE": em_datetime(day), "SCDM": market,
+                **{ours: round(values[theirs] * 1e8 * float(share), 2)
+                   for ours, theirs in (("RZYE", "FIN_BALANCE"), ("RQYE", "LOAN_BALANCE"),
+                                        ("RZMRE", "FIN_BUY_AMT"))},
+            })
+    return split
 
 
 def build_exchange_margin(landing: LandingZone, split: list[dict[str, object]]) -> None:
