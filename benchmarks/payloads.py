@@ -1,4 +1,4 @@
-"""What generated bodies share: kline rows from simulated arrays, Yahoo listings, landing.
+"""What generated bodies share: kline columns from simulated arrays, Yahoo listings, landing.
 
 The providers' wire formats themselves are written by ``flows.sources.<provider>.bodies``,
 the encoders the snapshot builder uses too; every body lands with its manifest.
@@ -11,6 +11,7 @@ from datetime import time
 
 import numpy as np
 
+from flows.sources.eastmoney.bodies import KlineRows
 from flows.sources.landing import LandingZone
 from flows.sources.origins import Provenance
 from flows.sources.request import RequestSpec
@@ -33,23 +34,14 @@ def yahoo_listing(ticker: str, currency: str, market: str) -> YahooListing:
                         3 if market == "XHKG" else 2)
 
 
-def kline_lines(
+def kline_rows(
     iso_days: Sequence[str], o: np.ndarray, c: np.ndarray, h: np.ndarray, lo: np.ndarray,
-    volume: np.ndarray, amount: np.ndarray, previous: np.ndarray, decimals: int,
-    lots: bool, float_shares: float,
-) -> list[str]:
-    """``date,open,close,high,low,volume,amount,amplitude%,pct%,change,turnover%`` rows."""
-    vol = volume / 100 if lots else volume
-    amplitude = (h - lo) / previous * 100
-    pct = (c - previous) / previous * 100
-    change = c - previous
-    turnover = volume / float_shares * 100
-    p = f"{{:.{decimals}f}}"
-    fmt = f"{{}},{p},{p},{p},{p},{{:.0f}},{{:.2f}},{{:.2f}},{{:.2f}},{p},{{:.2f}}"
-    return [fmt.format(*row) for row in zip(
-        iso_days, o.tolist(), c.tolist(), h.tolist(), lo.tolist(), vol.tolist(),
-        amount.tolist(), amplitude.tolist(), pct.tolist(), change.tolist(), turnover.tolist(),
-        strict=True)]
+    volume: np.ndarray, amount: np.ndarray, previous: float, lots: bool, float_shares: float,
+) -> KlineRows:
+    """Simulated shares and yuan as kline columns: volume in lots where the market counts in
+    lots, turnover as a percentage of the float."""
+    return KlineRows(iso_days, o, c, h, lo, volume / 100 if lots else volume, amount, previous,
+                     turnover=volume / float_shares * 100)
 
 
 def land(zone: LandingZone, spec: RequestSpec, body: bytes, seed: int) -> None:

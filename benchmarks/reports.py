@@ -13,12 +13,19 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from benchmarks.payloads import kline_lines, land, yahoo_listing
-from flows.sources.bodies import api_json
-from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from benchmarks.payloads import kline_rows, land, yahoo_listing
+from flows.sources.eastmoney.bodies import (
+    datacenter_body,
+    em_datetime,
+    kline_body,
+    kline_lines,
+)
 from flows.sources.hkex.bodies import nlr_workbook
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
+from flows.sources.sse.bodies import MarginDay
+from flows.sources.sse.bodies import margin_body as sse_margin_body
+from flows.sources.szse.bodies import margin_body as szse_margin_body
 from flows.sources.yahoo.bodies import chart_body
 from warehouse.seeds import read_seed
 
@@ -28,6 +35,8 @@ FX_LEVELS = {"USDCNY": (6.9, 0.003), "USDHKD": (7.80, 0.0004)}
 # Each exchange's share of the market-wide margin balance (Eastmoney market codes 007, 001).
 EXCHANGE_SHARES = {"SSE": ("007", 0.52), "SZSE": ("001", 0.47)}
 YI = 1e8
+# Securities lent out against financing: the lending balance is about 1/150 of it.
+LENDING_RATIO = 150
 # How far back a single day's request for a slow report reaches, so it is never empty.
 DAY_ZONE_LOOKBACK = timedelta(days=100)
 IPO_LOOKBACK = timedelta(days=365)
@@ -108,9 +117,10 @@ def _index_body(spec: RequestSpec, days: list[date], end: date, day: date | None
     idx = np.flatnonzero(_in_zone(days, end, day))
     pre_close = None if idx[0] == 0 else float(previous[idx[0]])
     if spec.endpoint == "index_kline":
-        lines = kline_lines([days[t].isoformat() for t in idx], opens[idx], closes[idx],
-                            highs[idx], lows[idx], volume[idx], amount[idx], previous[idx], 2,
-                            lots=spec.provider_code.split(".")[0] in ("0", "1"), float_shares=1e12)
+        lines = kline_lines(kline_rows(
+            [days[t].isoformat() for t in idx], opens[idx], closes[idx], highs[idx], lows[idx],
+            volume[idx], amount[idx], float(previous[idx[0]]),
+            lots=spec.provider_code.split(".")[0] in ("0", "1"), float_shares=1e12), 2)
         return kline_body(spec.provider_code, spec.subject, 2, pre_close, lines)
     market = "XHKG" if spec.provider_code == "^HSI" else "XNYS"
     quote: dict[str, list[float | None]] = {
@@ -139,10 +149,10 @@ def _fx_body(spec: RequestSpec, start: date, last_day: date, end: date, day: dat
     idx = np.flatnonzero(_in_zone(days, end, day))
     if spec.endpoint == "fx_kline_check":
         flat = rates[idx]
-        previous = np.concatenate([[rates[max(idx[0] - 1, 0)]], flat[:-1]])
         zeros = np.zeros(len(idx))
-        lines = kline_lines([days[t].isoformat() for t in idx], flat, flat, flat, flat, zeros,
-                            zeros, previous, 4, lots=False, float_shares=1.0)
+        lines = kline_lines(kline_rows(
+            [days[t].isoformat() for t in idx], flat, flat, flat, flat, zeros, zeros,
+            float(rates[max(idx[0] - 1, 0)]), lots=False, float_shares=1.0), 4)
         return kline_body(spec.provider_code, spec.provider_code.split(".")[1], 4, None, lines)
     quote: dict[str, list[float | None]] = {
         "high": rates[idx].tolist(), "open": rates[idx].tolist(), "low": rates[idx].tolist(),
@@ -161,19 +171,13 @@ def _margin_walk(days: list[date], seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _szse_body(report_day: date, days: list[date], seed: int) -> bytes:
-    """SZSE's ``1837_xxpl`` summary for one day, in 亿元 with thousands separators."""
+    """SZSE's ``1837_xxpl`` summary for one day."""
     total, buys = _margin_walk(days, seed)
     t = days.index(report_day)
     share = EXCHANGE_SHARES["SZSE"][1]
-    return api_json([{
-        "metadata": {"tabkey": "tab1", "name": "融资融券交易总量",
-                     "subname": report_day.isoformat(),
-                     "cols": {"jrrzye": "融资余额(亿元)", "jrrzmr": "融资买入额(亿元)",
-                              "jrrjye": "融券余额(亿元)"}},
-        "data": [{"jrrzye": f"{total[t] * share / YI:,.2f}",
-                  "jrrzmr": f"{buys[t] * share / YI:,.2f}",
-                  "jrrjye": f"{total[t] * share / 150 / YI:,.2f}"}],
-    }])
+    return szse_margin_body(report_day, financing_balance=total[t] * share,
+                            financing_buy=buys[t] * share,
+                            lending_balance=total[t] * share / LENDING_RATIO)
 
 
 def _margin_body(spec: RequestSpec, days: list[date], end: date, day: date | None,
@@ -190,15 +194,15 @@ def _margin_body(spec: RequestSpec, days: list[date], end: date, day: date | Non
         return datacenter_body("RPTA_WEB_MARGIN_DAILYTRADE", rows)
     if spec.endpoint == "margin_sse":
         share = EXCHANGE_SHARES["SSE"][1]
-        result = [{"opDate": days[t].strftime("%Y%m%d"), "rzye": round(total[t] * share),
-                   "rzmre": round(buys[t] * share), "rqylje": round(total[t] * share / 150)}
-                  for t in idx[::-1]]
-        return api_json({"result": result, "pageHelp": {"total": len(result)}})
+        return sse_margin_body([MarginDay(days[t], financing_balance=total[t] * share,
+                                          financing_buy=buys[t] * share,
+                                          lending_balance=total[t] * share / LENDING_RATIO)
+                                for t in idx])
     for t in idx:
         for market, share in EXCHANGE_SHARES.values():
             rows.append({"DIM_DATE": em_datetime(days[t]), "SCDM": market,
                          "RZYE": round(total[t] * share, 2),
-                         "RQYE": round(total[t] * share / 150, 2),
+                         "RQYE": round(total[t] * share / LENDING_RATIO, 2),
                          "RZMRE": round(buys[t] * share, 2)})
     return datacenter_body("RPTA_RZRQ_LSDB", rows)
 

@@ -13,9 +13,14 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.paths import DECIMALS, FLOAT_SHARE, Bars, simulate
-from benchmarks.payloads import kline_lines, land, yahoo_listing
+from benchmarks.payloads import kline_rows, land, yahoo_listing
 from benchmarks.universe import Security
-from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from flows.sources.eastmoney.bodies import (
+    datacenter_body,
+    em_datetime,
+    kline_body,
+    kline_lines,
+)
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
 from flows.sources.yahoo.bodies import chart_body
@@ -93,10 +98,10 @@ def _bar_body(security: Security, bars: Bars, i: int, idx: np.ndarray, iso: np.n
     first = int(idx[0])
     pre_close = None if first == security.listing else round(float(previous[first]), decimals)
     if security.provider == "eastmoney":
-        lines = kline_lines(
+        lines = kline_lines(kline_rows(
             iso[idx].tolist(), bars.open[i, idx], bars.close[i, idx], bars.high[i, idx],
-            bars.low[i, idx], bars.volume[i, idx], bars.amount[i, idx], previous[idx],
-            decimals, lots=True, float_shares=security.shares * FLOAT_SHARE)
+            bars.low[i, idx], bars.volume[i, idx], bars.amount[i, idx], float(previous[first]),
+            lots=True, float_shares=security.shares * FLOAT_SHARE), decimals)
         return kline_body(security.provider_code, security.name_local, decimals, pre_close,
                           lines)
     market = "XHKG" if security.board == "HK" else "XNYS"

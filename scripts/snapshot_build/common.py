@@ -177,14 +177,6 @@ def epoch_at(day: date, at: time, timezone: str) -> int:
     return int(datetime.combine(day, at, ZoneInfo(timezone)).timestamp())
 
 
-def fixed(value: float, digits: int) -> str:
-    """Fixed-point text without a negative zero (``-0.00`` would read as a real move)."""
-    text = f"{value:.{digits}f}"
-    if text.startswith("-") and float(text) == 0:
-        return text[1:]
-    return text
-
-
 def decimals(text: str) -> int:
     """Digits after the decimal point in a source number."""
     return len(text.split(".", 1)[1]) if "." in text else 0

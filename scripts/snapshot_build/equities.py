@@ -31,6 +31,7 @@ from snapshot_build.formats import (
     kline_body,
     kline_lines,
     kline_request,
+    kline_rows,
     land,
 )
 
@@ -168,7 +169,7 @@ def build_a_shares(shared: Path, landing: LandingZone) -> dict[str, list[tuple[d
             continue
         secid, symbol = sec["provider_code"], sec["symbol"]
         bars, pre_close, repairs, detail = astuple_picked(a_share_bars(shared, symbol))
-        lines = kline_lines(bars, PRICE_DIGITS, pre_close)
+        lines = kline_lines(kline_rows(bars, pre_close), PRICE_DIGITS)
         land(landing, 
             f"eastmoney/kline/{secid}.json",
             kline_body(secid, sec["name_local"], PRICE_DIGITS, pre_close, lines),
@@ -192,7 +193,7 @@ def build_debut_klines(shared: Path, landing: LandingZone) -> None:
         listed = picked.bars[0].day
         name = read_table(shared.joinpath("real", "stocks_cn", "eastmoney_kline_xiedonge",
                                           f"{code}.csv"), "date")[0]["name"]
-        lines = kline_lines(picked.bars, PRICE_DIGITS, picked.pre_close)
+        lines = kline_lines(kline_rows(picked.bars, picked.pre_close), PRICE_DIGITS)
         land(landing, 
             f"eastmoney/kline/{secid}.json",
             kline_body(secid, name, PRICE_DIGITS, picked.pre_close, lines),

@@ -10,20 +10,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+import numpy as np
+
 from flows.sources.bodies import api_json
-from flows.sources.eastmoney.bodies import datacenter_body, em_datetime, kline_body
+from flows.sources.eastmoney.bodies import (
+    MISSING,
+    KlineRows,
+    datacenter_body,
+    em_datetime,
+    kline_body,
+    kline_lines,
+)
 from flows.sources.landing import LandingZone
 from flows.sources.origins import OriginRange, Provenance
 from flows.sources.yahoo.bodies import YahooListing
 from flows.sources.yahoo.bodies import chart_body as yahoo_chart_body
-from snapshot_build.common import WINDOW_END, WINDOW_START, Bar, Repair, epoch_at, fixed, iso
+from snapshot_build.common import WINDOW_END, WINDOW_START, Bar, Repair, epoch_at, iso
 
-__all__ = ["YahooListing", "api_json", "datacenter_body", "em_datetime", "kline_body"]
+__all__ = ["MISSING", "YahooListing", "api_json", "datacenter_body", "em_datetime", "kline_body",
+           "kline_lines"]
 
 KLINE_URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
 CHART_URL = "https://query1.finance.yahoo.com/v8/finance/chart/{ticker}"
 DATACENTER_URL = "https://datacenter-web.eastmoney.com/api/data/v1/get"
-MISSING = "-"
 
 
 @dataclass(frozen=True)
@@ -79,34 +88,27 @@ def kline_request(secid: str, fqt: int, start: date = WINDOW_START) -> Request:
     })
 
 
-def kline_lines(bars: list[KBar], digits: int, pre_close: float | None) -> list[str]:
-    """Format rows as ``date,open,close,high,low,volume,amount,amplitude,pct,chg,turnover``.
+def kline_rows(bars: Sequence[KBar], pre_close: float | None) -> KlineRows:
+    """Source rows as the columns ``flows.sources.eastmoney.bodies.kline_lines`` writes.
 
-    Derived fields use the prices as written (rounded to ``digits``) so a reader recomputing
-    them from the row gets the same text.
+    A row without the provider's own derived fields gets them computed from its prices and the
+    close before it, and no turnover (the sources have no float).
     """
-    lines: list[str] = []
-    previous = None if pre_close is None else round(pre_close, digits)
-    for bar in bars:
-        o = None if bar.open is None else round(bar.open, digits)
-        c = round(bar.close, digits)
-        h, lo = (None if v is None else round(v, digits) for v in (bar.high, bar.low))
-        if bar.published is not None:
-            amplitude, pct, turnover = (fixed(float(bar.published[i]), 2) for i in (0, 1, 3))
-            change = fixed(float(bar.published[2]), digits)
-        elif previous is None:
-            amplitude = pct = change = turnover = MISSING
-        else:
-            amplitude = (MISSING if h is None or lo is None
-                         else fixed((h - lo) / previous * 100, 2))
-            pct = fixed((c - previous) / previous * 100, 2)
-            change = fixed(c - previous, digits)
-            turnover = MISSING
-        prices = ",".join(MISSING if v is None else fixed(v, digits) for v in (o, c, h, lo))
-        lines.append(f"{iso(bar.day)},{prices},{bar.volume},{bar.amount},"
-                     f"{amplitude},{pct},{change},{turnover}")
-        previous = c
-    return lines
+    published = np.array([(np.nan,) * 4 if bar.published is None
+                          else tuple(float(value) for value in bar.published) for bar in bars])
+    return KlineRows(
+        [iso(bar.day) for bar in bars], *_prices(bars),
+        [bar.volume for bar in bars], [bar.amount for bar in bars], pre_close,
+        turnover=published[:, 3], published=published[:, :3])
+
+
+def _prices(bars: Sequence[KBar]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Open, close, high and low columns, NaN where the source lacks the value."""
+    def column(values: Iterable[float | None]) -> np.ndarray:
+        return np.array([np.nan if value is None else value for value in values])
+
+    return (column(bar.open for bar in bars), column(bar.close for bar in bars),
+            column(bar.high for bar in bars), column(bar.low for bar in bars))
 
 
 def chart_request(ticker: str) -> Request:

@@ -28,6 +28,7 @@ from snapshot_build.formats import (
     kline_body,
     kline_lines,
     kline_request,
+    kline_rows,
     land,
 )
 
@@ -136,7 +137,7 @@ def fx_kline(bars: list[Bar], secid: str, name: str, previous: float | None) -> 
     """An Eastmoney forex kline of the same bars (volume and amount are not kept for FX)."""
     kbars = [KBar(bar.day, bar.open, _known(bar.close), bar.high, bar.low, MISSING,
                   MISSING) for bar in bars]
-    lines = kline_lines(kbars, FX_DIGITS, previous)
+    lines = kline_lines(kline_rows(kbars, previous), FX_DIGITS)
     return kline_body(secid, name, FX_DIGITS, previous, lines)
 
 

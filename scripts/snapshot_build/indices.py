@@ -34,6 +34,7 @@ from snapshot_build.formats import (
     kline_body,
     kline_lines,
     kline_request,
+    kline_rows,
     land,
 )
 from snapshot_build.markets import hk_basket
@@ -273,7 +274,7 @@ def build_indices(shared: Path, landing: LandingZone) -> None:
         if spec["provider"] == "eastmoney":
             built = EASTMONEY_BUILDERS[code](shared)
             check_sessions([bar.day for bar in built.bars], spec["calendar"], code)
-            lines = kline_lines(built.bars, built.digits, built.pre_close)
+            lines = kline_lines(kline_rows(built.bars, built.pre_close), built.digits)
             body = kline_body(secid, EASTMONEY_NAMES[code], built.digits, built.pre_close, lines)
             land(landing, 
                 f"eastmoney/kline/{secid}.json", body, provider="eastmoney",

@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from flows.sources.landing import LandingZone
+from flows.sources.sse.bodies import MarginDay
+from flows.sources.sse.bodies import margin_body as sse_margin_body
+from flows.sources.szse.bodies import margin_body as szse_margin_body
 from snapshot_build.cn_sources import listing_facts
 from snapshot_build.common import (
     WINDOW_END,
@@ -29,7 +32,6 @@ from snapshot_build.common import (
 from snapshot_build.equities import DEBUTS
 from snapshot_build.formats import (
     Request,
-    api_json,
     datacenter_body,
     datacenter_request,
     em_datetime,
@@ -48,9 +50,6 @@ SSE_BAND, SZSE_BAND = (0.51, 0.53), (0.46, 0.48)
 MIN_BSE_SHARE = 0.003
 SSE_URL = "https://query.sse.com.cn/marketdata/tradedata/queryMargin.do"
 SZSE_URL = "https://www.szse.cn/api/report/ShowReport/data"
-SZSE_COLS = {"jrrzmr": "融资买入额(亿元)", "jrrzye": "融资余额(亿元)",
-             "jrrjmc": "融券卖出量(亿股/亿份)", "jrrjyl": "融券余量(亿股/亿份)",
-             "jrrjye": "融券余额(亿元)", "jrrzrjye": "融资融券余额(亿元)"}
 SPLIT_NOTE = ("SYNTHETIC, like eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json whose numbers it "
               "carries: the real market-wide margin totals x a seeded exchange share (see that "
               "file's manifest). No public exchange-level series for the window was found.")
@@ -102,7 +101,7 @@ def build_ipos(shared: Path, landing: LandingZone) -> None:
     rows, listed = ipo_rows(shared)
     rows = sorted(debut_rows(shared) + rows,
                   key=lambda row: (str(row["LISTING_DATE"]), str(row["SECURITY_CODE"])))
-    land(landing, 
+    land(landing,
         "eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json",
         datacenter_body("RPTA_APP_IPOAPPLY", rows), provider="eastmoney", dataset="ipo_cn",
         subject="CN",
@@ -128,7 +127,7 @@ def build_ipos(shared: Path, landing: LandingZone) -> None:
     for year in (2025, 2026):
         name = f"NLR{year}_Eng.xlsx"
         body = (shared / "real" / "ipos" / f"hkex_{name}").read_bytes()
-        land(landing, 
+        land(landing,
             f"hkex/nlr/{name}", body, provider="hkex", dataset="ipo_hk", subject="HK",
             request=Request(NLR_URL.format(year=year), {}), origin="recorded",
             origin_detail=(
@@ -168,7 +167,7 @@ def build_margin(shared: Path, landing: LandingZone) -> None:
     totals, repairs = margin_totals(shared)
     rows: list[dict[str, object]] = [{"STATISTICS_DATE": em_datetime(day), **values}
                                      for day, values in totals]
-    land(landing, 
+    land(landing,
         "eastmoney/datacenter/RPTA_WEB_MARGIN_DAILYTRADE/ALL.json",
         datacenter_body("RPTA_WEB_MARGIN_DAILYTRADE", rows), provider="eastmoney",
         dataset="margin_total", subject="ALL",
@@ -184,21 +183,9 @@ def build_margin(shared: Path, landing: LandingZone) -> None:
             "AVG_GUARANTEE_RATIO in %."),
         repairs=repairs,
     )
-    rng = rng_for("RPTA_RZRQ_LSDB")
-    days = sessions("XSHG")
-    sse = slow_share(rng, len(days), SSE_BAND)
-    szse = np.minimum(slow_share(rng, len(days), SZSE_BAND), 1 - MIN_BSE_SHARE - sse)
-    split: list[dict[str, object]] = []
-    for index, (day, values) in enumerate(totals):
-        for market, share in (("007", sse[index]), ("001", szse[index])):
-            split.append({
-                "DIM_DATE": em_datetime(day), "SCDM": market,
-                **{ours: round(values[theirs] * 1e8 * float(share), 2)
-                   for ours, theirs in (("RZYE", "FIN_BALANCE"), ("RQYE", "LOAN_BALANCE"),
-                                        ("RZMRE", "FIN_BUY_AMT"))},
-            })
+    split = exchange_split(totals)
     build_exchange_margin(landing, split)
-    land(landing, 
+    land(landing,
         "eastmoney/datacenter/RPTA_RZRQ_LSDB/SSE_SZSE.json",
         datacenter_body("RPTA_RZRQ_LSDB", split), provider="eastmoney",
         dataset="margin_exchange", subject="SSE_SZSE",
@@ -217,23 +204,33 @@ def build_margin(shared: Path, landing: LandingZone) -> None:
     )
 
 
+def exchange_split(totals: list[tuple[date, dict[str, float]]]) -> list[dict[str, object]]:
+    """The synthetic SSE ('007') and SZSE ('001') rows of RPTA_RZRQ_LSDB: each session's real
+    totals x a seeded, slowly varying share, in yuan."""
+    rng = rng_for("RPTA_RZRQ_LSDB")
+    days = sessions("XSHG")
+    sse = slow_share(rng, len(days), SSE_BAND)
+    szse = np.minimum(slow_share(rng, len(days), SZSE_BAND), 1 - MIN_BSE_SHARE - sse)
+    split: list[dict[str, object]] = []
+    for index, (day, values) in enumerate(totals):
+        for market, share in (("007", sse[index]), ("001", szse[index])):
+            split.append({
+                "DIM_DATE": em_datetime(day), "SCDM": market,
+                **{ours: round(values[theirs] * 1e8 * float(share), 2)
+                   for ours, theirs in (("RZYE", "FIN_BALANCE"), ("RQYE", "LOAN_BALANCE"),
+                                        ("RZMRE", "FIN_BUY_AMT"))},
+            })
+    return split
+
+
 def build_exchange_margin(landing: LandingZone, split: list[dict[str, object]]) -> None:
     """The same split as the exchanges publish it: SSE's range report, SZSE's daily reports."""
-    sse = [row for row in split if row["SCDM"] == "007"]
-    szse = [row for row in split if row["SCDM"] == "001"]
-    rows = [{"opDate": str(row["DIM_DATE"])[:10].replace("-", ""),
-             "rzye": round(_yuan(row, "RZYE")), "rzmre": round(_yuan(row, "RZMRE")),
-             "rqylje": round(_yuan(row, "RQYE")),
-             "rzrqjyzl": round(_yuan(row, "RZYE") + _yuan(row, "RQYE"))}
-            for row in reversed(sse)]
+    sse = [_margin_day(row) for row in split if row["SCDM"] == "007"]
+    szse = [_margin_day(row) for row in split if row["SCDM"] == "001"]
     begin, end = WINDOW_START.strftime("%Y%m%d"), WINDOW_END.strftime("%Y%m%d")
-    land(landing, 
-        "sse/margin/SSE.json",
-        api_json({"actionErrors": [], "isPagination": "true", "jsonCallBack": None,
-                  "pageHelp": {"beginPage": 1, "cacheSize": 1, "data": rows, "pageCount": 1,
-                               "pageNo": 1, "pageSize": 5000, "total": len(rows)},
-                  "result": rows, "stockCode": "", "type": ""}),
-        provider="sse", dataset="margin_sse", subject="SSE",
+    land(landing,
+        "sse/margin/SSE.json", sse_margin_body(sse), provider="sse", dataset="margin_sse",
+        subject="SSE",
         request=Request(SSE_URL, {
             "isPagination": "true", "beginDate": begin, "endDate": end, "tabType": "",
             "stockCode": "", "pageHelp.pageSize": "5000", "pageHelp.pageNo": "1",
@@ -243,17 +240,13 @@ def build_exchange_margin(landing: LandingZone, split: list[dict[str, object]]) 
                        "rzye, rzmre, rqylje = RZYE, RZMRE, RQYE rounded to whole yuan; rzrqjyzl = "
                        "rzye + rqylje; the share counts rqyl and rqmcl are not carried."),
     )
-    for row in szse:
-        day = str(row["DIM_DATE"])[:10]
-        values = {"jrrzmr": _yi(row, "RZMRE"), "jrrzye": _yi(row, "RZYE"),
-                  "jrrjye": _yi(row, "RQYE"),
-                  "jrrzrjye": f"{(_yuan(row, 'RZYE') + _yuan(row, 'RQYE')) / 1e8:,.2f}"}
-        land(landing, 
+    for margin in szse:
+        day = margin.day.isoformat()
+        land(landing,
             f"szse/margin/{day}.json",
-            api_json([{"metadata": {"catalogid": "1837_xxpl", "name": "融资融券交易总量",
-                                    "tabkey": "tab1", "subname": day, "cols": SZSE_COLS,
-                                    "pagecount": 1, "recordcount": 1},
-                       "data": [values], "error": None}]),
+            szse_margin_body(margin.day, financing_balance=margin.financing_balance,
+                             financing_buy=margin.financing_buy,
+                             lending_balance=margin.lending_balance),
             provider="szse", dataset="margin_szse", subject="SZSE",
             request=Request(SZSE_URL, {"SHOWTYPE": "JSON", "CATALOGID": "1837_xxpl",
                                        "txtDate": day, "tab1PAGENO": "1"}),
@@ -264,12 +257,14 @@ def build_exchange_margin(landing: LandingZone, split: list[dict[str, object]]) 
         )
 
 
+def _margin_day(row: dict[str, object]) -> MarginDay:
+    """An Eastmoney split row as the exchange's own figures of that day, in yuan."""
+    return MarginDay(parse_day(str(row["DIM_DATE"])), financing_balance=_yuan(row, "RZYE"),
+                     financing_buy=_yuan(row, "RZMRE"), lending_balance=_yuan(row, "RQYE"))
+
+
 def _yuan(row: dict[str, object], column: str) -> float:
     value = row[column]
     if not isinstance(value, float | int):
         raise ValueError(f"{column} of {row['DIM_DATE']} is not a number")
     return float(value)
-
-
-def _yi(row: dict[str, object], column: str) -> str:
-    return f"{_yuan(row, column) / 1e8:,.2f}"

@@ -13,7 +13,14 @@ from pathlib import Path
 
 from flows.sources.landing import manifest_json as pretty
 from snapshot_build.common import Bar, decimals, in_window, parse_day, read_table, whole
-from snapshot_build.formats import KBar, YahooListing, chart_body, kline_body, kline_lines
+from snapshot_build.formats import (
+    KBar,
+    YahooListing,
+    chart_body,
+    kline_body,
+    kline_lines,
+    kline_rows,
+)
 from snapshot_build.fx import CNY, london_bar_date
 
 REAL_SLICES = ("star50_000688_daily.csv", "chinext_399006_daily.csv",
@@ -79,7 +86,7 @@ def flawed_csi300_unit_break(real: Path, out: Path) -> None:
                  float(r["low"]), whole(r["volume"]), r["amount"]) for r in part.rows]
     digits = max(decimals(r[k]) for r in part.rows for k in ("open", "close", "high", "low"))
     previous = float(part.before["close"]) if part.before else None
-    lines = kline_lines(bars, digits, previous)
+    lines = kline_lines(kline_rows(bars, previous), digits)
     note(out, "eastmoney_kline_1.000300_amount_unit_break.json",
          kline_body("1.000300", "沪深300", digits, previous, lines), {
              "provider": "eastmoney", "dataset": "index_kline", "subject": "CSI300",
@@ -97,8 +104,9 @@ def flawed_halt_filler(real: Path, out: Path) -> None:
     bars = [KBar(parse_day(r["Date"]), float(r["Open"]), float(r["Close"]), float(r["High"]),
                  float(r["Low"]), str(round(float(r["Volume"]) / 100)), "-") for r in part.rows]
     previous = float(part.before["Close"]) if part.before else None
+    lines = kline_lines(kline_rows(bars, previous), 2)
     note(out, "eastmoney_kline_1.603019_halt_filler.json",
-         kline_body("1.603019", "中科曙光", 2, previous, kline_lines(bars, 2, previous)), {
+         kline_body("1.603019", "中科曙光", 2, previous, lines), {
              "provider": "eastmoney", "dataset": "stock_kline", "subject": "603019.SH",
              "source": "real/stocks_cn/yahoo_danyoko/603019.csv",
              "source_rows": span(part.rows, "Date"),

@@ -14,6 +14,8 @@ import pytest
 from benchmarks.generate import Generated, generate
 from flows.backfill import backfill, plan_partitions
 from flows.nightly import GateFailed, nightly
+from flows.sources.bodies import api_json
+from tests.flows.bad_data.payloads import reland
 from warehouse.marts import MARTS
 
 START, END = date(2025, 9, 1), date(2025, 11, 28)
@@ -35,15 +37,6 @@ def _digests(path: Path) -> dict[str, str]:
             ).encode()).hexdigest()
             for mart in MARTS
         }
-
-
-def _rewrite(body_path: Path, body: bytes) -> None:
-    """Replace a landed body and its manifest's checksum, as a re-fetch would."""
-    body_path.write_bytes(body)
-    meta_path = body_path.with_name(body_path.name + ".meta.json")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["sha256"] = hashlib.sha256(body).hexdigest()
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
 
 
 def test_partitions_are_calendar_months_or_years_clipped_to_the_range() -> None:
@@ -71,15 +64,14 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     monkeypatch.setenv("CNTECH_HISTORY_START", START.isoformat())
     landing = tmp_path / "landing"
     shutil.copytree(generated.history, landing)
-    body_path = landing / BODY
-    original = body_path.read_bytes()
+    original = (landing / BODY).read_bytes()
     doc = json.loads(original)
     lines = doc["data"]["klines"]
     at = next(i for i, line in enumerate(lines) if line.startswith("2025-10-15"))
     fields = lines[at].split(",")
     fields[2] = f"{float(fields[2]) * 1.5:.2f}"
     lines[at] = ",".join(fields)
-    _rewrite(body_path, json.dumps(doc, separators=(",", ":")).encode())
+    reland(landing, BODY, api_json(doc))
     data = tmp_path / "data"
 
     with pytest.raises(GateFailed) as caught:
@@ -92,7 +84,7 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     assert last_bar <= date(2025, 9, 30)
     assert not (data / "marts.duckdb").exists()
 
-    _rewrite(body_path, original)
+    reland(landing, BODY, original)
     result = backfill(START, END, "month", snapshot=str(landing), data_dir=str(data))
 
     assert result.skipped == ["2025-09"]

@@ -13,7 +13,9 @@ import polars as pl
 import pytest
 
 from flows.nightly import GateFailed, RunResult, nightly
+from flows.sources.bodies import api_json
 from tests.conftest import TEST_DATA
+from tests.flows.bad_data.payloads import reland
 from tests.flows.publishing import copy_data_dir
 from warehouse.marts import MARTS
 
@@ -129,18 +131,13 @@ def test_corrupted_price_fails_the_gate_and_keeps_published_marts(
     marts_file = data_dir / "marts.duckdb"
     before = hashlib.sha256(marts_file.read_bytes()).hexdigest()
 
-    body_path = snapshot_copy / "eastmoney" / "kline" / "1.688256.json"
-    doc = json.loads(body_path.read_text(encoding="utf-8"))
+    relpath = "eastmoney/kline/1.688256.json"
+    doc = json.loads((snapshot_copy / relpath).read_text(encoding="utf-8"))
     fields = doc["data"]["klines"][100].split(",")
     bad_date = fields[0]
     fields[2] = "-" + fields[2]
     doc["data"]["klines"][100] = ",".join(fields)
-    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-    body_path.write_bytes(body)
-    meta_path = body_path.with_name(body_path.name + ".meta.json")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["sha256"] = hashlib.sha256(body).hexdigest()
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    reland(snapshot_copy, relpath, api_json(doc))
 
     with pytest.raises(GateFailed) as caught:
         nightly(source="snapshot", snapshot=str(snapshot_copy), data_dir=str(data_dir))

@@ -5,13 +5,13 @@ from datetime import date
 
 import pytest
 
+from flows.sources.eastmoney.bodies import datacenter_body
 from transforms import eastmoney_datacenter as dc
 from transforms.errors import PayloadError
 
 
 def _report(rows: list[dict[str, object]]) -> bytes:
-    return json.dumps({"version": "x", "result": {"pages": 1, "data": rows, "count": len(rows)},
-                       "success": True, "message": "ok", "code": 0}, ensure_ascii=False).encode()
+    return datacenter_body("RPT_TEST", rows)
 
 
 def test_margin_total_converts_yi_to_yuan() -> None:

@@ -7,16 +7,14 @@ from datetime import date
 
 import pytest
 
+from flows.sources.eastmoney.bodies import kline_body
 from tests.conftest import SNAPSHOT
 from transforms import crosscheck, eastmoney_fx
 from transforms.errors import PayloadError
 
 
 def _kline(secid: str, lines: list[str], decimal: int = 4) -> bytes:
-    market, code = secid.split(".")
-    return json.dumps({"rc": 0, "rt": 17, "data": {
-        "code": code, "market": int(market), "name": "美元兑港币", "decimal": decimal,
-        "dktotal": len(lines), "preKPrice": 7.78, "klines": lines}}, ensure_ascii=False).encode()
+    return kline_body(secid, "美元兑港币", decimal, 7.78, lines)
 
 
 HKD = ["2026-01-29,7.7801,7.7795,7.7812,7.7790,-,-,0.03,-0.01,-0.0006,-",

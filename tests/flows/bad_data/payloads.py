@@ -1,12 +1,12 @@
 """Edits of a landing-zone copy in the providers' own formats, re-signed like a re-landed body.
 
-A bad payload reaches the pipeline the way a provider would serve it: the body changes and its
-manifest carries the new sha256 (only ``unsigned`` leaves the old one, as tampering would).
+A bad payload reaches the pipeline the way a provider would serve it: the body is landed again
+through the one landing-zone writer, so its manifest carries the new sha256 (only ``unsigned``
+leaves the old one, as tampering would).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Callable
@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 
-META_SUFFIX = ".meta.json"
+from flows.sources.bodies import api_json
+from flows.sources.landing import ENDPOINT_KEY, LandingZone
+from flows.sources.window import META_SUFFIX
+
 KLINE_DATE, KLINE_OPEN, KLINE_CLOSE, KLINE_HIGH, KLINE_LOW, KLINE_VOLUME = range(6)
 
 
@@ -29,15 +32,11 @@ class Snapshot:
         self.touched: list[str] = []
 
     def write(self, relpath: str, body: bytes, *, sign: bool = True) -> None:
-        """Replace a body; ``sign`` updates its manifest's sha256 and size."""
-        path = self.root / relpath
-        path.write_bytes(body)
+        """Replace a body: re-landed with its manifest (``sign``), or bytes changed in place."""
         if sign:
-            meta_path = path.with_name(path.name + META_SUFFIX)
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            meta["sha256"] = hashlib.sha256(body).hexdigest()
-            meta["bytes"] = len(body)
-            meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            reland(self.root, relpath, body)
+        else:
+            (self.root / relpath).write_bytes(body)
         if relpath not in self.touched:
             self.touched.append(relpath)
 
@@ -53,7 +52,7 @@ class Snapshot:
         """
         doc = json.loads(self.read(relpath))
         edit(doc)
-        self.write(relpath, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+        self.write(relpath, api_json(doc))
 
     def kline(self, secid: str, edit: Callable[[list[list[str]]], None]) -> None:
         """Edit an Eastmoney kline body as rows of its comma-separated fields."""
@@ -91,6 +90,22 @@ class Snapshot:
         buffer = io.BytesIO()
         book.save(buffer)
         self.write(relpath, buffer.getvalue())
+
+
+def reland(root: Path, relpath: str, body: bytes) -> None:
+    """Replace a landed body as a refetch would: landed afresh through
+    :class:`LandingZone` with its old manifest's request and provenance, and the new body's
+    sha256 and size."""
+    path = root / relpath
+    meta_path = path.with_name(path.name + META_SUFFIX)
+    meta = json.loads(meta_path.read_bytes())
+    provider, endpoint, subject = (meta.pop(key) for key in ("provider", ENDPOINT_KEY,
+                                                             "subject"))
+    meta = {key: value for key, value in meta.items() if key not in ("sha256", "bytes")}
+    path.unlink()
+    meta_path.unlink()
+    LandingZone(root, durable=False).put(relpath, body, provider=provider, endpoint=endpoint,
+                                         subject=subject, meta=meta)
 
 
 def kline_row(rows: list[list[str]], day: str) -> list[str]:
