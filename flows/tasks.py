@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 from prefect import task
 
+from errors import EXIT_EXTRACTION, EXIT_GATE, CntechError
 from expectations.gate import run_gate
 from flows import pipeline
 from flows.catalog import build_catalog, last_stored_dates
@@ -41,12 +42,18 @@ from warehouse.lock import confined
 from warehouse.mart_states import MartState, to_json
 
 
-class GateFailed(RuntimeError):
+class GateFailed(CntechError, RuntimeError):
     """The quality gate rejected the staged data; nothing was merged or published."""
 
+    exit_code = EXIT_GATE
+    headed = True
 
-class ExtractionFailed(RuntimeError):
+
+class ExtractionFailed(CntechError, RuntimeError):
     """Some payloads could not be fetched or parsed; nothing was merged or published."""
+
+    exit_code = EXIT_EXTRACTION
+    headed = True
 
 
 @task
