@@ -23,6 +23,7 @@ from prefect import flow, get_run_logger, task
 from expectations.gate import preload
 from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, check_seeds, replayable
+from flows.parse import ParsedChunk
 from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
@@ -192,7 +193,7 @@ def _publish(settings: Settings, run_id: str, result: BackfillResult) -> None:
 
 def _load_partitions(
     settings: Settings, run_id: str, pending: list[load.Partition],
-    chunks: list[pipeline.ParsedChunk], result: BackfillResult, origins: pl.DataFrame,
+    chunks: list[ParsedChunk], result: BackfillResult, origins: pl.DataFrame,
 ) -> None:
     with progress.progress_bar("backfill", len(pending)) as advance:
         for part in pending:
@@ -219,7 +220,7 @@ def _load_partitions(
 
 
 def _parse(settings: Settings, run_id: str, landing_root: Path, specs: list[RequestSpec],
-           work: Path, partition: str) -> list[pipeline.ParsedChunk]:
+           work: Path, partition: str) -> list[ParsedChunk]:
     """Parse every body once into Parquet cut by partition; any unusable body stops the run."""
     preload()
     progress.stage_start("parse", f"{len(specs)} bodies by {partition}")

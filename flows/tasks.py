@@ -21,6 +21,7 @@ from errors import EXIT_EXTRACTION, EXIT_GATE, CntechError
 from expectations.gate import run_gate
 from flows import pipeline
 from flows.catalog import build_catalog, last_stored_dates
+from flows.parse import ParsedChunk, read_parsed
 from flows.placeholder_bars import drop_placeholder_bars
 from flows.settings import Settings
 from flows.sources import registry
@@ -92,7 +93,7 @@ def extract_live(settings: Settings, landing_root: Path,
 
 @task
 def stage(
-    settings: Settings, run_id: str, parsed: list[pipeline.ParsedChunk],
+    settings: Settings, run_id: str, parsed: list[ParsedChunk],
     explicit_as_of: date | None, window_end: date,
 ) -> tuple[date, pipeline.StageReport]:
     """Load parsed bodies into staging tables; resolve the as-of date and trading sessions.
@@ -101,7 +102,7 @@ def stage(
     the window the landing zone was requested for: a bar dated after it is the gate's
     ``no_future_date`` finding, never the date the run is for.
     """
-    frames, report = pipeline.read_parsed(parsed)
+    frames, report = read_parsed(parsed)
     as_of = explicit_as_of or (report.last_date and min(report.last_date, window_end))
     if as_of is None:
         raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")
