@@ -31,7 +31,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy flows transforms expectations warehouse registry reporting scripts benchmarks tests
+	$(BIN)/mypy errors.py flows transforms expectations warehouse registry reporting scripts benchmarks tests
 
 # Full-market benchmarks (about 15 minutes at full size on 2 cores; akshare is installed for the peer
 # comparison only, never as a project dependency). SECURITIES=2000 YEARS=10 for a shorter run.

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from errors import CntechError
 from flows.sources.window import INDEX_NAME, request_window
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ DASK_DEFAULT_PORT = 8786
 DASK_CONNECT_TIMEOUT = 0.5
 
 
-class BadArgument(ValueError):
+class BadArgument(CntechError, ValueError):
     """An argument that cannot work; the message is the one line the user sees."""
 
 

@@ -23,6 +23,7 @@ from prefect import flow, get_run_logger, task
 from expectations.gate import preload
 from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, check_seeds, replayable
+from flows.parse import ParsedChunk
 from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
@@ -110,8 +111,16 @@ def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, in
         export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
 
 
+@dataclass(frozen=True)
+class Built:
+    """The newest stored index day the marts were rebuilt as of, and rows in each mart."""
+
+    as_of: date
+    mart_rows: dict[str, int]
+
+
 @task
-def build(settings: Settings, run_id: str, first: date) -> tuple[date, dict[str, int]]:
+def build(settings: Settings, run_id: str, first: date) -> Built:
     """Rebuild every mart as of the newest stored index day."""
     with pipeline.connect_warehouse(settings) as con:
         as_of = load.last_index_date(con)
@@ -119,7 +128,7 @@ def build(settings: Settings, run_id: str, first: date) -> tuple[date, dict[str,
             raise ExtractionFailed("the backfill stored no index bars; nothing to publish")
         load.set_run_context(con, run_id=run_id, as_of=as_of, source=settings.source)
         seeds.load_sessions(con, min([first, *load.stored_start(con)]), as_of)
-        return as_of, marts.build_marts(con)
+        return Built(as_of, marts.build_marts(con))
 
 
 def _pending_parts(settings: Settings, parts: list[load.Partition]) -> list[load.Partition]:
@@ -180,19 +189,19 @@ def backfill(
 def _publish(settings: Settings, run_id: str, result: BackfillResult) -> None:
     """Rebuild the marts once from everything merged and publish them."""
     progress.stage_start("publish", f"{len(result.merged)} partitions merged")
-    as_of, result.mart_rows = build(settings, run_id, result.start)
-    result.as_of = as_of
-    result.published = publish_marts(settings, run_id, as_of, GateVerdict(
+    built = build(settings, run_id, result.start)
+    result.as_of, result.mart_rows = built.as_of, built.mart_rows
+    result.published = publish_marts(settings, run_id, built.as_of, GateVerdict(
         True, 0, f"backfill {result.start}..{result.end}: {len(result.merged)} partitions "
         f"merged, {len(result.skipped)} already merged", result.checks_run,
         result.gate_warnings))
     progress.stage_end("publish", f"{sum(result.mart_rows.values()):,} mart rows as of "
-                       f"{as_of}, {result.checks_run:,} checks passed")
+                       f"{built.as_of}, {result.checks_run:,} checks passed")
 
 
 def _load_partitions(
     settings: Settings, run_id: str, pending: list[load.Partition],
-    chunks: list[pipeline.ParsedChunk], result: BackfillResult, origins: pl.DataFrame,
+    chunks: list[ParsedChunk], result: BackfillResult, origins: pl.DataFrame,
 ) -> None:
     with progress.progress_bar("backfill", len(pending)) as advance:
         for part in pending:
@@ -219,7 +228,7 @@ def _load_partitions(
 
 
 def _parse(settings: Settings, run_id: str, landing_root: Path, specs: list[RequestSpec],
-           work: Path, partition: str) -> list[pipeline.ParsedChunk]:
+           work: Path, partition: str) -> list[ParsedChunk]:
     """Parse every body once into Parquet cut by partition; any unusable body stops the run."""
     preload()
     progress.stage_start("parse", f"{len(specs)} bodies by {partition}")

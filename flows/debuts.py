@@ -106,9 +106,17 @@ def followed_frame(listings: pl.DataFrame, specs: list[RequestSpec]) -> pl.DataF
     )
 
 
+@dataclass(frozen=True)
+class Followed:
+    """The run's specs with the debuts' bars added, and why a debut could not be followed."""
+
+    specs: list[RequestSpec]
+    unfollowed: list[str]
+
+
 @task(retries=2, retry_delay_seconds=[2, 5])
 def follow_debuts(settings: Settings, landing_root: Path, specs: list[RequestSpec],
-                  end: date) -> tuple[list[RequestSpec], list[str]]:
+                  end: date) -> Followed:
     """Add the daily bars of every debut of the last year to the run.
 
     Live runs land the new requests (from the listing date, or the series' tail once stored);
@@ -135,4 +143,4 @@ def follow_debuts(settings: Settings, landing_root: Path, specs: list[RequestSpe
             con.execute(sql_text("ops/follow_debuts.sql"))
         finally:
             con.unregister("followed")
-    return [*specs, *extra], errors
+    return Followed([*specs, *extra], errors)

@@ -14,7 +14,6 @@ import os
 import sys
 
 from flows.arguments import BadArgument, Options, check_backfill, check_run, load_settings
-from flows.exit_codes import EXIT_USAGE
 
 CHECKED_OPTIONS = frozenset({"--source", "--as-of", "--snapshot", "--data-dir", "--task-runner",
                              "--dask-address", "--start", "--end"})
@@ -52,7 +51,7 @@ def precheck(argv: list[str]) -> None:
     except BadArgument as exc:
         sys.stderr.write(f"{exc}\n")
         sys.stderr.flush()
-        os._exit(EXIT_USAGE)
+        os._exit(exc.exit_code)
 
 
 def main() -> None:

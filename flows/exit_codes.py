@@ -1,10 +1,9 @@
-"""The ``cntech`` exit codes, one map for every command (documented in the README)."""
+"""The ``cntech`` exit codes, one map for every command (documented in the README).
 
-EXIT_GATE = 1
-EXIT_USAGE = 2
-EXIT_EXTRACTION = 3
-# Published, but some marts kept their last version: a dataset they read was late or its
-# provider failed (see warehouse/holdback.py). Every other mart advanced.
-EXIT_HELD_BACK = 4
-# The Prefect API the run reports to could not be started or reached; nothing ran.
-EXIT_STARTUP = 5
+They are defined beside the error base class that carries them (:mod:`errors`), which every
+layer may import; the CLI reads them here.
+"""
+
+from errors import EXIT_EXTRACTION, EXIT_GATE, EXIT_HELD_BACK, EXIT_STARTUP, EXIT_USAGE
+
+__all__ = ["EXIT_EXTRACTION", "EXIT_GATE", "EXIT_HELD_BACK", "EXIT_STARTUP", "EXIT_USAGE"]

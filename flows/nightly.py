@@ -24,6 +24,7 @@ from flows.tasks import (
     ExtractionFailed,
     GateFailed,
     GateVerdict,
+    Staged,
     extract_live,
     finish,
     gate,
@@ -103,7 +104,8 @@ def nightly(
                            lock.stale_holder)
         prepare(settings, run_id)
         landed = _extract(settings, run_id, logger)
-        as_of_date, report = _parse_and_stage(settings, run_id, landed)
+        staged = _parse_and_stage(settings, run_id, landed)
+        as_of_date, report = staged.as_of, staged.report
         origins = pipeline.origins_frame(LandingZone(landed.root), landed.specs)
         verdict, held_back = _gate(settings, run_id, as_of_date, report, landed)
         published, mart_rows = _merge_and_publish(settings, run_id, as_of_date, verdict, origins,
@@ -127,7 +129,8 @@ def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:
     failed: list[tuple[str, str]] = []
     if live:
         root = confined(settings.resolved_data_dir(), "landing", run_id)
-        errors, failed = extract_live(settings, root, window_end)
+        unlanded = extract_live(settings, root, window_end)
+        errors, failed = unlanded.errors, unlanded.failed
         # A request that failed to land is already in ``errors``: parsing it would report it a
         # second time.
         specs = [spec for spec in specs if LandingZone(root).complete(spec)]
@@ -135,8 +138,9 @@ def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:
         root = settings.snapshot_dir.expanduser().resolve()
         specs = replayable(specs, root)
     progress.stage_end("extract", f"{len(specs)}/{requested} requests landed")
-    specs, unfollowed = follow_debuts(settings, root, specs, window_end)
-    for message in unfollowed:
+    followed = follow_debuts(settings, root, specs, window_end)
+    specs = followed.specs
+    for message in followed.unfollowed:
         logger.warning("IPO debut not followed: %s", message)
     if not live and settings.adopt_unmanifested:
         for path in LandingZone(root).adopt(specs):
@@ -145,7 +149,7 @@ def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:
 
 
 def _parse_and_stage(settings: Settings, run_id: str,
-                     landed: Landed) -> tuple[date, pipeline.StageReport]:
+                     landed: Landed) -> Staged:
     """Parse the landed bodies (fanned out over the task runner) and load them into staging."""
     parsed_dir = confined(settings.resolved_data_dir(), "parsed", run_id)
     try:
@@ -155,11 +159,12 @@ def _parse_and_stage(settings: Settings, run_id: str,
         parsed = runners.fan_out_parse(settings, landed.root, landed.specs, parsed_dir)
         progress.stage_end("parse", f"{sum(sum(c.rows.values()) for c in parsed):,} rows")
         progress.stage_start("stage")
-        as_of_date, report = stage(settings, run_id, parsed, settings.as_of, landed.window_end)
-        progress.stage_end("stage", f"{sum(report.rows.values()):,} rows as of {as_of_date}")
+        staged = stage(settings, run_id, parsed, settings.as_of, landed.window_end)
+        progress.stage_end("stage", f"{sum(staged.report.rows.values()):,} rows as of "
+                           f"{staged.as_of}")
     finally:
         shutil.rmtree(parsed_dir, ignore_errors=True)
-    return as_of_date, report
+    return staged
 
 
 def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageReport,
@@ -208,10 +213,10 @@ def _merge_and_publish(settings: Settings, run_id: str, as_of: date, verdict: Ga
     its marts catch up from core the next night it is on time.
     """
     progress.stage_start("merge")
-    core_rows, mart_rows = merge_and_build(settings, origins)
-    progress.stage_end("merge", f"{sum(core_rows.values()):,} core rows, "
-                       f"{sum(mart_rows.values()):,} mart rows")
+    merged = merge_and_build(settings, origins)
+    progress.stage_end("merge", f"{sum(merged.core_rows.values()):,} core rows, "
+                       f"{sum(merged.mart_rows.values()):,} mart rows")
     progress.stage_start("publish")
     published = publish_marts(settings, run_id, as_of, verdict, held_back)
     progress.stage_end("publish", str(published))
-    return published, mart_rows
+    return published, merged.mart_rows

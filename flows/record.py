@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from errors import CntechError
 from flows.catalog import build_catalog
 from flows.pipeline import parse_landed
 from flows.settings import Settings
@@ -17,7 +18,7 @@ from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 
 
-class RecordRefused(ValueError):
+class RecordRefused(CntechError, ValueError):
     """The window or the output directory cannot be used; nothing was fetched."""
 
 

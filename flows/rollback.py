@@ -16,13 +16,14 @@ from pathlib import Path
 
 import polars as pl
 
+from errors import CntechError
 from flows.settings import Settings
 from warehouse import db, versions
 from warehouse.lock import WriterLock
 from warehouse.marts import MARTS
 
 
-class RollbackRefused(ValueError):
+class RollbackRefused(CntechError, ValueError):
     """Nothing to roll back to, or the named version is not kept."""
 
 

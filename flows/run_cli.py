@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from errors import CntechError
 from flows import arguments
-from flows.arguments import BadArgument
 from flows.exit_codes import (
     EXIT_EXTRACTION,
     EXIT_GATE,
@@ -81,31 +81,23 @@ def refuse(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 @contextmanager
 def expected_failures(*, gate: str, extraction: str) -> Iterator[None]:
-    """Map the pipeline's expected failures to one paragraph and the documented exit code."""
+    """Map the command's expected failures to their message and exit code, without a traceback.
+
+    ``gate`` and ``extraction`` head the list a failed gate or extraction carries.
+    """
     from pydantic import ValidationError
 
-    from flows.nightly import ExtractionFailed, GateFailed
-    from flows.sources.errors import ExtractionError
-    from warehouse.lock import LockedError, UnsafePathError
-    from warehouse.seed_rules import SeedError
-    from warehouse.seeds import CalendarRangeError
-
+    headlines = {EXIT_GATE: gate, EXIT_EXTRACTION: extraction}
     try:
         yield
-    except GateFailed as exc:
-        err.print(gate, style="bold red", markup=False)
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(EXIT_GATE) from None
-    except ExtractionFailed as exc:
-        err.print(extraction, style="bold red", markup=False)
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(EXIT_EXTRACTION) from None
-    except ExtractionError as exc:
-        refuse(str(exc), EXIT_EXTRACTION)
+    except CntechError as exc:
+        if exc.headed:
+            err.print(headlines[exc.exit_code], style="bold red", markup=False)
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        refuse(str(exc).replace("\n", " "), exc.exit_code)
     except ValidationError as exc:
         refuse(f"invalid CNTECH_* setting: {exc}".replace("\n", " "))
-    except (LockedError, CalendarRangeError, UnsafePathError, SeedError) as exc:
-        refuse(str(exc).replace("\n", " "))
     except RuntimeError as exc:
         # Prefect's own temporary server (a Dask worker without our API, say) timing out.
         if "ephemeral Prefect API" not in str(exc):
@@ -122,16 +114,13 @@ def launch(started: float, verbose: bool, settings: Settings,
     quiet_runtime(verbose)
     api = startup.begin(settings)
     reporter = StageReporter(err, started=started, **options)
-    try:
-        if api.process is None:
-            # A configured server is asked at once: if it is down, say so before loading.
-            startup.ready(api)
-            reporter.line(f"start-up: {api.describe()}")
-        else:
-            reporter.line(f"start-up: temporary Prefect API server launching on {api.url}; "
-                          "loading the pipeline meanwhile")
-    except startup.StartupFailed as exc:
-        refuse(str(exc), EXIT_STARTUP)
+    if api.process is None:
+        # A configured server is asked at once: if it is down, say so before loading.
+        startup.ready(api)
+        reporter.line(f"start-up: {api.describe()}")
+    else:
+        reporter.line(f"start-up: temporary Prefect API server launching on {api.url}; "
+                      "loading the pipeline meanwhile")
     return reporter, api
 
 
@@ -146,12 +135,9 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
     with progress.reporting(reporter):
         if api.ready_after is None and api.process is not None:
             reporter.line("start-up: pipeline loaded; waiting for the Prefect API server")
-            try:
-                startup.ready(api, lambda seconds: reporter.line(
-                    f"start-up: still waiting for the Prefect API server ({seconds:.0f} s; load "
-                    f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"))
-            except startup.StartupFailed as exc:
-                refuse(str(exc), EXIT_STARTUP)
+            startup.ready(api, lambda seconds: reporter.line(
+                f"start-up: still waiting for the Prefect API server ({seconds:.0f} s; load "
+                f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"))
             reporter.line(f"start-up: {api.describe()}")
         return flow(**parameters)
 
@@ -177,30 +163,28 @@ def run(
     A late or failed feed holds back only the marts reading it (exit 4); the others advance.
     """
     started = time.monotonic()
-    try:
-        settings = arguments.load_settings()
-        as_of_date = arguments.check_run({
-            "--source": source.value, "--as-of": as_of, "--snapshot": _text(snapshot),
-            "--data-dir": _text(data_dir), "--task-runner": task_runner,
-            "--dask-address": dask_address}, settings)
-    except BadArgument as exc:
-        refuse(str(exc))
-    reporter, api = launch(started, verbose, settings)
-    from flows.nightly import nightly
-    from flows.progress import gate_verdict
-    from reporting.summary import print_summary
-
     with expected_failures(
         gate="Quality gate failed: nothing was merged or published; the last published marts "
         "are untouched.",
         extraction="Extraction failed: these payloads could not be used (their raw bodies are "
         "kept in the landing zone); nothing was published.",
     ):
+        settings = arguments.load_settings()
+        as_of_date = arguments.check_run({
+            "--source": source.value, "--as-of": as_of, "--snapshot": _text(snapshot),
+            "--data-dir": _text(data_dir), "--task-runner": task_runner,
+            "--dask-address": dask_address}, settings)
+        reporter, api = launch(started, verbose, settings)
+        from flows.nightly import nightly
+
         result: RunResult = call_flow(
             reporter, api, nightly, source=source.value, as_of=as_of_date,
             snapshot=str(snapshot) if snapshot else None,
             data_dir=str(data_dir) if data_dir else None, lock_wait_seconds=wait,
             task_runner=task_runner, dask_address=dask_address)
+    from flows.progress import gate_verdict
+    from reporting.summary import print_summary
+
     print_summary(console, result)
     console.print(f"gate: {gate_verdict(result.gate_summary, 0)}; run took "
                   f"{reporter.elapsed():.1f} s", markup=False, highlight=False)
@@ -233,25 +217,22 @@ def backfill(
     same landing zone are skipped, so rerunning after an interruption resumes where it stopped.
     """
     started = time.monotonic()
-    try:
-        settings = arguments.load_settings()
-        first, last = arguments.check_backfill({
-            "--start": start, "--end": end, "--snapshot": _text(snapshot),
-            "--data-dir": _text(data_dir), "--task-runner": task_runner,
-            "--dask-address": dask_address}, settings)
-    except BadArgument as exc:
-        refuse(str(exc))
-    from flows.progress import BACKFILL_STAGES
-
-    reporter, api = launch(started, verbose, settings, title="cntech backfill",
-                           stages=BACKFILL_STAGES)
-    from flows.backfill import backfill as backfill_flow
-
     with expected_failures(
         gate="Quality gate failed: the partition below was not merged and nothing was "
         "published; rerun the same command to resume after fixing it.",
         extraction="Extraction failed: these payloads could not be used; nothing was merged.",
     ):
+        settings = arguments.load_settings()
+        first, last = arguments.check_backfill({
+            "--start": start, "--end": end, "--snapshot": _text(snapshot),
+            "--data-dir": _text(data_dir), "--task-runner": task_runner,
+            "--dask-address": dask_address}, settings)
+        from flows.progress import BACKFILL_STAGES
+
+        reporter, api = launch(started, verbose, settings, title="cntech backfill",
+                               stages=BACKFILL_STAGES)
+        from flows.backfill import backfill as backfill_flow
+
         result = call_flow(
             reporter, api, backfill_flow, start=first, end=last, partition=partition.value,
             snapshot=str(snapshot) if snapshot else None,

@@ -22,7 +22,7 @@ from prefect.futures import wait
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 
-from flows import pipeline
+from flows import parse
 from flows.settings import Settings
 from flows.sources.request import RequestSpec
 from warehouse.files import write_atomically
@@ -74,17 +74,17 @@ def task_runner(settings: Settings, bodies: int = 0) -> TaskRunner[Any]:
 @task(cache_policy=NO_CACHE)
 def parse_chunk(
     landing_root: str, chunk_file: str, out_dir: str, grain: str | None
-) -> pipeline.ParsedChunk:
+) -> parse.ParsedChunk:
     """Parse the bodies a chunk file lists to Parquet; a chunk finished earlier is reused."""
     listing = Path(chunk_file)
     marker = listing.with_name(listing.name.replace(".specs.json", ".done.json"))
     if marker.is_file():
         done = json.loads(marker.read_text(encoding="utf-8"))
         last = done.pop("last_date")
-        return pipeline.ParsedChunk(**done, last_date=date.fromisoformat(last) if last else None)
+        return parse.ParsedChunk(**done, last_date=date.fromisoformat(last) if last else None)
     specs = [RequestSpec(**spec) for spec in json.loads(listing.read_text(encoding="utf-8"))]
     name = listing.name.removesuffix(".specs.json")
-    chunk = pipeline.parse_chunk(Path(landing_root), specs, Path(out_dir), name, grain)
+    chunk = parse.parse_to_parquet(Path(landing_root), specs, Path(out_dir), name, grain)
     write_atomically(marker, json.dumps(asdict(chunk), default=str))
     return chunk
 
@@ -92,7 +92,7 @@ def parse_chunk(
 @flow(name="parse-landing")
 def parse_landing(
     landing_root: str, chunk_files: list[str], out_dir: str, grain: str | None = None
-) -> list[pipeline.ParsedChunk]:
+) -> list[parse.ParsedChunk]:
     """Fan the chunks out over the flow's task runner and collect what each wrote.
 
     Chunks travel as the paths of the files listing their requests: flow parameters are
@@ -125,7 +125,7 @@ def chunk_names(landing_root: Path, chunks: list[list[RequestSpec]], grain: str 
 def fan_out_parse(
     settings: Settings, landing_root: Path, specs: list[RequestSpec], out_dir: Path,
     grain: str | None = None,
-) -> list[pipeline.ParsedChunk]:
+) -> list[parse.ParsedChunk]:
     """Parse every spec's body in chunks of ``parse_chunk_size`` on the configured runner."""
     size = settings.parse_chunk_size
     chunks = [specs[i:i + size] for i in range(0, len(specs), size)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from pydantic import Field, PositiveFloat, field_validator, model_validator
 from pydantic.fields import FieldInfo
@@ -142,10 +142,27 @@ def _only_known(hosts: dict[str, Any], known: dict[str, str]) -> None:
         raise ValueError(f"unknown provider host(s) {unknown}; known: {list(known)}")
 
 
-def settings_from(**parameters: object) -> Settings:
-    """The run's settings: flow parameters that were given override the environment."""
-    given = {name: value for name, value in parameters.items() if value is not None}
+class FlowOverrides(TypedDict, total=False):
+    """Flow parameters that override a setting; ``None`` leaves it to the environment."""
+
+    source: str | None
+    as_of: date | None
+    history_start: date | None
+    snapshot_dir: str | Path | None
+    data_dir: str | Path | None
+    lock_wait_seconds: float | None
+    task_runner: str | None
+    dask_address: str | None
+
+
+def settings_from(**parameters: Unpack[FlowOverrides]) -> Settings:
+    """The run's settings: flow parameters that were given override the environment.
+
+    The settings' own validators check each value, as they check an environment variable.
+    """
+    given: dict[str, Any] = {name: value for name, value in parameters.items()
+                             if value is not None}
     for name in ("snapshot_dir", "data_dir"):
         if name in given:
             given[name] = Path(str(given[name]))
-    return Settings(**given)  # type: ignore[arg-type]
+    return Settings(**given)

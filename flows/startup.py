@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from errors import EXIT_STARTUP, CntechError
+
 if TYPE_CHECKING:
     from flows.settings import Settings
 
@@ -40,8 +42,10 @@ WAITING_EVERY = 10.0
 PORT_TAKEN = 3
 
 
-class StartupFailed(RuntimeError):
+class StartupFailed(CntechError, RuntimeError):
     """No Prefect API to report to; the message is one line for the user."""
+
+    exit_code = EXIT_STARTUP
 
 
 @dataclass

@@ -17,9 +17,11 @@ import duckdb
 import polars as pl
 from prefect import task
 
+from errors import EXIT_EXTRACTION, EXIT_GATE, CntechError
 from expectations.gate import run_gate
 from flows import pipeline
 from flows.catalog import build_catalog, last_stored_dates
+from flows.parse import ParsedChunk, read_parsed
 from flows.placeholder_bars import drop_placeholder_bars
 from flows.settings import Settings
 from flows.sources import registry
@@ -41,12 +43,43 @@ from warehouse.lock import confined
 from warehouse.mart_states import MartState, to_json
 
 
-class GateFailed(RuntimeError):
+class GateFailed(CntechError, RuntimeError):
     """The quality gate rejected the staged data; nothing was merged or published."""
 
+    exit_code = EXIT_GATE
+    headed = True
 
-class ExtractionFailed(RuntimeError):
+
+class ExtractionFailed(CntechError, RuntimeError):
     """Some payloads could not be fetched or parsed; nothing was merged or published."""
+
+    exit_code = EXIT_EXTRACTION
+    headed = True
+
+
+@dataclass(frozen=True)
+class Unlanded:
+    """Requests a live extraction left without a body: each one's message, and its staging
+    table and label."""
+
+    errors: list[str]
+    failed: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Staged:
+    """The date the run is for and what staging loaded."""
+
+    as_of: date
+    report: pipeline.StageReport
+
+
+@dataclass(frozen=True)
+class Merged:
+    """Rows upserted into each core table and rows in each rebuilt mart."""
+
+    core_rows: dict[str, int]
+    mart_rows: dict[str, int]
 
 
 @task
@@ -65,7 +98,7 @@ def prepare(settings: Settings, run_id: str) -> None:
 
 @task(retries=2, retry_delay_seconds=[2, 5])
 def extract_live(settings: Settings, landing_root: Path,
-                 window_end: date) -> tuple[list[str], list[tuple[str, str]]]:
+                 window_end: date) -> Unlanded:
     """Fetch each series from its last stored date (less an overlap) and land every body.
 
     A series the warehouse has never stored backfills from ``history_start``; bodies already
@@ -80,21 +113,21 @@ def extract_live(settings: Settings, landing_root: Path,
     errors = land_all(settings, zone, specs)
     failed = [(registry.endpoint(spec.endpoint).table, pipeline.request_label(spec))
               for spec in specs if not zone.complete(spec)]
-    return errors, failed
+    return Unlanded(errors, failed)
 
 
 @task
 def stage(
-    settings: Settings, run_id: str, parsed: list[pipeline.ParsedChunk],
+    settings: Settings, run_id: str, parsed: list[ParsedChunk],
     explicit_as_of: date | None, window_end: date,
-) -> tuple[date, pipeline.StageReport]:
+) -> Staged:
     """Load parsed bodies into staging tables; resolve the as-of date and trading sessions.
 
     The as-of date is the one requested, or the newest staged index bar capped at the end of
     the window the landing zone was requested for: a bar dated after it is the gate's
     ``no_future_date`` finding, never the date the run is for.
     """
-    frames, report = pipeline.read_parsed(parsed)
+    frames, report = read_parsed(parsed)
     as_of = explicit_as_of or (report.last_date and min(report.last_date, window_end))
     if as_of is None:
         raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")
@@ -113,7 +146,7 @@ def stage(
         for table, frame in frames.items():
             report.rows[table] = load.stage(con, table, frame)
         ledger.staged(con, run_id, as_of=as_of, rows=report.rows)
-    return as_of, report
+    return Staged(as_of, report)
 
 
 @dataclass(frozen=True)
@@ -153,8 +186,7 @@ def gate(settings: Settings, run_id: str, as_of: date) -> GateVerdict:
 
 
 @task
-def merge_and_build(settings: Settings, origins: pl.DataFrame) -> tuple[dict[str, int],
-                                                                         dict[str, int]]:
+def merge_and_build(settings: Settings, origins: pl.DataFrame) -> Merged:
     """Upsert staging into core on natural keys, export the touched months, rebuild the marts.
 
     The provenance of the merged rows (``origins``: the manifests of the staged bodies) is
@@ -165,7 +197,7 @@ def merge_and_build(settings: Settings, origins: pl.DataFrame) -> tuple[dict[str
         provenance.merge_origins(con, origins)
         export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
         mart_rows = marts.build_marts(con)
-    return core_rows, mart_rows
+    return Merged(core_rows, mart_rows)
 
 
 @task

@@ -12,13 +12,14 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from errors import CntechError
 from warehouse.publish import published_path
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 GATE_DIR_NAME = "gate"
 
 
-class MartsUnavailable(RuntimeError):
+class MartsUnavailable(CntechError, RuntimeError):
     """There is no readable published marts file (not yet published, or from another version)."""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from errors import CntechError
 from reporting.marts import query as named_query
 from reporting.query_format import Result, render
 from warehouse.publish import published_path
@@ -27,7 +28,7 @@ READER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 }
 
 
-class QueryRefused(ValueError):
+class QueryRefused(CntechError, ValueError):
     """The query would write, reach outside the marts file, or cannot run."""
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
+from errors import CntechError
 from registry import DATASETS
 from reporting.marts import gate_counts, gate_results, open_marts, query
 from warehouse.mart_states import MartState, from_json
@@ -32,7 +33,7 @@ RECENT_RUNS = 5
 EXIT_UNHEALTHY = 1
 
 
-class CalendarOutOfRange(ValueError):
+class CalendarOutOfRange(CntechError, ValueError):
     """The reference date lies beyond what an exchange calendar defines."""
 
 

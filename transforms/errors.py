@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from errors import EXIT_EXTRACTION, CntechError
 
-class PayloadError(ValueError):
+
+class PayloadError(CntechError, ValueError):
     """A payload does not match the provider contract its parser expects.
 
     Carries enough context (provider, endpoint, field, request) for an operator to find the raw
     body in the landing zone and see what changed upstream.
     """
+
+    exit_code = EXIT_EXTRACTION
 
     def __init__(
         self,

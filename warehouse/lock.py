@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from errors import CntechError
+
 LOCK_NAME = ".cntech.lock"
 # Run ids and other derived names become file names: one path component, no dot-dot, no escape.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
@@ -17,11 +19,11 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 PATH_PART = re.compile(r"\.?[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 
 
-class LockedError(RuntimeError):
+class LockedError(CntechError, RuntimeError):
     """Another process is writing to the same data directory."""
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(CntechError, ValueError):
     """A name or path derived from settings would leave the data directory."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from errors import CntechError
 from warehouse.seeds import CALENDARS, SEEDS_DIR, read_seed
 
 # Symbol and provider-code shapes per exchange: Shanghai A-shares 60xxxx/68xxxx, Shenzhen
@@ -31,7 +32,7 @@ INDEX_CODE = re.compile(r"[A-Z][A-Z0-9_]{1,19}")
 EASTMONEY_MARKETS = {"SSE": "1", "SZSE": "0"}
 
 
-class SeedError(ValueError):
+class SeedError(CntechError, ValueError):
     """A reference seed breaks its rules; nothing was fetched."""
 
 

@@ -9,6 +9,7 @@ import duckdb
 import exchange_calendars as xcals
 import polars as pl
 
+from errors import CntechError
 from warehouse.db import sql_text
 
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
@@ -35,7 +36,7 @@ SEED_SCHEMAS: dict[str, dict[str, type[pl.DataType] | pl.DataType]] = {
 CALENDARS = ("XSHG", "XHKG", "XNYS")
 
 
-class CalendarRangeError(ValueError):
+class CalendarRangeError(CntechError, ValueError):
     """The as-of date lies beyond what a trading calendar defines."""
 
 

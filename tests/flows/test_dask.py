@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import pipeline
+from flows import parse
 from flows.nightly import RunResult, nightly
 from flows.runners import task_runner
 from flows.settings import Settings
@@ -39,13 +39,13 @@ def test_local_dask_cluster_gives_identical_marts(
     monkeypatch.setenv("CNTECH_DASK_PROCESSES", "false")
     monkeypatch.setenv("CNTECH_PARSE_CHUNK_SIZE", "16")
     threads: list[str] = []
-    real_parse = pipeline.parse_chunk
+    real_parse = parse.parse_to_parquet
 
-    def spy(*args: object, **kwargs: object) -> pipeline.ParsedChunk:
+    def spy(*args: object, **kwargs: object) -> parse.ParsedChunk:
         threads.append(threading.current_thread().name)
         return real_parse(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "parse_chunk", spy)
+    monkeypatch.setattr(parse, "parse_to_parquet", spy)
 
     result = nightly(source="snapshot", data_dir=str(tmp_path / "data"), task_runner="dask")
 

@@ -42,21 +42,6 @@ def test_landed_bodies_parse_into_every_table_and_a_missing_one_is_reported(
     assert "no landed body" in error and "1.688256-missing.json" in error
 
 
-def test_a_chunk_is_cut_into_monthly_partitions_and_read_back_whole(
-    snapshot_dir: Path, tmp_path: Path,
-) -> None:
-    chunk = pipeline.parse_chunk(snapshot_dir, [IFLYTEK], tmp_path, "chunk-00000", "month")
-
-    files = chunk.files["security_bars"]
-    assert files[0] == str(tmp_path / "security_bars/part=2024-12/chunk-00000.parquet")
-    assert len(files) == len({Path(f).parent.name for f in files}) >= 13
-    assert pl.read_parquet(files[0])["trade_date"].dt.month().unique().to_list() == [12]
-    frames, report = pipeline.read_parsed([chunk])
-    assert frames["security_bars"].height == chunk.rows["security_bars"]
-    assert frames["security_bars"].schema["source_file"] == pl.String
-    assert (report.errors, frames["index_bars"].height) == ([], 0)
-
-
 def test_clipping_drops_rows_after_the_as_of_date_in_every_table() -> None:
     frames = {table: pl.DataFrame(schema={by_name(table).date: pl.Date})
               for table in STAGING_TABLES}
