@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
 from expectations.gate import preload
 from flows import pipeline, progress, runners
@@ -85,7 +86,7 @@ def parsed_dir(settings: Settings, landing_root: Path, grain: str) -> Path:
     return confined(settings.resolved_data_dir(), "backfill", key)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def stage_partition(
     settings: Settings, run_id: str, part: load.Partition, files: dict[str, list[str]]
 ) -> dict[str, int]:
@@ -97,7 +98,7 @@ def stage_partition(
                 for table in STAGING_TABLES}
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, int],
                     origins: pl.DataFrame) -> None:
     """Upsert the staged partition into core and record it as merged, in one transaction.
@@ -119,7 +120,7 @@ class Built:
     mart_rows: dict[str, int]
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def build(settings: Settings, run_id: str, first: date) -> Built:
     """Rebuild every mart as of the newest stored index day."""
     with pipeline.connect_warehouse(settings) as con:

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from flows import pipeline
 from flows.catalog import last_stored_dates
@@ -114,7 +115,7 @@ class Followed:
     unfollowed: list[str]
 
 
-@task(retries=2, retry_delay_seconds=[2, 5])
+@task(retries=2, retry_delay_seconds=[2, 5], cache_policy=NO_CACHE)
 def follow_debuts(settings: Settings, landing_root: Path, specs: list[RequestSpec],
                   end: date) -> Followed:
     """Add the daily bars of every debut of the last year to the run.

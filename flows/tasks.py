@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from errors import EXIT_EXTRACTION, EXIT_GATE, CntechError
 from expectations.gate import run_gate
@@ -82,7 +83,10 @@ class Merged:
     mart_rows: dict[str, int]
 
 
-@task
+# No task here is cached: each writes the warehouse or reads what changes under it, and
+# Prefect's default cache policy would hash every input to key a cache never read (the specs
+# of a full-market night took seconds to hash).
+@task(cache_policy=NO_CACHE)
 def prepare(settings: Settings, run_id: str) -> None:
     """Create warehouse tables, reload the reference seeds and open the run's ledger row."""
     with pipeline.connect_warehouse(settings) as con:
@@ -96,7 +100,7 @@ def prepare(settings: Settings, run_id: str) -> None:
                               published_run_id=publish.published_run_id(data_dir))
 
 
-@task(retries=2, retry_delay_seconds=[2, 5])
+@task(retries=2, retry_delay_seconds=[2, 5], cache_policy=NO_CACHE)
 def extract_live(settings: Settings, landing_root: Path,
                  window_end: date) -> Unlanded:
     """Fetch each series from its last stored date (less an overlap) and land every body.
@@ -116,7 +120,7 @@ def extract_live(settings: Settings, landing_root: Path,
     return Unlanded(errors, failed)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def stage(
     settings: Settings, run_id: str, parsed: list[ParsedChunk],
     explicit_as_of: date | None, window_end: date,
@@ -171,7 +175,7 @@ class GateVerdict:
         return self.summary.splitlines()[0]
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def gate(settings: Settings, run_id: str, as_of: date) -> GateVerdict:
     """Run every expectation suite over staging; results land in ``<data-dir>/gate``."""
     with pipeline.connect_warehouse(settings) as con:
@@ -185,7 +189,7 @@ def gate(settings: Settings, run_id: str, as_of: date) -> GateVerdict:
                        warnings, blocking)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def merge_and_build(settings: Settings, origins: pl.DataFrame) -> Merged:
     """Upsert staging into core on natural keys, export the touched months, rebuild the marts.
 
@@ -200,7 +204,7 @@ def merge_and_build(settings: Settings, origins: pl.DataFrame) -> Merged:
     return Merged(core_rows, mart_rows)
 
 
-@task
+@task(cache_policy=NO_CACHE)
 def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVerdict,
                   held_back: list[MartState] | None = None) -> Path:
     """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically.
