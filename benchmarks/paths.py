@@ -75,39 +75,9 @@ def simulate(
     shocks = rng.standard_t(4, (n, t_count)) / np.sqrt(2.0)
     jumps = rng.random((n, t_count)) < 0.01
 
-    close = np.empty((n, t_count))
-    prev = start.copy()
-    for t in range(t_count):
-        drift = beta * market[t] - MEAN_REVERSION * np.log(prev / start)
-        move = np.clip(drift + sigma * shocks[:, t] + np.where(
-            jumps[:, t], 0.25 * np.sign(shocks[:, t]), 0.0), -0.5, 0.4)
-        raw = np.round(prev * np.exp(move), decimals)
-        limited = (t - listing) >= free
-        up = np.round(prev * (1 + limit), decimals)
-        down = np.round(prev * (1 - limit), decimals)
-        today = np.where(limited, np.clip(raw, down, up), raw)
-        today = np.where(t == listing, start, today)
-        today = np.maximum(today, 10.0 ** -decimals)
-        close[:, t] = np.where(traded[:, t], today, prev)
-        prev = close[:, t]
-
-    previous = np.concatenate([offer[:, None], close[:, :-1]], axis=1)
-    limited = (steps[None, :] - listing[:, None]) >= free[:, None]
-    gap = rng.normal(0.0, 1.0, (n, t_count)) * sigma[:, None] / 3
-    opened = np.round(previous * np.exp(gap), decimals)
-    first_open = np.round(offer * (1 + np.where(main, 0.2, pop) * rng.uniform(0.5, 1.0, n)),
-                          decimals)
-    opened = np.where(steps[None, :] == listing[:, None], first_open[:, None], opened)
-    up = np.round(previous * (1 + limit[:, None]), decimals)
-    down = np.round(previous * (1 - limit[:, None]), decimals)
-    opened = np.where(limited, np.clip(opened, down, up), opened)
-    opened = np.maximum(opened, 10.0 ** -decimals)
-    wick = np.abs(rng.normal(0.0, 1.0, (2, n, t_count))) * sigma[None, :, None] / 2
-    high = np.round(np.maximum(opened, close) * (1 + wick[0]), decimals)
-    low = np.round(np.minimum(opened, close) * (1 - wick[1]), decimals)
-    high = np.where(limited, np.minimum(high, up), high)
-    low = np.where(limited, np.maximum(low, down), low)
-    low = np.maximum(low, 10.0 ** -decimals)
+    walk = Walk(start, beta, sigma, listing, free, limit, decimals)
+    close = _closes(walk, market, shocks, jumps, traded)
+    opened, high, low = _intraday(walk, rng, close, offer, np.where(main, 0.2, pop))
 
     shares = np.array([s.shares for s in block]) * FLOAT_SHARE
     turnover = np.exp(rng.normal(np.log(0.015), 0.6, (n, t_count)))
@@ -118,3 +88,63 @@ def simulate(
                   if hk_like else np.zeros((n, t_count), dtype=bool))
     close_only &= steps[None, :] > listing[:, None]
     return Bars(days, opened, high, low, close, volume, amount, traded, close_only, offer)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Per-security parameters of a block's price walk."""
+
+    start: np.ndarray
+    beta: np.ndarray
+    sigma: np.ndarray
+    listing: np.ndarray
+    free: np.ndarray
+    limit: np.ndarray
+    decimals: int
+
+
+def _closes(walk: Walk, market: np.ndarray, shocks: np.ndarray, jumps: np.ndarray,
+            traded: np.ndarray) -> np.ndarray:
+    """Closes session by session: each limited by the previous close's price limits."""
+    n, t_count = shocks.shape
+    close = np.empty((n, t_count))
+    prev = walk.start.copy()
+    for t in range(t_count):
+        drift = walk.beta * market[t] - MEAN_REVERSION * np.log(prev / walk.start)
+        move = np.clip(drift + walk.sigma * shocks[:, t] + np.where(
+            jumps[:, t], 0.25 * np.sign(shocks[:, t]), 0.0), -0.5, 0.4)
+        raw = np.round(prev * np.exp(move), walk.decimals)
+        limited = (t - walk.listing) >= walk.free
+        up = np.round(prev * (1 + walk.limit), walk.decimals)
+        down = np.round(prev * (1 - walk.limit), walk.decimals)
+        today = np.where(limited, np.clip(raw, down, up), raw)
+        today = np.where(t == walk.listing, walk.start, today)
+        today = np.maximum(today, 10.0 ** -walk.decimals)
+        close[:, t] = np.where(traded[:, t], today, prev)
+        prev = close[:, t]
+    return close
+
+
+def _intraday(walk: Walk, rng: np.random.Generator, close: np.ndarray, offer: np.ndarray,
+              first_pop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Opens, highs and lows around the closes, inside the same limits; the listing day opens
+    ``first_pop`` (scaled) above the offer."""
+    n, t_count = close.shape
+    decimals = walk.decimals
+    steps = np.arange(t_count)
+    previous = np.concatenate([offer[:, None], close[:, :-1]], axis=1)
+    limited = (steps[None, :] - walk.listing[:, None]) >= walk.free[:, None]
+    gap = rng.normal(0.0, 1.0, (n, t_count)) * walk.sigma[:, None] / 3
+    opened = np.round(previous * np.exp(gap), decimals)
+    first_open = np.round(offer * (1 + first_pop * rng.uniform(0.5, 1.0, n)), decimals)
+    opened = np.where(steps[None, :] == walk.listing[:, None], first_open[:, None], opened)
+    up = np.round(previous * (1 + walk.limit[:, None]), decimals)
+    down = np.round(previous * (1 - walk.limit[:, None]), decimals)
+    opened = np.where(limited, np.clip(opened, down, up), opened)
+    opened = np.maximum(opened, 10.0 ** -decimals)
+    wick = np.abs(rng.normal(0.0, 1.0, (2, n, t_count))) * walk.sigma[None, :, None] / 2
+    high = np.round(np.maximum(opened, close) * (1 + wick[0]), decimals)
+    low = np.round(np.minimum(opened, close) * (1 - wick[1]), decimals)
+    high = np.where(limited, np.minimum(high, up), high)
+    low = np.where(limited, np.maximum(low, down), low)
+    return opened, high, np.maximum(low, 10.0 ** -decimals)

@@ -116,11 +116,11 @@ def build_universe(
         last_hist = max(i for i, d in enumerate(days) if d <= history_end)
         earliest = next(i for i, d in enumerate(days) if board != "STAR" or d >= STAR_OPENED)
         late_ipo = max(earliest, last_hist - 40)
+        prior_year = [i for i, d in enumerate(days) if d.year == history_end.year - 1]
         for n, (symbol, exchange, code) in enumerate(_codes(board, count)):
             ipo = board != "US" and (rng.random() < IPO_SHARE or earliest > 0 or n == 0)
             if (board, n) in (anchor, splitter):
                 ipo = False
-            prior_year = [i for i, d in enumerate(days) if d.year == history_end.year - 1]
             if n == 0 and board != "US":
                 listing = int(rng.integers(late_ipo, last_hist - QUIET_SESSIONS_AT_END))
             elif (board, n) == ("HK", 1) and prior_year:
@@ -129,16 +129,8 @@ def build_universe(
                 listing = int(rng.integers(earliest, max(earliest + 1, late_ipo)))
             else:
                 listing = 0
-            suspension = None
-            span_end = last_hist - QUIET_SESSIONS_AT_END
-            if board != "US" and rng.random() < SUSPENDED_SHARE and span_end - listing > 80:
-                first = int(rng.integers(listing + 10, span_end - 50))
-                suspension = (first, first + int(rng.integers(3, 40)))
-            split = None
-            if (board == "HK" and (rng.random() < SPLIT_SHARE or (board, n) == splitter)
-                    and span_end - listing > 30):
-                split = (int(rng.integers(listing + 10, span_end)),
-                         float(rng.choice([2.0, 5.0, 10.0, 0.1])))
+            suspension, split = _events(rng, board, listing, last_hist - QUIET_SESSIONS_AT_END,
+                                        always_splits=(board, n) == splitter)
             name_local = "".join(rng.choice(list(LOCAL_NAME), 4))
             out.append(Security(
                 symbol=symbol, name=f"Synthetic {board} {symbol.split('.')[0]}",
@@ -153,6 +145,21 @@ def build_universe(
                     rng.random() < COVERED_SHARE or (board, n) == anchor),
             ))
     return out
+
+
+def _events(rng: np.random.Generator, board: str, listing: int, span_end: int,
+            always_splits: bool) -> tuple[tuple[int, int] | None, tuple[int, float] | None]:
+    """A security's halt (first and last session index) and split (session, ratio), if any."""
+    suspension = None
+    if board != "US" and rng.random() < SUSPENDED_SHARE and span_end - listing > 80:
+        first = int(rng.integers(listing + 10, span_end - 50))
+        suspension = (first, first + int(rng.integers(3, 40)))
+    split = None
+    if (board == "HK" and (rng.random() < SPLIT_SHARE or always_splits)
+            and span_end - listing > 30):
+        split = (int(rng.integers(listing + 10, span_end)),
+                 float(rng.choice([2.0, 5.0, 10.0, 0.1])))
+    return suspension, split
 
 
 def write_seeds(

@@ -57,6 +57,16 @@ def remove_stale_temp_files(data_dir: Path) -> list[Path]:
     return versions.remove_stale_temp_files(data_dir)
 
 
+def _check_arguments(run_id: str, extra_tables: dict[str, pl.DataFrame],
+                     storage_version: str) -> None:
+    safe_name(run_id)
+    unknown = sorted(set(extra_tables) - set(EXTRA_TABLES))
+    if unknown:
+        raise ValueError(f"not a publishable table: {unknown}; allowed: {EXTRA_TABLES}")
+    if not STORAGE_VERSION_PATTERN.fullmatch(storage_version):
+        raise ValueError(f"storage version must look like v1.0.0, got {storage_version!r}")
+
+
 def publish(
     con: duckdb.DuckDBPyConnection,
     data_dir: Path,
@@ -77,12 +87,7 @@ def publish(
     whose columns were renamed are also published as views under their old names
     (:mod:`warehouse.compat`).
     """
-    safe_name(run_id)
-    unknown = sorted(set(extra_tables) - set(EXTRA_TABLES))
-    if unknown:
-        raise ValueError(f"not a publishable table: {unknown}; allowed: {EXTRA_TABLES}")
-    if not STORAGE_VERSION_PATTERN.fullmatch(storage_version):
-        raise ValueError(f"storage version must look like v1.0.0, got {storage_version!r}")
+    _check_arguments(run_id, extra_tables, storage_version)
     data_dir.mkdir(parents=True, exist_ok=True)
     versions.remove_stale_temp_files(data_dir)
     tmp = confined(data_dir, f".marts.{run_id}.tmp")

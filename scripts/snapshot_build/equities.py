@@ -117,16 +117,34 @@ def stitch_a_share(
                   str(round(float(yahoo[day]["Volume"]) / 100)), MISSING) for day in kept]
     if sorted([bar.day for bar in bars] + filler) != list(sessions("XSHG")):
         raise ValueError(f"{symbol}: stitched dates plus halt filler differ from XSHG sessions")
+    repairs = _stitch_repairs(symbol, source.label, factor, volume_factor, previous,
+                              (float(y0["Close"]), a0["close"]), early, kept, filler)
+    detail = (
+        f"Daily bars stitched from two public dumps: {source.citation.format(code=code)} for "
+        f"{iso(early[0])}..{iso(early[-1])}, and danyoko-bugover/GPT5.0-pureprice-stockpicking-chi "
+        f"@ 8d1fba53af data/{code}.csv (Yahoo {ticker_code}, dividend-adjusted) from "
+        f"{iso(STITCH_DAY)}; the two agree within 0.6% on their overlap. Prices rounded to "
+        f"Eastmoney's 0.01 yuan; amplitude, pct change and change derived; amount and turnover "
+        f"are in neither source ('-')."
+    )
+    return bars, float(akshare[previous]["close"]) * factor, repairs, detail
+
+
+def _stitch_repairs(symbol: str, label: str, factor: float, volume_factor: float, previous: date,
+                    closes: tuple[float, str], early: list[date], kept: list[date],
+                    filler: list[date]) -> list[Repair]:
+    """The repairs a stitched series records: the rebase (``closes``: Yahoo's and the early
+    source's close on the stitch day), the volume unit and any halt filler dropped."""
     unlisted = [iso(day) for day in filler if day not in halted_days(symbol)]
     volume_note = "" if abs(volume_factor - 1) < 1e-6 else (
         " (Yahoo's volumes before a later bonus-share ex-date are split-adjusted, akshare's are "
         "not; rescaling keeps the series on Yahoo's basis with no jump at the seam)")
     repairs = [
         Repair("rebase_akshare_to_yahoo",
-               f"{source.label} qfq rows (and the pre-window close used for preKPrice, "
+               f"{label} qfq rows (and the pre-window close used for preKPrice, "
                f"{iso(previous)}) put on Yahoo's adjustment base: prices x {factor:.6f} = Yahoo "
-               f"close {float(y0['Close']):.4f} / {source.label} close {a0['close']} on "
-               f"{iso(STITCH_DAY)}; volume x {volume_factor:.4f} = Yahoo lots / {source.label} "
+               f"close {closes[0]:.4f} / {label} close {closes[1]} on "
+               f"{iso(STITCH_DAY)}; volume x {volume_factor:.4f} = Yahoo lots / {label} "
                f"lots that day{volume_note}; rounded to whole lots",
                tuple(iso(day) for day in early)),
         Repair("unit_volume_shares_to_lots",
@@ -140,15 +158,7 @@ def stitch_a_share(
             "drop_halt_filler", "Yahoo filler rows during a trading halt (volume 0, O=H=L=C "
             f"= last close) removed, as Eastmoney omits suspended days{seed_note}",
             tuple(iso(day) for day in filler)))
-    detail = (
-        f"Daily bars stitched from two public dumps: {source.citation.format(code=code)} for "
-        f"{iso(early[0])}..{iso(early[-1])}, and danyoko-bugover/GPT5.0-pureprice-stockpicking-chi "
-        f"@ 8d1fba53af data/{code}.csv (Yahoo {ticker_code}, dividend-adjusted) from "
-        f"{iso(STITCH_DAY)}; the two agree within 0.6% on their overlap. Prices rounded to "
-        f"Eastmoney's 0.01 yuan; amplitude, pct change and change derived; amount and turnover "
-        f"are in neither source ('-')."
-    )
-    return bars, float(akshare[previous]["close"]) * factor, repairs, detail
+    return repairs
 
 
 def a_share_bars(shared: Path, symbol: str) -> Picked:
