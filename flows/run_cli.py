@@ -139,7 +139,8 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
                 f"start-up: still waiting for the Prefect API server ({seconds:.0f} s; load "
                 f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"))
             reporter.line(f"start-up: {api.describe()}")
-        return flow(**parameters)
+        with startup.heartbeats(api):
+            return flow(**parameters)
 
 
 def run(

@@ -21,7 +21,8 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,14 @@ DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 600.0
 ATTEMPTS = 3
 WAITING_EVERY = 10.0
+# A temporary server serves no UI and registers no block types: the block catalogue is read
+# once per server start by importing every Prefect collection installed (prefect-dask pulls in
+# distributed), a second of a 2-core machine's start-up, and no run of ours reads a block.
+TEMPORARY_SERVER_ENV = {
+    "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+    "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
+}
 # Prefect's server entry point exits with 3 when its port was taken after we chose it.
 PORT_TAKEN = 3
 
@@ -126,6 +135,23 @@ def ready(api: PrefectApi, waiting: Callable[[float], None] | None = None) -> st
     return api.url
 
 
+@contextmanager
+def heartbeats(api: PrefectApi) -> Iterator[None]:
+    """Flow-run heartbeats on a running server; none on a temporary one.
+
+    Heartbeats let a long-lived server mark a run that died as crashed; a temporary server stops
+    with the run, so nobody reads them, and Prefect joins the heartbeat thread at the end of
+    every flow run, a second of sleep each time.
+    """
+    if api.process is None:
+        yield
+        return
+    from prefect.settings import temporary_settings
+
+    with temporary_settings(updates={"flows.heartbeat_frequency": None}):
+        yield
+
+
 def stop(api: PrefectApi) -> None:
     """Stop the temporary server, if any (at exit, after Prefect has flushed its events)."""
     process, api.process = api.process, None
@@ -159,8 +185,7 @@ def _launch(api: PrefectApi) -> None:
         handle, name = tempfile.mkstemp(prefix="cntech-prefect-api-", suffix=".log")
         os.close(handle)
         api.log = Path(name)
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-           "PREFECT__SERVER_FINAL": "1"}
+    env = {**os.environ, **TEMPORARY_SERVER_ENV}
     with api.log.open("ab") as log:
         api.process = subprocess.Popen(server_command(port), env=env, stdin=subprocess.DEVNULL,
                                        stdout=log, stderr=log)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import subprocess
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import duckdb
@@ -93,3 +95,24 @@ def test_process_pool_reports_to_the_runs_own_api_server_and_gives_identical_mar
     assert "Starting temporary server" not in output, output[-3000:]
     assert published.published is not None
     assert _digests(tmp_path / "data" / "marts.duckdb") == _digests(published.published)
+    # The temporary server kept the run's records, though it sent no heartbeats and registered
+    # no block types.
+    records = _prefect_records(tmp_path / "prefect" / "prefect.db")
+    assert records["flow_runs"] == [("nightly", "COMPLETED"), ("parse-landing", "COMPLETED")]
+    assert records["task_states"] == {"COMPLETED"} and records["task_runs"] >= 10
+    assert records["heartbeats"] == 0 and records["block_types"] == 0
+
+
+def _prefect_records(database: Path) -> dict[str, object]:
+    with closing(sqlite3.connect(database)) as con:
+        flow_runs = con.execute(
+            "SELECT f.name, r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id "
+            "ORDER BY f.name").fetchall()
+        task_states = {row[0] for row in con.execute("SELECT state_type FROM task_run")}
+        return {
+            "flow_runs": flow_runs, "task_states": task_states,
+            "task_runs": con.execute("SELECT count(*) FROM task_run").fetchone()[0],
+            "heartbeats": con.execute("SELECT count(*) FROM events "
+                                      "WHERE event = 'prefect.flow-run.heartbeat'").fetchone()[0],
+            "block_types": con.execute("SELECT count(*) FROM block_type").fetchone()[0],
+        }
