@@ -11,6 +11,7 @@ import subprocess
 import threading
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -103,7 +104,7 @@ def test_process_pool_reports_to_the_runs_own_api_server_and_gives_identical_mar
     assert records["heartbeats"] == 0 and records["block_types"] == 0
 
 
-def _prefect_records(database: Path) -> dict[str, object]:
+def _prefect_records(database: Path) -> dict[str, Any]:
     with closing(sqlite3.connect(database)) as con:
         flow_runs = con.execute(
             "SELECT f.name, r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id "
