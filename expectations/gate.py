@@ -7,20 +7,19 @@ import json
 import os
 import threading
 import time
-from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from expectations import judges
 from expectations.checks import SuiteInputs, read_sql
-from expectations.frames import frames_ahead
 from expectations.measures import measure_views
-from expectations.runner import history_views, judge_frame
-from expectations.suites import all_checks
+from expectations.runner import history_views
 from warehouse.files import write_atomically
 
 if TYPE_CHECKING:
@@ -35,8 +34,9 @@ def preload() -> None:
 
     The import takes seconds; a flow starts it before parsing, which runs in worker processes
     or threads and leaves this one waiting, so the gate does not pay it on the critical path.
+    A process whose frames go to a judging worker (:mod:`expectations.judges`) skips it.
     """
-    if not _preloading:
+    if not _preloading and not judges.started():
         thread = threading.Thread(target=_import_gx, name="preload-great-expectations",
                                   daemon=True)
         _preloading.append(thread)
@@ -100,19 +100,13 @@ def run_gate(
     if Path(run_id).name != run_id:
         raise ValueError(f"run_id must be usable as a file name: {run_id!r}")
     started = time.perf_counter()
-    batch_definition = _batch_definition()
     inputs = SuiteInputs(
         as_of=as_of,
         index_codes=_column(con, "seeded_indices.sql"),
     )
     core_tables = set(_column(con, "core_tables.sql"))
-    with (history_views(con), measure_views(con, core_tables),
-          closing(frames_ahead(con, all_checks(inputs))) as frames):
-        outcomes = [
-            outcome
-            for check, frame in frames
-            for outcome in judge_frame(check, frame, batch_definition)
-        ]
+    with history_views(con), measure_views(con, core_tables):
+        outcomes = judges.judged(con, inputs)
     failures = [
         Failure(o.table, o.rule, o.severity, o.message, o.unexpected_count, o.sample)
         for o in outcomes
@@ -155,8 +149,10 @@ def quiet_context(data_docs_sites: dict[str, Any] | None = None) -> Any:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _batch_definition() -> BatchDefinition:
-    """An in-memory GX context's whole-frame batch definition for the check frames."""
+@cache
+def batch_definition() -> BatchDefinition:
+    """An in-memory GX context's whole-frame batch definition for the check frames, built once
+    per process: every gate judges its frames as throwaway batches of the same asset."""
     from great_expectations.execution_engine import pandas_execution_engine
 
     context = quiet_context()

@@ -127,11 +127,11 @@ def launch(started: float, verbose: bool, settings: Settings,
 def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any],
               **parameters: Any) -> Any:
     """Wait for the API, then run ``flow`` reporting to it, with stage lines on ``reporter``."""
-    from expectations.gate import preload
+    from expectations import judges
     from flows import progress, startup
 
-    # Great Expectations loads in the background while the API finishes starting.
-    preload()
+    # The gate's judging worker loads Great Expectations while the API finishes starting.
+    judges.start()
     with progress.reporting(reporter):
         if api.ready_after is None and api.process is not None:
             reporter.line("start-up: pipeline loaded; waiting for the Prefect API server")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @cache
 def batch_definition() -> BatchDefinition:
     """The gate's own in-memory GX batch definition, built once per process."""
-    return gate._batch_definition()
+    return gate.batch_definition()
 
 
 def inputs(con: duckdb.DuckDBPyConnection) -> SuiteInputs:

@@ -1,0 +1,177 @@
+"""Where the gate's frames are judged: in a worker process that loaded Great Expectations
+beside the run, or in this one.
+
+Importing Great Expectations costs about 3 s of one core, and judging a frame is pure Python
+that holds the GIL. The CLI calls :func:`start` once the pipeline is loaded: a worker process
+imports it on the core a run leaves idle while its Prefect API starts, and the gate then runs
+the next check query here while the worker judges the previous frame, a core each. Without a
+worker (a flow run by a Prefect worker, a test), and for a frame too large to be worth copying
+to another process, the frame is judged here. A worker that dies leaves the rest of the gate to
+this process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypeVar
+
+import duckdb
+import pandas as pd
+
+from expectations.checks import Check, SuiteInputs
+from expectations.frames import check_frame, frames_ahead
+from expectations.runner import Outcome, judge_frame
+
+if TYPE_CHECKING:
+    from great_expectations.core.batch_definition import BatchDefinition
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A frame this large is judged here: copying it to the worker would hold it twice.
+WORKER_BELOW_ROWS = 100_000
+_workers: list[ProcessPoolExecutor] = []
+
+
+def start() -> None:
+    """Start this process's judging worker, once; it imports Great Expectations at once."""
+    if _workers:
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm)
+    _workers.append(pool)
+    # A pool starts its process on the first submission.
+    pool.submit(os.getpid)
+    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+
+
+def started() -> bool:
+    """Whether frames go to a worker process."""
+    return bool(_workers)
+
+
+@dataclass
+class Suites:
+    """The checks built from ``inputs`` in this process, when a frame is judged here."""
+
+    inputs: SuiteInputs
+    built: tuple[list[Check], BatchDefinition] | None = field(default=None, repr=False)
+
+    def checks(self) -> list[Check]:
+        """Every check, rules included, built on first use."""
+        if self.built is None:
+            self.built = _build(self.inputs)
+        return self.built[0]
+
+    def judge(self, position: int, frame: pd.DataFrame) -> list[Outcome]:
+        """The outcomes of check ``position``'s rules on ``frame``."""
+        check = self.checks()[position]
+        assert self.built is not None
+        return judge_frame(check, frame, self.built[1])
+
+
+def judged(con: duckdb.DuckDBPyConnection, inputs: SuiteInputs) -> list[Outcome]:
+    """Every check's outcomes for the suites built from ``inputs``, in suite order.
+
+    ``con`` is only read from, and by no other thread once the call returns.
+    """
+    suites = Suites(inputs)
+    token = uuid.uuid4().hex
+    asked = _submit(_queries, token, inputs)
+    queries = _result(asked) if asked is not None else None
+    if queries is not None:
+        return list(_judged_beside(con, suites, token, queries))
+    with closing(frames_ahead(con, suites.checks())) as frames:
+        return [outcome for position, (_, frame) in enumerate(frames)
+                for outcome in suites.judge(position, frame)]
+
+
+def _judged_beside(con: duckdb.DuckDBPyConnection, suites: Suites, token: str,
+                   queries: list[Check]) -> Iterator[Outcome]:
+    """Outcomes with each frame judged by the worker while the next query runs here."""
+    pending: tuple[int, pd.DataFrame, Future[list[Outcome]]] | None = None
+    for position, query in enumerate(queries):
+        frame = check_frame(con, query)
+        if pending is not None:
+            yield from _collect(suites, *pending)
+            pending = None
+        future = (_submit(_judge, token, position, frame) if len(frame) < WORKER_BELOW_ROWS
+                  else None)
+        if future is None:
+            # Judged before the next query runs: no two large frames are held at once.
+            yield from suites.judge(position, frame)
+        else:
+            pending = (position, frame, future)
+    if pending is not None:
+        yield from _collect(suites, *pending)
+
+
+def _collect(suites: Suites, position: int, frame: pd.DataFrame,
+             future: Future[list[Outcome]]) -> list[Outcome]:
+    """The worker's outcomes for the frame it was given; this process's if it died."""
+    judged = _result(future)
+    return judged if judged is not None else suites.judge(position, frame)
+
+
+def _submit(fn: Callable[..., T], *args: object) -> Future[T] | None:
+    """``fn(*args)`` on the worker; None without a working one."""
+    if not _workers:
+        return None
+    try:
+        return _workers[0].submit(fn, *args)
+    except BrokenProcessPool:
+        _lost()
+        return None
+
+
+def _result(future: Future[T]) -> T | None:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        _lost()
+        return None
+
+
+def _lost() -> None:
+    """Forget a worker that died: the rest of the gate, and later gates, judge here."""
+    if _workers:
+        log.warning("the gate's judging worker died; frames are judged in this process")
+        _workers.pop().shutdown(wait=False, cancel_futures=True)
+
+
+def _build(inputs: SuiteInputs) -> tuple[list[Check], BatchDefinition]:
+    from expectations.gate import batch_definition
+    from expectations.suites import all_checks
+
+    return all_checks(inputs), batch_definition()
+
+
+# The worker's side: the suites of the gate in progress, built once from its inputs.
+_current: dict[str, Suites] = {}
+
+
+def _warm() -> None:
+    from expectations.gate import batch_definition
+
+    batch_definition()
+
+
+def _queries(token: str, inputs: SuiteInputs) -> list[Check]:
+    """The checks without their rules: what the gate's process needs to run the queries."""
+    _current.clear()
+    suites = _current[token] = Suites(inputs, _build(inputs))
+    assert suites.built is not None
+    return [replace(check, rules=()) for check in suites.built[0]]
+
+
+def _judge(token: str, position: int, frame: pd.DataFrame) -> list[Outcome]:
+    return _current[token].judge(position, frame)

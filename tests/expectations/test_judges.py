@@ -1,0 +1,108 @@
+"""Frames judged by the worker process reach the verdicts judged here would, sample rows included,
+and a worker that dies leaves the gate to this process."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from expectations import judges
+from expectations.gate import run_gate
+from tests.expectations.bad_data import CASES
+from tests.expectations.gate_fixture import AS_OF
+
+BROKEN = ("negative_price", "open_missing_from_a_full_bar")
+
+
+@pytest.fixture
+def worker() -> Iterator[None]:
+    judges.start()
+    yield
+    while judges._workers:
+        judges._workers.pop().shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture
+def judged_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The positions of the checks judged in this process."""
+    positions: list[int] = []
+    real = judges.Suites.judge
+
+    def spy(self: judges.Suites, position: int, frame: Any) -> list[judges.Outcome]:
+        positions.append(position)
+        return real(self, position, frame)
+
+    monkeypatch.setattr(judges.Suites, "judge", spy)
+    return positions
+
+
+def verdicts(con: duckdb.DuckDBPyConnection, results_dir: Path) -> dict[str, Any]:
+    """The results file of a gate on ``con``, without its timing."""
+    run_gate(con, run_id="judged", as_of=AS_OF, results_dir=results_dir)
+    recorded = json.loads((results_dir / "judged.json").read_text())
+    recorded.pop("seconds")
+    return dict(recorded)
+
+
+def broken(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    for case in CASES:
+        if case.id in BROKEN:
+            for statement in case.sql:
+                con.execute(statement)
+    return con
+
+
+@pytest.fixture(scope="module")
+def reference(template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The verdicts of the broken warehouse judged in this process alone."""
+    assert not judges.started()
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{template}' AS template (READ_ONLY)")
+    con.execute("COPY FROM DATABASE template TO memory")
+    con.execute("DETACH template")
+    return verdicts(broken(con), tmp_path_factory.mktemp("reference"))
+
+
+@pytest.mark.usefixtures("worker")
+def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, judged_here: list[int],
+    reference: dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    con = broken(warehouse)
+    failed = {(r["table"], r["rule"]) for r in reference["results"] if not r["success"]}
+    assert {("security_bars", "close_positive"), ("security_bars", "open_not_null")} <= failed
+    assert all(r["sample"] for r in reference["results"] if not r["success"])
+
+    assert verdicts(con, tmp_path / "worker") == reference
+    assert judged_here == [] and judges.started()
+
+    # A frame too large to be worth copying is judged here, the others still by the worker.
+    monkeypatch.setattr(judges, "WORKER_BELOW_ROWS", 50)
+    sent: list[int] = []
+    submit = judges._submit
+
+    def counted(fn: Any, *args: Any) -> Any:
+        if fn is judges._judge:
+            sent.append(args[1])
+        return submit(fn, *args)
+
+    monkeypatch.setattr(judges, "_submit", counted)
+    assert verdicts(con, tmp_path / "mixed") == reference
+    assert judged_here and sent and not set(judged_here) & set(sent)
+    checks = len(judged_here) + len(sent)
+    assert sorted(judged_here + sent) == list(range(checks))
+
+    judged_here.clear()
+    os.kill(judges._workers[0].submit(os.getpid).result(), signal.SIGKILL)
+    with caplog.at_level(logging.WARNING, logger=judges.__name__):
+        assert verdicts(con, tmp_path / "died") == reference
+    assert "judging worker died" in caplog.text and not judges.started()
+    assert judged_here == list(range(checks))
