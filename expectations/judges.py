@@ -51,7 +51,9 @@ def start() -> None:
     _workers.append(pool)
     # A pool starts its process on the first submission.
     pool.submit(os.getpid)
-    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    # Waited for: an idle worker exits at once, and one left running would hold the exit of
+    # this process (multiprocessing joins its children) until it blocked forever on its queue.
+    atexit.register(pool.shutdown, wait=True, cancel_futures=True)
 
 
 def started() -> bool:
