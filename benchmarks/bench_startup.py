@@ -9,9 +9,10 @@ stage's own time, and the exit after the closing summary. ``--compare`` runs ano
 (e.g. an older checkout's) alternately under the same load; one without stage lines is timed as
 a whole. Prints figures, asserts nothing: a shared machine's load decides the wall times, so the
 load average is printed beside them, and so is an estimate of the wall time on an idle 2-core
-machine from CPU seconds, which load barely changes: the CLI's and the API server's CPU until the
-server is ready (they run side by side, so the larger counts), plus the CLI's CPU from then to
-the end of publish, plus the measured exit.
+machine from CPU seconds, which load barely changes: the CPU of the CLI, the API server and the
+gate's judging worker until the server is ready (side by side on two cores: the largest of one
+process's CPU and half of all three), plus the CLI's and the judging worker's CPU from then to
+the end of publish (the larger of the CLI's and half of both), plus the measured exit.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from flows.settings import Settings
 
 STAMP = re.compile(r"^\[ *(\d+\.\d) s\] (\S+) (started|done in (\d+\.\d) s)")
 READY = re.compile(r"ready after (\d+\.\d) s")
-COLUMNS = ("wall", "cpu", "idle est.", "cli cpu@ready", "api cpu@ready", "flow cpu", "api",
-           "start-up", "extract", "parse", "stage", "gate", "merge", "publish", "exit")
+COLUMNS = ("wall", "cpu", "idle est.", "cli cpu@ready", "api cpu@ready", "flow cpu",
+           "judge cpu", "api", "start-up", "extract", "parse", "stage", "gate", "merge", "publish",
+           "exit")
 
 
 @dataclass
@@ -84,20 +86,28 @@ def _follow(child: subprocess.Popen[str]) -> tuple[list[str], dict[str, float]]:
     for line in child.stderr:
         lines.append(line.rstrip("\n"))
         if "ready" not in cpu_at and (READY.search(line) or " extract started" in line):
-            cpu_at["ready"], cpu_at["api"] = _cpu(child.pid)
+            cpu_at["ready"], cpu_at["api"], cpu_at["judge@ready"] = _cpu(child.pid)
         elif " publish done" in line:
-            cpu_at["published"], _ = _cpu(child.pid)
+            cpu_at["published"], _, cpu_at["judge"] = _cpu(child.pid)
     return lines, cpu_at
 
 
-def _cpu(pid: int) -> tuple[float, float]:
-    """CPU seconds of process ``pid`` and of its children (the temporary API server)."""
+def _cpu(pid: int) -> tuple[float, float, float]:
+    """CPU seconds of process ``pid``, of its temporary API server and of its other children
+    (the gate's judging worker)."""
     with contextlib.suppress(psutil.Error):
         process = psutil.Process(pid)
         own = sum(process.cpu_times()[:2])
-        children = sum(sum(c.cpu_times()[:2]) for c in process.children(recursive=True))
-        return own, children
-    return 0.0, 0.0
+        api = other = 0.0
+        for descendant in process.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                seconds = sum(descendant.cpu_times()[:2])
+                if "uvicorn" in descendant.cmdline():
+                    api += seconds
+                else:
+                    other += seconds
+        return own, api, other
+    return 0.0, 0.0, 0.0
 
 
 def breakdown(lines: list[str], wall: float) -> dict[str, float]:
@@ -151,11 +161,17 @@ def _value(run: Timing, column: str) -> float | None:
         return at.get("api")
     if column == "flow cpu":
         return at["published"] - at["ready"] if {"published", "ready"} <= at.keys() else None
+    if column == "judge cpu":
+        return at.get("judge")
     if column == "idle est.":
         flow = _value(run, "flow cpu")
         if flow is None or "exit" not in run.parts:
             return None
-        return max(at["ready"], at["api"]) + flow + run.parts["exit"]
+        # Two cores: the three processes' CPU until the API is ready, and the CLI's and the
+        # judging worker's after it, run side by side as far as two cores let them.
+        ready = max(at["ready"], at["api"], (at["ready"] + at["api"] + at["judge@ready"]) / 2)
+        judging = at["judge"] - at["judge@ready"]
+        return ready + max(flow, (flow + judging) / 2) + run.parts["exit"]
     return run.parts.get(column)
 
 

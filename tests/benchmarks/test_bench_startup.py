@@ -33,5 +33,17 @@ def test_a_cntech_without_stage_lines_is_timed_whole() -> None:
 
 def test_idle_estimate_counts_the_side_by_side_start_once() -> None:
     run = Timing(60.0, 30.0, 12.0, 0, parts={"exit": 0.5},
-                 cpu_at={"ready": 7.0, "api": 6.0, "published": 15.0})
-    assert "| 1 | 12.0 | 0 | 60.0 | 30.0 | 15.5 | 7.0 | 6.0 | 8.0 |" in table("new", [run])
+                 cpu_at={"ready": 7.0, "api": 6.0, "published": 15.0, "judge@ready": 0.0,
+                         "judge": 0.0})
+    assert "| 1 | 12.0 | 0 | 60.0 | 30.0 | 15.5 | 7.0 | 6.0 | 8.0 | 0.0 |" in table("new", [run])
+
+
+def test_idle_estimate_shares_two_cores_with_the_judging_worker() -> None:
+    # Until ready: 4 + 5 + 3 s of CPU on two cores is 6 s, more than any one process's.
+    # After it: the CLI's 6 s and the worker's 4 s share two cores, so the CLI's 6 s count.
+    # A busy worker (10 s after ready) would set the pace instead: (6 + 10) / 2 = 8 s.
+    cpu_at = {"ready": 4.0, "api": 5.0, "judge@ready": 3.0, "published": 10.0, "judge": 7.0}
+    run = Timing(20.0, 30.0, 1.0, 0, parts={"exit": 1.0}, cpu_at=cpu_at)
+    assert "| 1 | 1.0 | 0 | 20.0 | 30.0 | 13.0 | 4.0 | 5.0 | 6.0 | 7.0 |" in table("new", [run])
+    busy = Timing(20.0, 30.0, 1.0, 0, parts={"exit": 1.0}, cpu_at={**cpu_at, "judge": 13.0})
+    assert "| 1 | 1.0 | 0 | 20.0 | 30.0 | 15.0 |" in table("new", [busy])
