@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from flows import run_cli
+from flows import run_cli, startup
 from flows.cli_read import register as register_reader_commands
 from flows.exit_codes import (
     EXIT_EXTRACTION,
@@ -95,7 +95,7 @@ def docs(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Write the data dictionary (Markdown) and the Data Docs of the last quality-gate run."""
-    run_cli.quiet_runtime(verbose)
+    startup.quiet_runtime(verbose)
     from reporting.docs import write_docs
     from reporting.marts import MartsUnavailable
 

@@ -41,17 +41,22 @@ def scan(argv: list[str]) -> tuple[str, Options] | None:
 
 
 def precheck(argv: list[str]) -> None:
-    """Refuse a bad argument with one line and exit code 2, before anything else loads."""
+    """Refuse a bad argument with one line and exit code 2, before anything else loads; with
+    good ones, start the run's Prefect API while the CLI loads."""
     scanned = scan(argv)
     if scanned is None:
         return
     command, options = scanned
     try:
-        CHECKS[command](options, load_settings())
+        settings = load_settings()
+        CHECKS[command](options, settings)
     except BadArgument as exc:
         sys.stderr.write(f"{exc}\n")
         sys.stderr.flush()
         os._exit(exc.exit_code)
+    from flows import startup
+
+    startup.begin_early(settings, verbose=bool(FLAGS & set(argv)))
 
 
 def main() -> None:

@@ -61,18 +61,6 @@ DataDirOption = Annotated[Path | None, typer.Option(help="Where the warehouse an
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v")]
 
 
-def quiet_runtime(verbose: bool) -> None:
-    """Telemetry off and logs down before Prefect or GX are imported."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    # Prefect logs a failed flow's exception with its traceback at ERROR; expected failures are
-    # reported by the CLI as one paragraph instead, so its own logs stay out of the way.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-
-
 def refuse(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """One line on stderr and the exit code; no traceback."""
     err.print(message, style="bold red", markup=False, highlight=False, soft_wrap=True)
@@ -111,8 +99,8 @@ def launch(started: float, verbose: bool, settings: Settings,
     from flows import startup
     from flows.progress import StageReporter
 
-    quiet_runtime(verbose)
-    api = startup.begin(settings)
+    startup.quiet_runtime(verbose)
+    api = startup.take_early() or startup.begin(settings)
     reporter = StageReporter(err, started=started, **options)
     if api.process is None:
         # A configured server is asked at once: if it is down, say so before loading.

@@ -38,6 +38,7 @@ DEFAULT_TIMEOUT = 60.0
 # However busy the machine, a server that has not answered in this long is not coming.
 MAX_TIMEOUT = 600.0
 ATTEMPTS = 3
+_early: list[PrefectApi] = []
 WAITING_EVERY = 10.0
 # A temporary server serves no UI and registers no block types: the block catalogue is read
 # once per server start by importing every Prefect collection installed (prefect-dask pulls in
@@ -97,6 +98,30 @@ def begin(settings: Settings) -> PrefectApi:
     _launch(api)
     atexit.register(stop, api)
     return api
+
+
+def begin_early(settings: Settings, *, verbose: bool) -> None:
+    """:func:`begin` as soon as a run's arguments are known good, for :func:`take_early`."""
+    quiet_runtime(verbose)
+    _early.append(begin(settings))
+
+
+def take_early() -> PrefectApi | None:
+    """The API :func:`begin_early` found or launched in this process, once."""
+    return _early.pop() if _early else None
+
+
+def quiet_runtime(verbose: bool) -> None:
+    """Telemetry off and logs down before Prefect or GX are imported (the temporary server
+    inherits them too)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Prefect logs a failed flow's exception with its traceback at ERROR; expected failures are
+    # reported by the CLI as one paragraph instead, so its own logs stay out of the way.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 
 def startup_timeout(base: float) -> float:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import typer
 
 from flows.exit_codes import EXIT_EXTRACTION, EXIT_GATE, EXIT_STARTUP, EXIT_USAGE
-from flows.run_cli import expected_failures, quiet_runtime, refuse
+from flows.run_cli import expected_failures, refuse
 from flows.settings import Settings
 from flows.sources.errors import ExtractionError
 from flows.tasks import ExtractionFailed, GateFailed
@@ -61,19 +59,3 @@ def test_refuse_prints_one_line_and_exits(capsys: pytest.CaptureFixture[str]) ->
         refuse("--as-of 2027-01-04 is past the XSHG calendar", EXIT_USAGE)
     assert caught.value.exit_code == EXIT_USAGE
     assert capsys.readouterr().err.strip() == "--as-of 2027-01-04 is past the XSHG calendar"
-
-
-def test_quiet_runtime_turns_telemetry_off_without_overriding_the_caller(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for name in ("DO_NOT_TRACK", "PREFECT_LOGGING_LEVEL", "PREFECT_SERVER_LOGGING_LEVEL",
-                 "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "PREFECT_SERVER_ANALYTICS_ENABLED",
-                 "GX_ANALYTICS_ENABLED"):
-        # Set first so that teardown removes what quiet_runtime sets, whatever was there.
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("PREFECT_SERVER_LOGGING_LEVEL", "DEBUG")
-    quiet_runtime(verbose=False)
-    assert os.environ["DO_NOT_TRACK"] == "1"
-    assert os.environ["PREFECT_LOGGING_LEVEL"] == "CRITICAL"
-    assert os.environ["PREFECT_SERVER_LOGGING_LEVEL"] == "DEBUG"

@@ -142,3 +142,43 @@ def test_a_server_named_by_the_active_prefect_profile_is_used(
                                                   None)
     monkeypatch.setenv("PREFECT_PROFILE", "ephemeral")
     assert startup._profile_url(Settings()) is None
+
+
+def test_quiet_runtime_turns_telemetry_off_without_overriding_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("DO_NOT_TRACK", "PREFECT_LOGGING_LEVEL", "PREFECT_SERVER_LOGGING_LEVEL",
+                 "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "PREFECT_SERVER_ANALYTICS_ENABLED",
+                 "GX_ANALYTICS_ENABLED"):
+        # Set first so that teardown removes what quiet_runtime sets, whatever was there.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PREFECT_SERVER_LOGGING_LEVEL", "DEBUG")
+    startup.quiet_runtime(verbose=False)
+    assert os.environ["DO_NOT_TRACK"] == "1"
+    assert os.environ["PREFECT_LOGGING_LEVEL"] == "CRITICAL"
+    assert os.environ["PREFECT_SERVER_LOGGING_LEVEL"] == "DEBUG"
+
+
+@pytest.mark.usefixtures("no_configured_api")
+def test_a_run_launches_its_server_once_its_arguments_are_known_good(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ports = fake_server(monkeypatch, [sys.executable, "-c", HEALTHY, "PORT", "0"])
+    # Set first so that teardown removes what the launch sets.
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "")
+    monkeypatch.delenv("PREFECT_LOGGING_LEVEL")
+    from flows import entry
+
+    entry.precheck(["run", "--data-dir", str(tmp_path / "data"), "--verbose"])
+    api = startup.take_early()
+    try:
+        assert api is not None and api.process is not None and len(ports) == 1
+        assert startup.take_early() is None
+        assert os.environ["PREFECT_LOGGING_LEVEL"] == "INFO"
+        assert startup.ready(api) == api.url
+    finally:
+        if api is not None:
+            startup.stop(api)
+    entry.precheck(["status", "--data-dir", str(tmp_path / "data")])
+    assert startup.take_early() is None and len(ports) == 1
