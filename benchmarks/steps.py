@@ -107,8 +107,15 @@ def _task_seconds(flow_run_id: Any) -> dict[str, float]:
 
 
 def _warm_prefect() -> None:
-    """Start the ephemeral Prefect API before the clock starts: runs pay that once a process."""
+    """Start the ephemeral Prefect API before the clock starts: runs pay that once a process.
+
+    The gate's judging worker starts beside it, as under ``cntech run`` and ``cntech backfill``.
+    """
     from prefect.client.orchestration import get_client
+
+    from expectations import judges
+
+    judges.start()
 
     with get_client(sync_client=True) as client:
         client.hello()
