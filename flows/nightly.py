@@ -25,6 +25,7 @@ from flows.tasks import (
     GateFailed,
     GateVerdict,
     Staged,
+    StageReport,
     extract_live,
     finish,
     gate,
@@ -167,7 +168,7 @@ def _parse_and_stage(settings: Settings, run_id: str,
     return staged
 
 
-def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageReport,
+def _gate(settings: Settings, run_id: str, as_of: date, report: StageReport,
           landed: Landed) -> tuple[GateVerdict, list[MartState]]:
     """Stop on a broken contract or bad data; hold back the marts a late or failed feed feeds.
 
@@ -197,7 +198,7 @@ def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageRe
 
 
 def _extraction_failed(settings: Settings, run_id: str, as_of: date,
-                       report: pipeline.StageReport, landing_errors: list[str]) -> NoReturn:
+                       report: StageReport, landing_errors: list[str]) -> NoReturn:
     errors = [*landing_errors, *report.errors]
     finish(settings, run_id, ledger.Outcome(
         "extraction_failed", as_of=as_of, rows=report.rows, message="; ".join(errors)[:2000]))

@@ -67,12 +67,32 @@ class Unlanded:
     failed: list[tuple[str, str]]
 
 
+@dataclass
+class StageReport:
+    """What the stage step produced: rows per table, bodies that failed, the data's last date."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    last_date: date | None = None
+    dropped_after_as_of: int = 0
+    # What the run should say without failing: days not yet published, placeholder bars dropped.
+    notes: list[str] = field(default_factory=list)
+    # (staging table, request) of every answer saying its day is not yet published.
+    not_published: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def parsed(cls, found: ParsedChunk) -> StageReport:
+        """The report before anything is staged: what parsing found."""
+        return cls(errors=list(found.errors), last_date=found.last_date,
+                   notes=list(found.notes), not_published=list(found.not_published))
+
+
 @dataclass(frozen=True)
 class Staged:
     """The date the run is for and what staging loaded."""
 
     as_of: date
-    report: pipeline.StageReport
+    report: StageReport
 
 
 @dataclass(frozen=True)
@@ -131,7 +151,8 @@ def stage(
     the window the landing zone was requested for: a bar dated after it is the gate's
     ``no_future_date`` finding, never the date the run is for.
     """
-    frames, report = read_parsed(parsed)
+    frames, found = read_parsed(parsed)
+    report = StageReport.parsed(found)
     as_of = explicit_as_of or (report.last_date and min(report.last_date, window_end))
     if as_of is None:
         raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")

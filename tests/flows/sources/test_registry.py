@@ -12,7 +12,7 @@ import pytest
 
 import flows.sources
 from flows.catalog import build_catalog
-from flows.pipeline import parse_landed
+from flows.parse import parse_landed
 from flows.settings import Settings
 from flows.sources import registry
 from flows.sources.extract import land_all
