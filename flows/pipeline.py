@@ -70,14 +70,14 @@ def origins_frame(zone: LandingZone, specs: Iterable[RequestSpec]) -> pl.DataFra
         meta = zone.meta(spec)
         ranges = meta.get("origin_ranges")
         rows.append({
-            "source_file": spec.path, "provider": spec.provider, "dataset": spec.endpoint,
+            "source_file": spec.path, "provider": spec.provider, "endpoint": spec.endpoint,
             "subject": spec.subject, "origin": meta.get("origin", "unknown"),
             "origin_detail": meta.get("origin_detail", ""),
             "repairs": json.dumps(meta.get("repairs", []), ensure_ascii=False),
             "origin_ranges": json.dumps(ranges) if ranges else None,
         })
     return pl.DataFrame(rows, schema={
-        "source_file": pl.String, "provider": pl.String, "dataset": pl.String,
+        "source_file": pl.String, "provider": pl.String, "endpoint": pl.String,
         "subject": pl.String, "origin": pl.String, "origin_detail": pl.String,
         "repairs": pl.String, "origin_ranges": pl.String,
     })

@@ -231,8 +231,9 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
     """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically.
 
     ``data_origins`` is published from ``ops.data_origins``: it describes every row the marts
-    are built from, not only the bodies this run read. Marts in ``held_back`` keep the rows of
-    the live version (see :mod:`warehouse.holdback`); the others are the ones just built.
+    are built from, not only the bodies this run read, each endpoint with the dataset the
+    provider registry says it feeds. Marts in ``held_back`` keep the rows of the live version
+    (see :mod:`warehouse.holdback`); the others are the ones just built.
     """
     published_at = datetime.now(UTC)
     held = held_back or []
@@ -250,7 +251,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
         })
         path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
             "publish_info": info,
-            "data_origins": provenance.published_origins(con),
+            "data_origins": provenance.published_origins(con, registry.endpoint_datasets()),
             "ops_last_runs": ledger.preview(con, run_id, outcome),
         }, storage_version=settings.marts_storage_version, keep_versions=settings.keep_versions,
             held_back=[state.mart for state in held])

@@ -60,7 +60,7 @@ def test_origins_come_from_each_bodys_manifest(snapshot_dir: Path) -> None:
     frame = pipeline.origins_frame(LandingZone(snapshot_dir), [IFLYTEK, IPO_CN])
     assert frame["source_file"].to_list() == [IFLYTEK.path, IPO_CN.path]
     assert frame["origin"].to_list() == ["reconstructed", "reconstructed"]
-    assert frame["dataset"].to_list() == ["stock_kline", "ipo_cn"]
+    assert frame["endpoint"].to_list() == ["stock_kline", "ipo_cn"]
 
 
 def test_the_writers_connection_takes_its_memory_limit(tmp_path: Path) -> None:

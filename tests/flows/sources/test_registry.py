@@ -67,6 +67,14 @@ def test_the_bundled_providers_and_what_they_declare() -> None:
         spec.url_path, spec.params) != (spec.host, spec.path)] == []
 
 
+def test_each_endpoint_names_the_dataset_it_feeds_a_new_provider_included(sina: None) -> None:
+    datasets = registry.endpoint_datasets()
+    assert set(datasets.values()) <= set(STAGING_TABLES)
+    assert datasets["stock_kline"] == datasets["stock_chart"] == "security_bars"
+    assert datasets["margin_exchange"] == "crosscheck"
+    assert datasets["index_kline_sina"] == "index_bars"
+
+
 def test_an_unknown_provider_or_endpoint_is_named() -> None:
     with pytest.raises(LookupError, match="no provider package 'sina'"):
         registry.provider("sina")
