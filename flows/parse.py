@@ -56,8 +56,7 @@ def parse_landed(
     the order of ``specs``.
     """
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGING_TABLES}
-    notes: list[str] = []
-    not_published: list[tuple[str, str]] = []
+    found = ParsedChunk()
     failed: list[tuple[int, str]] = []
     pending: dict[str, list[tuple[int, RequestSpec, bytes]]] = {}
     pending_bytes: dict[str, int] = {}
@@ -69,8 +68,8 @@ def parse_landed(
         for item, exc in errors.items():
             kept = f"{exc} (body kept at {zone.body_path(landed[item][1])})"
             if isinstance(exc, NotPublished):
-                notes.append(kept)
-                not_published.append((table, request_label(landed[item][1])))
+                found.notes.append(kept)
+                found.not_published.append((table, request_label(landed[item][1])))
             else:
                 failed.append((landed[item][0], kept))
         if frame.height:
@@ -90,14 +89,20 @@ def parse_landed(
             flush(spec.endpoint)
     for endpoint in list(pending):
         flush(endpoint)
+    return _assembled(parts, found, failed)
+
+
+def _assembled(parts: dict[str, list[pl.DataFrame]], found: ParsedChunk,
+               failed: list[tuple[int, str]]) -> tuple[dict[str, pl.DataFrame], ParsedChunk]:
+    """One frame per table, and what was found with each table's rows, the failures in the
+    order of the requests and the newest index bar's date."""
     frames = {table: pl.concat(pieces, how="vertical") if pieces else empty(by_name(table))
               for table, pieces in parts.items()}
     bars = frames["index_bars"]
     last: date | None = bars["trade_date"].max() if bars.height else None  # type: ignore[assignment]
-    return frames, ParsedChunk(
-        rows={table: frame.height for table, frame in frames.items() if frame.height},
-        errors=[message for _, message in sorted(failed)], last_date=last, notes=notes,
-        not_published=not_published)
+    return frames, replace(
+        found, rows={table: frame.height for table, frame in frames.items() if frame.height},
+        errors=[message for _, message in sorted(failed)], last_date=last)
 
 
 def _parse_batch(endpoint: str, landed: list[Landed]) -> tuple[
