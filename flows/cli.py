@@ -125,19 +125,13 @@ def snapshot_record(
 
     Rate limits, retries and base URLs come from the CNTECH_* settings, as for a live run.
     """
-    from pydantic import ValidationError
-
     from flows.record import record_snapshot
     from flows.settings import Settings
 
-    try:
-        settings = Settings(data_dir=data_dir) if data_dir else Settings()
-    except ValidationError as exc:
-        err.print(f"Invalid CNTECH_* setting: {exc}", style="bold red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
     first, last = start.date(), end.date()
-    target = out or settings.resolved_data_dir() / "recorded" / f"{first}_{last}"
     with refusals():
+        settings = Settings(data_dir=data_dir) if data_dir else Settings()
+        target = out or settings.resolved_data_dir() / "recorded" / f"{first}_{last}"
         result = record_snapshot(settings, first, last, target)
     console.print(f"recorded {result.landed} of {result.requests} requests into {result.out}",
                   markup=False, highlight=False, soft_wrap=True)

@@ -39,14 +39,19 @@ DataDirOption = Annotated[Path | None, typer.Option(help="Directory the marts we
 
 @contextmanager
 def refusals(verbose: bool = False) -> Iterator[None]:
-    """A read command's expected failure (any :class:`CntechError`): its message on one line on
-    stderr and its exit code, no traceback; ``verbose`` adds the underlying error to the line."""
+    """A read command's expected failure (any :class:`CntechError`, or a ``CNTECH_*`` setting
+    the settings refuse): its message on one line on stderr and its exit code, no traceback;
+    ``verbose`` adds the underlying error to the line."""
+    from pydantic import ValidationError
+
     try:
         yield
     except CntechError as exc:
         cause = exc.__cause__ if verbose else None
         message = str(exc) if cause is None else f"{exc} (cause: {cause!r})"
         refuse(message.replace("\n", " "), exc.exit_code)
+    except ValidationError as exc:
+        refuse(f"invalid CNTECH_* setting: {exc}".replace("\n", " "))
 
 
 def reader_data_dir(data_dir: Path | None) -> Path:
@@ -78,7 +83,8 @@ def versions(data_dir: DataDirOption = None) -> None:
     """List the kept published versions, newest first; the live one is marked."""
     from flows.rollback import list_published
 
-    rows = list_published(reader_data_dir(data_dir))
+    with refusals():
+        rows = list_published(reader_data_dir(data_dir))
     if not rows:
         refuse("no kept versions yet: run `cntech run` to publish one")
     table = Table("", "run", "as of", "source", "published (UTC)", "mart rows", "MB")

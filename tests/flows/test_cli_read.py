@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -98,3 +99,12 @@ def test_a_bad_status_date_is_refused_like_a_run_argument(tmp_path: Path) -> Non
                                          "--data-dir", str(tmp_path)])
     assert result.exit_code == EXIT_USAGE
     assert result.stderr.strip() == "--as-of must be a date YYYY-MM-DD, got '2026-02-30'"
+
+
+def test_a_bad_setting_is_refused_on_one_line_naming_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CNTECH_KEEP_VERSIONS", "0")
+    code, said = invoke("versions", "--data-dir", str(tmp_path))
+    assert code == EXIT_USAGE
+    assert said.startswith("invalid CNTECH_* setting:") and "keep_versions" in said
