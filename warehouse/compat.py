@@ -59,13 +59,12 @@ def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
         left_out = LEFT_OUT.get(table, set())
         if not set(renamed) | left_out <= {column for column, _ in columns}:
             continue
-        view = _quote_identifier(view_name(table))
         run_sql_file(con, f"compat_views/{view_name(table)}.sql")
-        con.execute(f"COMMENT ON VIEW pub.{SCHEMA}.{view} "
+        con.execute(f"COMMENT ON VIEW pub.{SCHEMA}.{_quote_identifier(view_name(table))} "
                     f"IS {quote_literal(_describe(table, renamed, left_out))}")
         for column, comment in columns:
             if comment and column not in left_out:
-                con.execute(f"COMMENT ON COLUMN pub.{SCHEMA}.{view}"
+                con.execute(f"COMMENT ON COLUMN pub.{SCHEMA}.{_quote_identifier(view_name(table))}"
                             f".{_quote_identifier(renamed.get(column, column))} "
                             f"IS {quote_literal(comment)}")
         created.append(f"{SCHEMA}.{view_name(table)}")
