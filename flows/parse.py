@@ -1,4 +1,5 @@
-"""The parse stage: landed bodies to Parquet files per staging table, and those files back.
+"""The parse stage: landed bodies to frames per staging table (``parse_landed``), a chunk of them
+to Parquet files (``parse_to_parquet``), and those files back (``read_parsed``).
 
 Each chunk of bodies is parsed where the task runner puts it (a thread, a process, a Dask
 worker) and written next to the warehouse; only paths travel back to the flow, which reads the
