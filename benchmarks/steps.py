@@ -185,7 +185,7 @@ def peer_cntech(zone: str, seeds: str, start: str, end: str, files: int) -> dict
     """cntech's extract + transform of the same bodies, as a parse chunk of the flows runs it:
     every body read from the landing zone and checked against its manifest's sha256, then the
     kline parser over all of them at once. The best of ``PEER_REPEATS`` passes."""
-    from flows.pipeline import parse_landed
+    from flows.parse import parse_landed
     from flows.sources.landing import LandingZone
 
     specs = _specs(zone, seeds, start, end, ("stock_kline",))[:files]

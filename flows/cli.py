@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from flows import run_cli, startup
+from flows.cli_read import DataDirOption, reader_data_dir, refusals
 from flows.cli_read import register as register_reader_commands
 from flows.exit_codes import (
     EXIT_EXTRACTION,
@@ -32,57 +33,25 @@ err = Console(stderr=True)
 register_reader_commands(app)
 
 
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        err.print(f"[red]--as-of must be YYYY-MM-DD, got {value!r}[/red]")
-        raise typer.Exit(EXIT_USAGE) from None
-
-
 app.command(epilog="Example: cntech run --source snapshot --data-dir data")(run_cli.run)
 app.command(epilog="Example: cntech backfill --start 2025-01-01 --end 2025-06-30")(run_cli.backfill)
-
-
-def _reader_data_dir(data_dir: Path | None) -> Path:
-    from flows.settings import Settings
-
-    return (Settings(data_dir=data_dir) if data_dir else Settings()).resolved_data_dir()
-
-
-def _reader_failed(exc: Exception, verbose: bool) -> NoReturn:
-    """One paragraph for an expected failure; ``--verbose`` adds the underlying error."""
-    err.print(str(exc), style="bold red", markup=False)
-    if verbose and exc.__cause__ is not None:
-        err.print(f"cause: {exc.__cause__!r}", markup=False)
-    raise typer.Exit(EXIT_USAGE)
-
-
-ReaderDataDir = Annotated[Path | None, typer.Option(help="Directory the marts were published to "
-                          "(default: CNTECH_DATA_DIR or ./data).")]
 
 
 @app.command(epilog="Example: cntech report --data-dir data --out report.html")
 def report(
     out: Annotated[Path | None, typer.Option(help="Where to write the HTML file (default "
                    "<data-dir>/report.html).")] = None,
-    data_dir: ReaderDataDir = None,
+    data_dir: DataDirOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD: a published trade "
                      "date to report on from stored history.")] = None,
 ) -> None:
     """Write one self-contained HTML report (charts, freshness, gate, data dictionary)."""
     from flows.progress import progress_bar
-    from reporting.marts import MartsUnavailable
     from reporting.report import REPORT_STEPS, build_report
 
-    try:
-        with progress_bar("report", total=REPORT_STEPS) as advance:
-            result = build_report(_reader_data_dir(data_dir), out, as_of=as_of, advance=advance)
-    except MartsUnavailable as exc:
-        _reader_failed(exc, verbose)
+    with refusals(verbose), progress_bar("report", total=REPORT_STEPS) as advance:
+        result = build_report(reader_data_dir(data_dir), out, as_of=as_of, advance=advance)
     if verbose:
         console.print(f"{result.bytes / 1e6:.1f} MB in {result.seconds:.1f} s ("
                       + ", ".join(f"{k} {v:.2f} s" for k, v in result.steps.items()) + ")")
@@ -91,18 +60,15 @@ def report(
 
 @app.command(epilog="Example: cntech docs --data-dir data")
 def docs(
-    data_dir: ReaderDataDir = None,
+    data_dir: DataDirOption = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Write the data dictionary (Markdown) and the Data Docs of the last quality-gate run."""
     startup.quiet_runtime(verbose)
     from reporting.docs import write_docs
-    from reporting.marts import MartsUnavailable
 
-    try:
-        result = write_docs(_reader_data_dir(data_dir))
-    except MartsUnavailable as exc:
-        _reader_failed(exc, verbose)
+    with refusals(verbose):
+        result = write_docs(reader_data_dir(data_dir))
     for note in result.notes:
         err.print(note, style="yellow", markup=False)
     console.print(f"data dictionary: {result.dictionary}", markup=False, highlight=False,
@@ -114,7 +80,7 @@ def docs(
 
 @app.command(epilog="Example: cntech status --as-of 2026-01-30 --json")
 def status(
-    data_dir: ReaderDataDir = None,
+    data_dir: DataDirOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD: judge freshness at "
                      "the end of this day (Asia/Shanghai) instead of now.")] = None,
     grace: Annotated[int, typer.Option("--grace-sessions", min=0, help="Sessions a series may "
@@ -124,20 +90,13 @@ def status(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Last runs, gate verdict and freshness per series; exit 1 when stale or the gate failed."""
-    from reporting.marts import MartsUnavailable
-    from reporting.status import (
-        EXIT_UNHEALTHY,
-        CalendarOutOfRange,
-        collect_status,
-        status_json,
-    )
+    from flows.arguments import Value, parse_day
+    from reporting.status import EXIT_UNHEALTHY, collect_status, status_json
     from reporting.status_view import print_status
 
-    as_of_date = _parse_date(as_of)
-    try:
-        result = collect_status(_reader_data_dir(data_dir), as_of=as_of_date, grace=grace)
-    except (MartsUnavailable, CalendarOutOfRange) as exc:
-        _reader_failed(exc, verbose)
+    with refusals(verbose):
+        result = collect_status(reader_data_dir(data_dir),
+                                as_of=parse_day(Value(as_of, "--as-of")), grace=grace)
     if as_json:
         console.print(status_json(result), markup=False, highlight=False, soft_wrap=True)
     else:
@@ -166,23 +125,14 @@ def snapshot_record(
 
     Rate limits, retries and base URLs come from the CNTECH_* settings, as for a live run.
     """
-    from pydantic import ValidationError
-
-    from flows.record import RecordRefused, record_snapshot
+    from flows.record import record_snapshot
     from flows.settings import Settings
 
-    try:
-        settings = Settings(data_dir=data_dir) if data_dir else Settings()
-    except ValidationError as exc:
-        err.print(f"Invalid CNTECH_* setting: {exc}", style="bold red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
     first, last = start.date(), end.date()
-    target = out or settings.resolved_data_dir() / "recorded" / f"{first}_{last}"
-    try:
+    with refusals():
+        settings = Settings(data_dir=data_dir) if data_dir else Settings()
+        target = out or settings.resolved_data_dir() / "recorded" / f"{first}_{last}"
         result = record_snapshot(settings, first, last, target)
-    except RecordRefused as exc:
-        err.print(str(exc), style="bold red", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
     console.print(f"recorded {result.landed} of {result.requests} requests into {result.out}",
                   markup=False, highlight=False, soft_wrap=True)
     if result.errors:

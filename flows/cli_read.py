@@ -1,10 +1,13 @@
 """``cntech sql``, ``cntech versions`` and ``cntech rollback``: the reader's side of the CLI.
 
-:mod:`flows.cli` registers these; they map expected failures to one line and exit code 2.
+:mod:`flows.cli` registers these and shares :func:`refusals`, which turns every expected failure
+of a read command into one line and its exit code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,8 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from errors import CntechError
+from flows.run_cli import refuse
+
 console = Console()
-err = Console(stderr=True)
 
 SQL_EXAMPLE = "Example: cntech sql \"FROM mart_valuation WHERE is_stretched\" --format csv"
 VERSIONS_EXAMPLE = "Example: cntech versions --data-dir data"
@@ -32,14 +37,25 @@ DataDirOption = Annotated[Path | None, typer.Option(help="Directory the marts we
                           "(default: CNTECH_DATA_DIR or ./data).")]
 
 
-def _usage_error(message: str) -> typer.Exit:
-    from flows.cli import EXIT_USAGE
+@contextmanager
+def refusals(verbose: bool = False) -> Iterator[None]:
+    """A read command's expected failure (any :class:`CntechError`, or a ``CNTECH_*`` setting
+    the settings refuse): its message on one line on stderr and its exit code, no traceback;
+    ``verbose`` adds the underlying error to the line."""
+    from pydantic import ValidationError
 
-    err.print(message, style="bold red", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(EXIT_USAGE)
+    try:
+        yield
+    except CntechError as exc:
+        cause = exc.__cause__ if verbose else None
+        message = str(exc) if cause is None else f"{exc} (cause: {cause!r})"
+        refuse(message.replace("\n", " "), exc.exit_code)
+    except ValidationError as exc:
+        refuse(f"invalid CNTECH_* setting: {exc}".replace("\n", " "))
 
 
-def _data_dir(data_dir: Path | None) -> Path:
+def reader_data_dir(data_dir: Path | None) -> Path:
+    """The directory the marts were published to: the option, else the settings' data dir."""
     from flows.settings import Settings
 
     return (Settings(data_dir=data_dir) if data_dir else Settings()).resolved_data_dir()
@@ -56,12 +72,10 @@ def sql(
     data_dir: DataDirOption = None,
 ) -> None:
     """Query the published marts read-only (statements that write are refused)."""
-    from reporting.query import QueryRefused, run_query
+    from reporting.query import run_query
 
-    try:
-        text = run_query(_data_dir(data_dir), query, fmt.value, timeout=timeout)
-    except QueryRefused as exc:
-        raise _usage_error(str(exc)) from None
+    with refusals():
+        text = run_query(reader_data_dir(data_dir), query, fmt.value, timeout=timeout)
     console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -69,9 +83,10 @@ def versions(data_dir: DataDirOption = None) -> None:
     """List the kept published versions, newest first; the live one is marked."""
     from flows.rollback import list_published
 
-    rows = list_published(_data_dir(data_dir))
+    with refusals():
+        rows = list_published(reader_data_dir(data_dir))
     if not rows:
-        raise _usage_error("no kept versions yet: run `cntech run` to publish one")
+        refuse("no kept versions yet: run `cntech run` to publish one")
     table = Table("", "run", "as of", "source", "published (UTC)", "mart rows", "MB")
     for column in table.columns[5:]:
         column.justify = "right"
@@ -91,14 +106,10 @@ def rollback(
                     "CNTECH_LOCK_WAIT_SECONDS, 0).")] = None,
 ) -> None:
     """Republish a kept version atomically (under the writer lock), recorded in the run ledger."""
-    from flows.rollback import RollbackRefused
     from flows.rollback import rollback as restore
-    from warehouse.lock import LockedError
 
-    try:
-        result = restore(_data_dir(data_dir), to=to, lock_wait_seconds=wait)
-    except (RollbackRefused, LockedError) as exc:
-        raise _usage_error(str(exc)) from None
+    with refusals():
+        result = restore(reader_data_dir(data_dir), to=to, lock_wait_seconds=wait)
     console.print(f"rolled back: {result.restored} is live again (was {result.replaced}); "
                   f"ledger run {result.ledger_run_id}", markup=False, highlight=False,
                   soft_wrap=True)

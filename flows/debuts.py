@@ -13,7 +13,7 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from flows import pipeline
+from flows import parse, pipeline
 from flows.catalog import last_stored_dates
 from flows.settings import Settings
 from flows.sources import registry
@@ -82,7 +82,7 @@ def reported_listings(zone: LandingZone, specs: list[RequestSpec]) -> pl.DataFra
     A report that fails to parse is left to the run's own parse, which reports it.
     """
     reports = [spec for spec in specs if spec.endpoint in IPO_ENDPOINTS]
-    frames, _ = pipeline.parse_landed(zone, reports)
+    frames, _ = parse.parse_landed(zone, reports)
     return frames["ipo_listings"].filter(pl.col("offer_price").is_not_null()).select(
         LISTING_COLUMNS)
 

@@ -25,6 +25,7 @@ from flows.tasks import (
     GateFailed,
     GateVerdict,
     Staged,
+    StageReport,
     extract_live,
     finish,
     gate,
@@ -74,6 +75,22 @@ class Landed:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Gated:
+    """The gate's verdict and the marts a late or failed feed holds back at their last version."""
+
+    verdict: GateVerdict
+    held_back: list[MartState]
+
+
+@dataclass(frozen=True)
+class Published:
+    """The published marts file and the rows of each rebuilt mart."""
+
+    path: Path
+    mart_rows: dict[str, int]
+
+
 @flow(name="nightly", log_prints=True)
 def nightly(
     source: str = "snapshot",
@@ -105,16 +122,15 @@ def nightly(
         prepare(settings, run_id)
         landed = _extract(settings, run_id, logger)
         staged = _parse_and_stage(settings, run_id, landed)
-        as_of_date, report = staged.as_of, staged.report
         origins = pipeline.origins_frame(LandingZone(landed.root), landed.specs)
-        verdict, held_back = _gate(settings, run_id, as_of_date, report, landed)
-        published, mart_rows = _merge_and_publish(settings, run_id, as_of_date, verdict, origins,
-                                                  held_back)
-        logger.info("published %s for %s", published, as_of_date)
-    return RunResult(run_id=run_id, as_of=as_of_date, source=settings.source,
-                     published=published, rows=report.rows, mart_rows=mart_rows,
-                     gate_summary=verdict.summary, origins=origins,
-                     gate_warnings=verdict.warnings, notes=report.notes, held_back=held_back)
+        gated = _gate(settings, run_id, staged, landed)
+        published = _merge_and_publish(settings, run_id, staged.as_of, gated, origins)
+        logger.info("published %s for %s", published.path, staged.as_of)
+    return RunResult(run_id=run_id, as_of=staged.as_of, source=settings.source,
+                     published=published.path, rows=staged.report.rows,
+                     mart_rows=published.mart_rows, gate_summary=gated.verdict.summary,
+                     origins=origins, gate_warnings=gated.verdict.warnings,
+                     notes=staged.report.notes, held_back=gated.held_back)
 
 
 def _extract(settings: Settings, run_id: str, logger: Log) -> Landed:
@@ -167,13 +183,13 @@ def _parse_and_stage(settings: Settings, run_id: str,
     return staged
 
 
-def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageReport,
-          landed: Landed) -> tuple[GateVerdict, list[MartState]]:
+def _gate(settings: Settings, run_id: str, staged: Staged, landed: Landed) -> Gated:
     """Stop on a broken contract or bad data; hold back the marts a late or failed feed feeds.
 
     Which failures are late rather than bad is :mod:`warehouse.holdback`'s rule. Without a
     published version to keep, nothing can be held back: the run fails as it always did.
     """
+    as_of, report = staged.as_of, staged.report
     previous = mart_states.published_states(settings.resolved_data_dir())
     if report.errors or (landed.errors and not previous):
         _extraction_failed(settings, run_id, as_of, report, landed.errors)
@@ -193,20 +209,19 @@ def _gate(settings: Settings, run_id: str, as_of: date, report: pipeline.StageRe
                                                        for e in landed.errors)]))
     report.notes.extend(f"not landed, provider failed after retries: {e}" for e in landed.errors)
     report.notes.extend(f"late: {table}: {why}" for table, why in plan.late_datasets.items())
-    return verdict, plan.held_back
+    return Gated(verdict, plan.held_back)
 
 
 def _extraction_failed(settings: Settings, run_id: str, as_of: date,
-                       report: pipeline.StageReport, landing_errors: list[str]) -> NoReturn:
+                       report: StageReport, landing_errors: list[str]) -> NoReturn:
     errors = [*landing_errors, *report.errors]
     finish(settings, run_id, ledger.Outcome(
         "extraction_failed", as_of=as_of, rows=report.rows, message="; ".join(errors)[:2000]))
     raise ExtractionFailed("\n".join(errors))
 
 
-def _merge_and_publish(settings: Settings, run_id: str, as_of: date, verdict: GateVerdict,
-                       origins: pl.DataFrame,
-                       held_back: list[MartState]) -> tuple[Path, dict[str, int]]:
+def _merge_and_publish(settings: Settings, run_id: str, as_of: date, gated: Gated,
+                       origins: pl.DataFrame) -> Published:
     """Merge staging into core, rebuild the marts and swap in the new published version.
 
     The rows of a late dataset that did arrive passed every other rule: they are merged, and
@@ -217,6 +232,6 @@ def _merge_and_publish(settings: Settings, run_id: str, as_of: date, verdict: Ga
     progress.stage_end("merge", f"{sum(merged.core_rows.values()):,} core rows, "
                        f"{sum(merged.mart_rows.values()):,} mart rows")
     progress.stage_start("publish")
-    published = publish_marts(settings, run_id, as_of, verdict, held_back)
+    published = publish_marts(settings, run_id, as_of, gated.verdict, gated.held_back)
     progress.stage_end("publish", str(published))
-    return published, merged.mart_rows
+    return Published(published, merged.mart_rows)

@@ -1,4 +1,5 @@
-"""The parse stage: landed bodies to Parquet files per staging table, and those files back.
+"""The parse stage: landed bodies to frames per staging table (``parse_landed``), a chunk of them
+to Parquet files (``parse_to_parquet``), and those files back (``read_parsed``).
 
 Each chunk of bodies is parsed where the task runner puts it (a thread, a process, a Dask
 worker) and written next to the warehouse; only paths travel back to the flow, which reads the
@@ -7,33 +8,110 @@ files it is handed into one frame per staging table.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from flows.pipeline import StageReport, parse_landed
+from flows.pipeline import request_label
+from flows.sources import registry
+from flows.sources.errors import ExtractionError
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
-from registry import DATASETS, by_name
+from registry import DATASETS, STAGING_TABLES, by_name
+from transforms.dispatch import Landed, parse_many
+from transforms.errors import NotPublished, PayloadError
 from transforms.schemas import empty
 from warehouse.files import atomic_path
 
 PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}
+# Bodies of one endpoint are parsed together up to this many bytes: big enough that per-batch
+# costs vanish, small enough that a chunk of ten-year bodies never sits in memory at once.
+BATCH_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
 class ParsedChunk:
-    """What parsing one chunk of bodies wrote: Parquet files per staging table, and failures."""
+    """What parsing one chunk of bodies found: rows per staging table, the bodies that failed,
+    the data's last date, notes and days not yet published, and the Parquet files it wrote
+    (none when parsed in memory by :func:`parse_landed`)."""
 
     files: dict[str, list[str]] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     last_date: date | None = None
     notes: list[str] = field(default_factory=list)
+    # (staging table, request) of every answer saying its day is not yet published.
     not_published: list[tuple[str, str]] = field(default_factory=list)
+
+
+def parse_landed(
+    zone: LandingZone, specs: Iterable[RequestSpec]
+) -> tuple[dict[str, pl.DataFrame], ParsedChunk]:
+    """Parse every landed body into per-table frames; a bad body is reported, never staged.
+
+    Bodies are parsed in batches of one endpoint (see ``BATCH_BYTES``); errors are reported in
+    the order of ``specs``.
+    """
+    parts: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGING_TABLES}
+    found = ParsedChunk()
+    failed: list[tuple[int, str]] = []
+    pending: dict[str, list[tuple[int, RequestSpec, bytes]]] = {}
+    pending_bytes: dict[str, int] = {}
+
+    def flush(endpoint: str) -> None:
+        landed, _ = pending.pop(endpoint), pending_bytes.pop(endpoint)
+        table, frame, errors = _parse_batch(endpoint, [(body, spec.subject, spec.provider_code)
+                                                       for _, spec, body in landed])
+        for item, exc in errors.items():
+            kept = f"{exc} (body kept at {zone.body_path(landed[item][1])})"
+            if isinstance(exc, NotPublished):
+                found.notes.append(kept)
+                found.not_published.append((table, request_label(landed[item][1])))
+            else:
+                failed.append((landed[item][0], kept))
+        if frame.height:
+            paths = pl.Series([spec.path for _, spec, _ in landed], dtype=pl.String)
+            parts[table].append(frame.with_columns(
+                source_file=paths.gather(frame["item"])).drop("item"))
+
+    for position, spec in enumerate(specs):
+        try:
+            body = zone.read(spec)
+        except ExtractionError as exc:
+            failed.append((position, str(exc)))
+            continue
+        pending.setdefault(spec.endpoint, []).append((position, spec, body))
+        pending_bytes[spec.endpoint] = pending_bytes.get(spec.endpoint, 0) + len(body)
+        if pending_bytes[spec.endpoint] >= BATCH_BYTES:
+            flush(spec.endpoint)
+    for endpoint in list(pending):
+        flush(endpoint)
+    return _assembled(parts, found, failed)
+
+
+def _assembled(parts: dict[str, list[pl.DataFrame]], found: ParsedChunk,
+               failed: list[tuple[int, str]]) -> tuple[dict[str, pl.DataFrame], ParsedChunk]:
+    """One frame per table, and what was found with each table's rows, the failures in the
+    order of the requests and the newest index bar's date."""
+    frames = {table: pl.concat(pieces, how="vertical") if pieces else empty(by_name(table))
+              for table, pieces in parts.items()}
+    bars = frames["index_bars"]
+    last: date | None = bars["trade_date"].max() if bars.height else None  # type: ignore[assignment]
+    return frames, replace(
+        found, rows={table: frame.height for table, frame in frames.items() if frame.height},
+        errors=[message for _, message in sorted(failed)], last_date=last)
+
+
+def _parse_batch(endpoint: str, landed: list[Landed]) -> tuple[
+        str, pl.DataFrame, dict[int, PayloadError | NotPublished]]:
+    """The staging table of ``endpoint``, its rows in ``landed`` and each bad body's error."""
+    parsing = registry.endpoint(endpoint)
+    frame, errors = parse_many(parsing, endpoint, landed)
+    return parsing.table, frame, errors
 
 
 def parse_to_parquet(
@@ -47,13 +125,11 @@ def parse_to_parquet(
     Rows without a date cannot belong to any partition and are dropped, as a replay's as-of
     filter drops them.
     """
-    frames, report = parse_landed(LandingZone(landing_root), specs)
+    frames, parsed = parse_landed(LandingZone(landing_root), specs)
     files: dict[str, list[str]] = {}
-    rows: dict[str, int] = {}
     for table, frame in frames.items():
         if not frame.height:
             continue
-        rows[table] = frame.height
         if grain is None:
             files[table] = [_write_parquet(frame, out_dir / table / f"{name}.parquet")]
             continue
@@ -65,8 +141,7 @@ def parse_to_parquet(
                            out_dir / table / f"part={label}" / f"{name}.parquet")
             for (label,), group in labelled.group_by("part", maintain_order=True)
         ]
-    return ParsedChunk(files, rows, report.errors, report.last_date, report.notes,
-                       report.not_published)
+    return replace(parsed, files=files)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
@@ -75,17 +150,23 @@ def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
     return str(path)
 
 
-def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame], StageReport]:
-    """Per-table frames and the stage report of parsed chunks (a nightly's new data only)."""
-    chunks = list(chunks)
-    report = StageReport(errors=[e for c in chunks for e in c.errors],
-                         notes=[n for c in chunks for n in c.notes],
-                         not_published=[late for c in chunks for late in c.not_published])
-    dates = [c.last_date for c in chunks if c.last_date is not None]
-    report.last_date = max(dates) if dates else None
+def read_parsed(chunks: Iterable[ParsedChunk]) -> tuple[dict[str, pl.DataFrame], ParsedChunk]:
+    """Per-table frames of parsed chunks (a nightly's new data only) and what the chunks found,
+    joined into one."""
+    found = _joined(list(chunks))
     frames = {}
     for dataset in DATASETS:
-        paths = [path for chunk in chunks for path in chunk.files.get(dataset.name, [])]
+        paths = found.files.get(dataset.name)
         frames[dataset.name] = (pl.read_parquet(paths, schema=dataset.staging_schema) if paths
                                 else empty(dataset))
-    return frames, report
+    return frames, found
+
+
+def _joined(chunks: list[ParsedChunk]) -> ParsedChunk:
+    dates = [c.last_date for c in chunks if c.last_date is not None]
+    return ParsedChunk(
+        files={t: [f for c in chunks for f in c.files.get(t, [])] for t in STAGING_TABLES},
+        rows=dict(sum((Counter(c.rows) for c in chunks), Counter())),
+        errors=[e for c in chunks for e in c.errors], last_date=max(dates) if dates else None,
+        notes=[n for c in chunks for n in c.notes],
+        not_published=[late for c in chunks for late in c.not_published])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from errors import CntechError
 from flows.catalog import build_catalog
-from flows.pipeline import parse_landed
+from flows.parse import parse_landed
 from flows.settings import Settings
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone

@@ -67,12 +67,32 @@ class Unlanded:
     failed: list[tuple[str, str]]
 
 
+@dataclass
+class StageReport:
+    """What the stage step produced: rows per table, bodies that failed, the data's last date."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    last_date: date | None = None
+    dropped_after_as_of: int = 0
+    # What the run should say without failing: days not yet published, placeholder bars dropped.
+    notes: list[str] = field(default_factory=list)
+    # (staging table, request) of every answer saying its day is not yet published.
+    not_published: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def parsed(cls, found: ParsedChunk) -> StageReport:
+        """The report before anything is staged: what parsing found."""
+        return cls(errors=list(found.errors), last_date=found.last_date,
+                   notes=list(found.notes), not_published=list(found.not_published))
+
+
 @dataclass(frozen=True)
 class Staged:
     """The date the run is for and what staging loaded."""
 
     as_of: date
-    report: pipeline.StageReport
+    report: StageReport
 
 
 @dataclass(frozen=True)
@@ -131,7 +151,8 @@ def stage(
     the window the landing zone was requested for: a bar dated after it is the gate's
     ``no_future_date`` finding, never the date the run is for.
     """
-    frames, report = read_parsed(parsed)
+    frames, found = read_parsed(parsed)
+    report = StageReport.parsed(found)
     as_of = explicit_as_of or (report.last_date and min(report.last_date, window_end))
     if as_of is None:
         raise pipeline.ExtractionError("run", "no index bars were staged; nothing to do")
@@ -210,8 +231,9 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
     """Swap in a new read-only ``marts.duckdb`` (and Parquet copies) atomically.
 
     ``data_origins`` is published from ``ops.data_origins``: it describes every row the marts
-    are built from, not only the bodies this run read. Marts in ``held_back`` keep the rows of
-    the live version (see :mod:`warehouse.holdback`); the others are the ones just built.
+    are built from, not only the bodies this run read, each endpoint with the dataset the
+    provider registry says it feeds. Marts in ``held_back`` keep the rows of the live version
+    (see :mod:`warehouse.holdback`); the others are the ones just built.
     """
     published_at = datetime.now(UTC)
     held = held_back or []
@@ -229,7 +251,7 @@ def publish_marts(settings: Settings, run_id: str, as_of: date, verdict: GateVer
         })
         path = publish.publish(con, settings.resolved_data_dir(), run_id=run_id, extra_tables={
             "publish_info": info,
-            "data_origins": provenance.published_origins(con),
+            "data_origins": provenance.published_origins(con, registry.endpoint_datasets()),
             "ops_last_runs": ledger.preview(con, run_id, outcome),
         }, storage_version=settings.marts_storage_version, keep_versions=settings.keep_versions,
             held_back=[state.mart for state in held])

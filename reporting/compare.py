@@ -76,7 +76,7 @@ def compare(con: duckdb.DuckDBPyConnection, article: dict[str, Any] | None = Non
     frames = {name: query(con, name, as_of=day) for name in FRAMES}
     members = query(con, "basket_members")
     eps = query(con, "dataset_origins", dataset="eps_forecast", subject=None)["origin"]
-    star = query(con, "dataset_origins", dataset="index_kline", subject="STAR50")["origin"]
+    star = query(con, "dataset_origins", dataset="index_bars", subject="STAR50")["origin"]
     facts = {"as_of": str(day), "star_origin": " and ".join(star) or "of unrecorded origin",
              **_index_facts(frames["index_latest"], frames["index_levels"]),
              **_basket_facts(frames["basket_value"], members, article),

@@ -39,7 +39,7 @@ class TableDoc:
 
     @property
     def is_compat(self) -> bool:
-        """A compatibility view: a mart under its column names of the release before."""
+        """A compatibility view: a table under its column names of the release before."""
         return self.name.startswith(f"{compat.SCHEMA}.")
 
 
@@ -55,8 +55,8 @@ class DocsResult:
 def data_dictionary(con: duckdb.DuckDBPyConnection) -> list[TableDoc]:
     """Every published table and column, marts first, described by their DuckDB comments."""
     rows = dict(query(con, "table_rows").iter_rows())
-    # A compatibility view holds its mart's rows.
-    rows |= {f"{compat.SCHEMA}.{compat.view_name(m)}": rows.get(m, 0) for m in compat.RENAMED}
+    # A compatibility view holds its table's rows.
+    rows |= {f"{compat.SCHEMA}.{compat.view_name(t)}": rows.get(t, 0) for t in compat.VIEWS}
     frame = query(con, "column_comments")
     tables: list[TableDoc] = []
     for (name,), group in frame.group_by("table_name", maintain_order=True):

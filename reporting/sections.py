@@ -72,11 +72,11 @@ def _origins(origins: pl.DataFrame) -> dict[str, Any]:
     """Provenance: which series are reconstructed or synthetic, and every file's origin."""
     not_recorded = (
         origins.filter(pl.col("origin") != "recorded")
-        .group_by("origin", "dataset", maintain_order=True)
+        .group_by("origin", "endpoint", maintain_order=True)
         .agg(pl.len().alias("count"),
              pl.col("subject").unique().sort().str.join(", ").alias("subjects"))
         # Synthetic series matter most to a reader, so they come first.
-        .sort("origin", "dataset", descending=[True, False])
+        .sort("origin", "endpoint", descending=[True, False])
     )
     counts = dict(Counter(origins["origin"].to_list()))
     return {"show_banner": not_recorded.height > 0, "not_recorded": not_recorded.to_dicts(),

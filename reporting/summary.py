@@ -53,12 +53,12 @@ def origin_phrase(ranges: list[tuple[str, date, date]]) -> str | None:
 
 def not_genuine(rows: list[tuple[str, str, list[tuple[str, date, date]]]]
                 ) -> dict[tuple[str, str], list[str]]:
-    """Series with rows that are not recorded, grouped by dataset and how they read."""
+    """Series with rows that are not recorded, grouped by endpoint and how they read."""
     grouped: dict[tuple[str, str], list[str]] = {}
-    for dataset, subject, ranges in rows:
+    for endpoint, subject, ranges in rows:
         phrase = origin_phrase([tuple(r) for r in ranges])  # type: ignore[misc]
         if phrase is not None:
-            grouped.setdefault((dataset, phrase), []).append(subject)
+            grouped.setdefault((endpoint, phrase), []).append(subject)
     return grouped
 
 
@@ -102,12 +102,12 @@ def print_summary(console: Console, result: RunOutcome) -> None:
 
 
 def print_origins(console: Console, origins: dict[tuple[str, str], list[str]]) -> None:
-    """Series that are not genuine provider responses, by dataset and date range."""
+    """Series that are not genuine provider responses, by endpoint and date range."""
     if origins:
         console.print("[yellow]Not genuine provider responses (see data_origins in the marts "
                       "file):[/yellow]")
-    for (dataset, phrase), subjects in origins.items():
-        console.print(f"[yellow]  {dataset} ({len(subjects)}) {phrase}: "
+    for (endpoint, phrase), subjects in origins.items():
+        console.print(f"[yellow]  {endpoint} ({len(subjects)}) {phrase}: "
                       f"{', '.join(subjects)}[/yellow]")
 
 

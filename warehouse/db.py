@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from registry import STAGING_TABLES
+from warehouse.migrate import migrate
 
 SQL_ROOT = Path(__file__).resolve().parent
 
@@ -28,8 +29,12 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 
 def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schemas, reference, core and ops tables (idempotent) and empty staging tables."""
+    """Create schemas, reference, core and ops tables (idempotent) and empty staging tables.
+
+    A warehouse written by an earlier release is migrated to this layout first.
+    """
     run_sql_file(con, "ddl/schemas.sql")
+    migrate(con)
     for path in sorted((SQL_ROOT / "ddl").glob("*.sql")):
         if path.name != "schemas.sql":
             con.execute(path.read_text(encoding="utf-8"))

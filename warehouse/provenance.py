@@ -1,7 +1,13 @@
 """Provenance kept with the data: ``ops.data_origins`` says, per series and date range, whether
-the rows the core tables hold are recorded, reconstructed or synthetic."""
+the rows the core tables hold are recorded, reconstructed or synthetic.
+
+A series is an endpoint's subject, as the manifests of the landed bodies name them; the dataset
+an endpoint feeds is the provider registry's to say, so it is joined in when publishing.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import duckdb
 import polars as pl
@@ -35,6 +41,15 @@ def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> 
     return int(count)
 
 
-def published_origins(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """``data_origins`` for the published file, read from the warehouse."""
-    return con.sql(sql_text("ops/data_origins_published.sql")).pl()
+def published_origins(con: duckdb.DuckDBPyConnection,
+                      endpoint_datasets: Mapping[str, str]) -> pl.DataFrame:
+    """``data_origins`` for the published file, read from the warehouse, each range with the
+    dataset (staging table) its endpoint feeds (``endpoint_datasets``: endpoint → dataset)."""
+    datasets = pl.DataFrame({"endpoint": list(endpoint_datasets),
+                             "dataset": list(endpoint_datasets.values())},
+                            schema={"endpoint": pl.String, "dataset": pl.String})
+    con.register("endpoint_datasets", datasets.to_arrow())
+    try:
+        return con.sql(sql_text("ops/data_origins_published.sql")).pl()
+    finally:
+        con.unregister("endpoint_datasets")

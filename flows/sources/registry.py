@@ -58,6 +58,12 @@ def endpoint(name: str) -> Parsing:
     raise LookupError(f"no provider registers endpoint {name!r}")
 
 
+def endpoint_datasets() -> dict[str, str]:
+    """Every registered endpoint with the dataset (staging table) its bodies feed."""
+    return {name: parsing.table for registered in providers()
+            for name, parsing in registered.endpoints.items()}
+
+
 def parse(name: str, body: bytes, subject: str, code: str) -> tuple[str, pl.DataFrame]:
     """Parse one landed body of endpoint ``name``: its staging table and typed frame."""
     parsing = endpoint(name)

@@ -2,7 +2,7 @@
 WITH synthetic AS (
     SELECT DISTINCT subject AS symbol
     FROM data_origins
-    WHERE origin = 'synthetic' AND dataset IN ('stock_kline', 'stock_chart')
+    WHERE origin = 'synthetic' AND dataset = 'security_bars'
 ),
 
 final AS (

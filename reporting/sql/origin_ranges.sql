@@ -1,9 +1,9 @@
 -- Each series' origins with the date ranges they cover, oldest first: the run summary's source.
 WITH final AS (
-    SELECT dataset, subject, list((origin, first_date, last_date) ORDER BY first_date) AS ranges
+    SELECT endpoint, subject, list((origin, first_date, last_date) ORDER BY first_date) AS ranges
     FROM data_origins
-    GROUP BY dataset, subject
+    GROUP BY endpoint, subject
 )
 
 SELECT * FROM final
-ORDER BY dataset, subject
+ORDER BY endpoint, subject

@@ -21,7 +21,7 @@ from _pytest.mark import ParameterSet
 
 from expectations import suites
 from expectations.gate import run_gate
-from flows import pipeline
+from flows import parse, pipeline
 from flows.catalog import build_catalog
 from flows.nightly import RunResult, nightly
 from flows.settings import Settings
@@ -91,7 +91,7 @@ def history(prefect_server: None) -> Path:
 def staged(history: Path) -> Iterator[Staged]:
     """What the nightly stage task leaves behind for the clean snapshot, built once."""
     specs = build_catalog(Settings().history_start, AS_OF)
-    frames, report = pipeline.parse_landed(LandingZone(SNAPSHOT), specs)
+    frames, report = parse.parse_landed(LandingZone(SNAPSHOT), specs)
     assert report.errors == [] and report.last_date == AS_OF
     frames = pipeline.scheduled_listings_only(frames, AS_OF)
     con = duckdb.connect()
@@ -117,7 +117,7 @@ def test_kind_is_caught_through_parse_stage_and_gate(
 ) -> None:
     snapshot = edited_snapshot(kind, tmp_path / "snapshot")
     touched = [spec for spec in staged.specs if spec.path in snapshot.touched]
-    frames, report = pipeline.parse_landed(LandingZone(snapshot.root), touched)
+    frames, report = parse.parse_landed(LandingZone(snapshot.root), touched)
     if kind.outcome == "extraction":
         assert len(report.errors) == 1, report.errors
         assert_names(kind, report.errors[0])

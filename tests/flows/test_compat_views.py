@@ -64,3 +64,30 @@ def test_an_old_query_runs_unchanged_against_a_view_in_the_duckdb_1x_cli(
         indices = con.execute("SELECT count(*) FROM mart_index_performance "
                               "WHERE trade_date = '2026-01-30'").fetchall()[0][0]
     assert done.stdout.split() == [str(indices), "true"]
+
+
+def test_data_origins_v1_answers_an_old_query_with_the_endpoint_in_the_duckdb_1x_cli(
+    published: RunResult,
+) -> None:
+    assert published.published is not None
+    with duckdb.connect(str(published.published), read_only=True) as con:
+        old = _columns(con, compat.SCHEMA, compat.view_name("data_origins"))
+        new = _columns(con, "main", "data_origins")
+        comments = dict(con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = ? "
+            "AND table_name = 'data_origins_v1'", [compat.SCHEMA]).fetchall())
+        [(endpoint_comment,)] = con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE schema_name = 'main' AND "
+            "table_name = 'data_origins' AND column_name = 'endpoint'").fetchall()
+        synthetic = con.execute("SELECT count(*) FROM data_origins WHERE origin = 'synthetic' "
+                                "AND endpoint = 'stock_chart'").fetchall()[0][0]
+    assert old == ["source_file", "provider", "dataset", "subject", "origin", "first_date",
+                   "last_date", "origin_detail", "repairs"]
+    assert new == [*old[:2], "endpoint", *old[3:], "dataset"]
+    assert comments["dataset"] == endpoint_comment and all(comments.values())
+    query = ("SELECT count(*) FROM compat.data_origins_v1 WHERE origin = 'synthetic' "
+             "AND dataset = 'stock_chart';")
+    done = subprocess.run([str(duckdb_cli()), "-readonly", "-csv", "-noheader",
+                           str(published.published), "-c", query],
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == [str(synthetic)] and synthetic > 0

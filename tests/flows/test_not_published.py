@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from flows.catalog import build_catalog
-from flows.pipeline import parse_landed
+from flows.parse import parse_landed
 from flows.sources.landing import LandingZone
 from tests.conftest import TEST_DATA
 

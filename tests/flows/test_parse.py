@@ -1,16 +1,20 @@
-"""The parse stage: a chunk of landed bodies to Parquet per staging table, and back.
+"""The parse stage: landed bodies to frames per staging table, a chunk of them to Parquet, and
+back.
 
 Bodies are the bundled snapshot's own; no flow runs here (see ``test_nightly.py``).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
 from flows import parse
+from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
+from registry import STAGING_TABLES
 
 IFLYTEK = RequestSpec("eastmoney", "eastmoney_kline", "stock_kline", "002230.SZ", "0.002230",
                       "eastmoney/kline/0.002230.json", "/api/qt/stock/kline/get")
@@ -29,3 +33,19 @@ def test_a_chunk_is_cut_into_monthly_partitions_and_read_back_whole(
     assert frames["security_bars"].height == chunk.rows["security_bars"]
     assert frames["security_bars"].schema["source_file"] == pl.String
     assert (report.errors, frames["index_bars"].height) == ([], 0)
+
+
+def test_landed_bodies_parse_into_every_table_and_a_missing_one_is_reported(
+    snapshot_dir: Path,
+) -> None:
+    missing = replace(IFLYTEK, subject="688256.SH", path="eastmoney/kline/1.688256-missing.json")
+    frames, report = parse.parse_landed(LandingZone(snapshot_dir), [IFLYTEK, missing])
+
+    assert set(frames) == set(STAGING_TABLES)
+    bars = frames["security_bars"]
+    assert set(bars["symbol"]) == {"002230.SZ"}
+    assert set(bars["source_file"]) == {"eastmoney/kline/0.002230.json"}
+    assert frames["margin"].height == 0
+    assert report.last_date is None  # no index bars were parsed
+    [error] = report.errors
+    assert "no landed body" in error and "1.688256-missing.json" in error

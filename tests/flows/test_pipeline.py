@@ -1,11 +1,10 @@
-"""The nightly's steps over landed bodies: parse, partition, clip, read back.
+"""The nightly's steps over landed bodies: clip, window, provenance, the writer's connection.
 
 Bodies are the bundled snapshot's own; no flow runs here (see ``test_nightly.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,22 +23,6 @@ IFLYTEK = RequestSpec("eastmoney", "eastmoney_kline", "stock_kline", "002230.SZ"
                       "eastmoney/kline/0.002230.json", "/api/qt/stock/kline/get")
 IPO_CN = RequestSpec("eastmoney", "eastmoney_datacenter", "ipo_cn", "CN", "RPTA_APP_IPOAPPLY",
                      "eastmoney/datacenter/RPTA_APP_IPOAPPLY/CN.json", "/api/data/v1/get")
-
-
-def test_landed_bodies_parse_into_every_table_and_a_missing_one_is_reported(
-    snapshot_dir: Path,
-) -> None:
-    missing = replace(IFLYTEK, subject="688256.SH", path="eastmoney/kline/1.688256-missing.json")
-    frames, report = pipeline.parse_landed(LandingZone(snapshot_dir), [IFLYTEK, missing])
-
-    assert set(frames) == set(STAGING_TABLES)
-    bars = frames["security_bars"]
-    assert set(bars["symbol"]) == {"002230.SZ"}
-    assert set(bars["source_file"]) == {"eastmoney/kline/0.002230.json"}
-    assert frames["margin"].height == 0
-    assert report.last_date is None  # no index bars were parsed
-    [error] = report.errors
-    assert "no landed body" in error and "1.688256-missing.json" in error
 
 
 def test_clipping_drops_rows_after_the_as_of_date_in_every_table() -> None:
@@ -77,7 +60,7 @@ def test_origins_come_from_each_bodys_manifest(snapshot_dir: Path) -> None:
     frame = pipeline.origins_frame(LandingZone(snapshot_dir), [IFLYTEK, IPO_CN])
     assert frame["source_file"].to_list() == [IFLYTEK.path, IPO_CN.path]
     assert frame["origin"].to_list() == ["reconstructed", "reconstructed"]
-    assert frame["dataset"].to_list() == ["stock_kline", "ipo_cn"]
+    assert frame["endpoint"].to_list() == ["stock_kline", "ipo_cn"]
 
 
 def test_the_writers_connection_takes_its_memory_limit(tmp_path: Path) -> None:

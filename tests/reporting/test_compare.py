@@ -71,10 +71,10 @@ def test_each_difference_is_explained_by_its_definition(marts_dir: Path) -> None
     assert f"{cap / 0.065 / us_cap:.1f}x our 10 names" in rows["china_us_ratio"].why
     with duckdb.connect(str(marts_dir / "marts.duckdb"), read_only=True) as con:
         eps = con.execute("SELECT string_agg(DISTINCT origin, ' and ' ORDER BY origin) FROM "
-                          "data_origins WHERE dataset = 'eps_forecast'").fetchone()
+                          "data_origins WHERE endpoint = 'eps_forecast'").fetchone()
         synthetic = con.execute("SELECT count(DISTINCT b.symbol) FROM ref_baskets AS b JOIN "
                                 "data_origins AS o ON o.subject = b.symbol WHERE b.basket = "
-                                "'china_ai' AND o.origin = 'synthetic' AND o.dataset IN "
+                                "'china_ai' AND o.origin = 'synthetic' AND o.endpoint IN "
                                 "('stock_kline', 'stock_chart')").fetchone()
     assert eps is not None and synthetic is not None
     assert f"forecasts in this data are {eps[0]}" in rows["cambricon"].why

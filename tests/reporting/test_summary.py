@@ -40,7 +40,7 @@ def test_one_origin_reads_with_its_dates_and_recorded_only_is_genuine() -> None:
         "real 2026-02-02..2026-02-03")
 
 
-def test_series_are_grouped_by_dataset_and_phrase() -> None:
+def test_series_are_grouped_by_endpoint_and_phrase() -> None:
     mixed = [("reconstructed", START, OCT30), ("synthetic", OCT31, JAN30)]
     grouped = not_genuine([
         ("stock_chart", "00020.HK", mixed), ("stock_chart", "09888.HK", mixed),

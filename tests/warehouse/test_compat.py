@@ -76,3 +76,41 @@ def test_a_mart_held_back_under_its_old_names_gets_no_view(built: Path, tmp_path
 def test_a_mart_without_renames_has_no_view() -> None:
     with pytest.raises(ValueError, match="no compatibility view"):
         compat.view_name("mart_ipo_debuts")
+
+
+def test_data_origins_answers_its_old_names_and_leaves_the_new_dataset_out(
+    tmp_path: Path,
+) -> None:
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS pub", [str(tmp_path / "marts.duckdb")])
+    con.execute("CREATE TABLE pub.main.data_origins AS SELECT 'eastmoney/kline/1.688256.json' "
+                "AS source_file, 'eastmoney' AS provider, 'stock_kline' AS endpoint, "
+                "'688256.SH' AS subject, 'recorded' AS origin, 'security_bars' AS dataset")
+    con.execute("COMMENT ON COLUMN pub.main.data_origins.endpoint IS 'The request kind.'")
+    con.execute("COMMENT ON COLUMN pub.main.data_origins.dataset IS 'The staging table.'")
+
+    created = compat.create_views(con)
+
+    assert created == ["compat.data_origins_v1"]
+    rows = con.execute("SELECT * FROM pub.compat.data_origins_v1").fetchall()
+    names = [d[0] for d in con.execute("SELECT * FROM pub.compat.data_origins_v1").description]
+    comments = dict(con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'pub' AND "
+        "schema_name = 'compat'").fetchall())
+    [(about,)] = con.execute("SELECT comment FROM duckdb_views() "
+                             "WHERE view_name = 'data_origins_v1'").fetchall()
+    con.close()
+    assert names == ["source_file", "provider", "dataset", "subject", "origin"]
+    assert rows == [("eastmoney/kline/1.688256.json", "eastmoney", "stock_kline", "688256.SH",
+                     "recorded")]
+    assert comments["dataset"] == "The request kind."
+    assert "dataset (now endpoint)" in about and "data_origins.dataset is a new column" in about
+
+
+def test_data_origins_without_its_new_dataset_column_gets_no_view(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS pub", [str(tmp_path / "marts.duckdb")])
+    con.execute("CREATE TABLE pub.main.data_origins AS SELECT 'stock_kline' AS endpoint, "
+                "'688256.SH' AS subject")
+    assert compat.create_views(con) == []
+    con.close()

@@ -30,11 +30,11 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 def _origins(*rows: tuple[str, str, str, str, str | None]) -> pl.DataFrame:
     return pl.DataFrame(
-        [{"source_file": path, "provider": path.split("/")[0], "dataset": dataset,
+        [{"source_file": path, "provider": path.split("/")[0], "endpoint": endpoint,
           "subject": subject, "origin": origin, "origin_detail": f"{origin} {subject}",
           "repairs": "[]", "origin_ranges": ranges}
-         for path, dataset, subject, origin, ranges in rows],
-        schema={"source_file": pl.String, "provider": pl.String, "dataset": pl.String,
+         for path, endpoint, subject, origin, ranges in rows],
+        schema={"source_file": pl.String, "provider": pl.String, "endpoint": pl.String,
                 "subject": pl.String, "origin": pl.String, "origin_detail": pl.String,
                 "repairs": pl.String, "origin_ranges": pl.String})
 
@@ -68,9 +68,17 @@ def test_a_snapshot_run_stores_each_origin_with_its_dates(
         ("09888.HK", "synthetic", date(2025, 10, 31), date(2026, 1, 30), "snap"),
         ("688256.SH", "reconstructed", date(2024, 12, 2), date(2026, 1, 30), "snap"),
     ]
-    published = provenance.published_origins(con)
-    assert published.columns[:7] == ["source_file", "provider", "dataset", "subject", "origin",
+    published = provenance.published_origins(con, {"stock_chart": "security_bars"})
+    assert published.columns[:7] == ["source_file", "provider", "endpoint", "subject", "origin",
                                      "first_date", "last_date"]
+    # Each range names the dataset its endpoint feeds, by the mapping given (the provider
+    # registry's); an endpoint it does not know keeps its ranges, without a dataset.
+    assert published.columns[-1] == "dataset"
+    assert published.select("endpoint", "subject", "origin", "dataset").rows() == [
+        ("stock_chart", "09888.HK", "reconstructed", "security_bars"),
+        ("stock_chart", "09888.HK", "synthetic", "security_bars"),
+        ("stock_kline", "688256.SH", "reconstructed", None),
+    ]
 
 
 def test_declared_ranges_stop_where_the_staged_rows_stop(
@@ -116,3 +124,4 @@ def test_a_run_that_staged_nothing_for_a_body_leaves_its_ranges(
         ("09888.HK", "recorded", date(2026, 1, 26), date(2026, 1, 30), "other"),
         ("688256.SH", "reconstructed", date(2024, 12, 2), date(2026, 1, 30), "snap"),
     ]
+

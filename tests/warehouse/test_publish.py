@@ -52,8 +52,8 @@ def extras(run_id: str) -> dict[str, pl.DataFrame]:
             "published_at": [now], "gate_checks_run": [12]}),
         "data_origins": pl.DataFrame({
             "source_file": ["eastmoney/kline/STAR50.json"], "provider": ["eastmoney"],
-            "dataset": ["index_bars"], "subject": ["STAR50"], "origin": ["recorded"],
-            "origin_detail": [""], "repairs": ["[]"]}),
+            "endpoint": ["index_kline"], "subject": ["STAR50"], "origin": ["recorded"],
+            "origin_detail": [""], "repairs": ["[]"], "dataset": ["index_bars"]}),
         "ops_last_runs": pl.DataFrame({
             "run_id": [run_id], "started_at": [now], "finished_at": [now], "as_of_date": [AS_OF],
             "source": ["snapshot"], "status": ["published"], "row_counts": ['{"index_bars": 1}'],

@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from flows.catalog import build_catalog
-from flows.pipeline import parse_landed
+from flows.parse import parse_landed
 from flows.sources.extract import land_all
 from flows.sources.landing import LandingZone
 from tests.conftest import SNAPSHOT

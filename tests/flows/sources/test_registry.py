@@ -12,7 +12,7 @@ import pytest
 
 import flows.sources
 from flows.catalog import build_catalog
-from flows.pipeline import parse_landed
+from flows.parse import parse_landed
 from flows.settings import Settings
 from flows.sources import registry
 from flows.sources.extract import land_all
@@ -65,6 +65,14 @@ def test_the_bundled_providers_and_what_they_declare() -> None:
     assert set(endpoints) - {spec.endpoint for spec in specs} == {"index_chart"}
     assert [spec for spec in specs if registry.provider(spec.provider).route(
         spec.url_path, spec.params) != (spec.host, spec.path)] == []
+
+
+def test_each_endpoint_names_the_dataset_it_feeds_a_new_provider_included(sina: None) -> None:
+    datasets = registry.endpoint_datasets()
+    assert set(datasets.values()) <= set(STAGING_TABLES)
+    assert datasets["stock_kline"] == datasets["stock_chart"] == "security_bars"
+    assert datasets["margin_exchange"] == "crosscheck"
+    assert datasets["index_kline_sina"] == "index_bars"
 
 
 def test_an_unknown_provider_or_endpoint_is_named() -> None:
