@@ -65,9 +65,10 @@ def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     `gate_history_<table>` holds the `core.<table>` rows from `HISTORY_LOOKBACK` before the
     first staged day to the last one, so a check costs what is staged, not what is stored;
     `gate_series_tails` gives every series' first day and its last stored day and value, the
-    seam a new day continues from however long ago it was. Tables core does not hold yet read as
-    empty. Registered relations are temporary views: they work on a read-only connection and
-    leave nothing behind in the writer's warehouse.
+    seam a new day continues from however long ago it was; `gate_series_days` joins the two to
+    the staged days once, for the chain and the series rules. Tables core does not hold yet read
+    as empty. Registered relations are temporary views: they work on a read-only connection
+    and leave nothing behind in the writer's warehouse.
     """
     names = []
     try:
@@ -99,6 +100,9 @@ def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         for name, relation in long_forms.items():
             names.append(name)
             con.register(name, relation)
+        # Binding reads the long forms, so it waits until they are registered.
+        names.append("gate_series_days")
+        con.register(names[-1], con.sql(read_sql("series_days.sql")))
         yield
     finally:
         for name in names:

@@ -12,31 +12,12 @@ checked_datasets AS (
     FROM reference
 ),
 
-staged_primary AS (
-    SELECT dataset, series, trade_date, value
-    FROM gate_staged_series
-    WHERE dataset IN (SELECT dataset FROM checked_datasets)
-),
-
-merged_primary AS (
-    SELECT dataset, series, trade_date, value
-    FROM gate_merged_series
-    WHERE dataset IN (SELECT dataset FROM checked_datasets)
-),
-
--- A day staged again is judged by its new figure, not the merged one it replaces.
+-- The primary's figures on the staged days and the history window before them, a day staged
+-- again by its new figure (gate_series_days); a seam older than the window is not compared.
 primary_values AS (
-    SELECT *
-    FROM staged_primary
-    UNION ALL
-    SELECT *
-    FROM merged_primary
-    WHERE NOT EXISTS (
-        SELECT 1 FROM staged_primary
-        WHERE staged_primary.dataset = merged_primary.dataset
-            AND staged_primary.series = merged_primary.series
-            AND staged_primary.trade_date = merged_primary.trade_date
-    )
+    SELECT dataset, series, trade_date, value
+    FROM gate_series_days
+    WHERE NOT is_seam AND dataset IN (SELECT dataset FROM checked_datasets)
 ),
 
 paired AS (

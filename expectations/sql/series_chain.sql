@@ -1,19 +1,19 @@
--- Every chained dataset's series as the gate continues it: the staged days, the stored days
--- around them not staged again, and each series' last stored day however old it is; with each
--- day's previous value and date in the chain and the series' first day in it. A day staged
--- twice is one day here (the key rules name the duplicate).
+-- Every chained dataset's series as the gate continues it (gate_series_days): the staged days,
+-- a day staged twice as one day (the key rules name the duplicate), the stored days around them
+-- not staged again and each series' last stored day however old it is; with each day's previous
+-- value and date in the chain and the series' first day in it.
 WITH staged AS (
     SELECT dataset, series, trade_date, any_value(value) AS value
-    FROM gate_staged_series
+    FROM gate_series_days
+    WHERE is_staged
     GROUP BY dataset, series, trade_date
 ),
 
+-- A last stored day the window holds too is one day.
 stored AS (
-    SELECT dataset, series, trade_date, value
-    FROM gate_merged_series
-    UNION
-    SELECT dataset, series, last_date, last_value
-    FROM gate_series_tails
+    SELECT DISTINCT dataset, series, trade_date, value
+    FROM gate_series_days
+    WHERE NOT is_staged
 ),
 
 chain AS (
@@ -22,12 +22,6 @@ chain AS (
     UNION ALL
     SELECT *, false AS is_staged
     FROM stored
-    WHERE NOT EXISTS (
-        SELECT 1 FROM staged
-        WHERE staged.dataset = stored.dataset
-            AND staged.series = stored.series
-            AND staged.trade_date = stored.trade_date
-    )
 ),
 
 final AS (

@@ -1,21 +1,12 @@
 -- Per staged series of $dataset: spikes that revert the next session, runs of one unchanged
 -- value while the dataset's other series moved or while the series' own evidence says it moved,
--- and jumps matching a split ratio. Judged on the staged days and the stored month before them.
-WITH staged AS (
-    SELECT series, trade_date, value, source_file
-    FROM gate_staged_series
-    WHERE dataset = $dataset AND series IS NOT NULL AND trade_date IS NOT NULL
-),
-
--- A stored day staged again is judged by its new figure.
-merged AS (
-    SELECT series, trade_date, value
-    FROM gate_merged_series AS kept
-    WHERE dataset = $dataset
-        AND NOT EXISTS (
-            SELECT 1 FROM staged
-            WHERE staged.series = kept.series AND staged.trade_date = kept.trade_date
-        )
+-- and jumps matching a split ratio. Judged on the staged days and the stored month before them
+-- (gate_series_days, not the seam with older history) that carry a price.
+WITH chain AS (
+    SELECT series, trade_date, value, source_file, is_staged
+    FROM gate_series_days
+    WHERE dataset = $dataset AND NOT is_seam
+        AND series IS NOT NULL AND trade_date IS NOT NULL AND value > 0
 ),
 
 bar_values AS (
@@ -61,16 +52,6 @@ second_source AS (
     WHERE dataset = $dataset
 ),
 
-chain AS (
-    SELECT series, trade_date, value, source_file, true AS is_staged
-    FROM staged
-    WHERE value > 0
-    UNION ALL
-    SELECT series, trade_date, value, NULL AS source_file, false AS is_staged
-    FROM merged
-    WHERE value > 0
-),
-
 -- The market whose sessions a series' frozen run is counted in: its dataset's calendar, or the
 -- home market declared for it (an FX pair quoted through its home market's holidays).
 homes AS (
@@ -109,20 +90,8 @@ peer_moves AS (
             ln(peers.value / lag(peers.value) OVER (
                 PARTITION BY peers.dataset, peers.series ORDER BY peers.trade_date
             )) AS move
-        FROM (
-            SELECT dataset, series, trade_date, value
-            FROM gate_staged_series
-            WHERE list_contains($peers, dataset) AND value > 0
-            UNION ALL
-            SELECT dataset, series, trade_date, value
-            FROM gate_merged_series AS kept
-            WHERE list_contains($peers, dataset) AND value > 0
-                AND NOT EXISTS (
-                    SELECT 1 FROM gate_staged_series AS restaged
-                    WHERE restaged.dataset = kept.dataset AND restaged.series = kept.series
-                        AND restaged.trade_date = kept.trade_date
-                )
-        ) AS peers
+        FROM gate_series_days AS peers
+        WHERE list_contains($peers, peers.dataset) AND NOT peers.is_seam AND peers.value > 0
     ) AS moved
     INNER JOIN gate_series_calendars USING (dataset, series)
     WHERE move IS NOT NULL

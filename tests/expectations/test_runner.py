@@ -15,7 +15,7 @@ from expectations import runner
 from expectations.checks import Check, Rule
 from expectations.suites.common import at_least, not_empty
 from tests.expectations.judging import batch_definition, gate_views
-from warehouse import db
+from warehouse import db, load
 
 
 def test_history_views_hold_core_rows_from_a_month_before_the_staged_days_only(
@@ -36,6 +36,33 @@ def test_history_views_hold_core_rows_from_a_month_before_the_staged_days_only(
     assert merged == [(2,)]
     with pytest.raises(duckdb.CatalogException):
         warehouse.execute("SELECT * FROM gate_history_index_bars")
+
+
+def test_series_days_hold_the_staged_rows_the_window_not_restaged_and_the_seam(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # STAR50's stored 2026-01-05 is staged again; HSI's last stored day is older than the window.
+    for code, day, close in (("STAR50", date(2025, 11, 28), 1400.0),
+                             ("STAR50", date(2025, 12, 5), 1450.0),
+                             ("STAR50", date(2026, 1, 5), 1500.0),
+                             ("HSI", date(2025, 10, 31), 26000.0)):
+        warehouse.execute("INSERT INTO core.index_bars VALUES (?, ?, NULL, NULL, NULL, ?, "
+                          "NULL, NULL, 'run-0')", [code, day, close])
+    load.ensure_tails(warehouse)
+    warehouse.execute("INSERT INTO staging.index_bars (index_code, trade_date, close, "
+                      "source_file) VALUES ('STAR50', DATE '2026-01-30', 1600.0, 'again.json')")
+
+    with runner.history_views(warehouse):
+        stored = warehouse.execute(
+            "SELECT series, trade_date, value, is_seam, source_file FROM gate_series_days "
+            "WHERE dataset = 'index_bars' AND NOT is_staged ORDER BY series").fetchall()
+        twice = warehouse.execute(
+            "SELECT source_file FROM gate_series_days WHERE dataset = 'index_bars' "
+            "AND series = 'STAR50' AND trade_date = DATE '2026-01-30' AND is_staged "
+            "AND NOT is_seam ORDER BY source_file").fetchall()
+    assert stored == [("HSI", date(2025, 10, 31), 26000.0, True, None),
+                      ("STAR50", date(2025, 12, 5), 1450.0, False, None)]
+    assert twice == [("again.json",), ("eastmoney/kline/STAR50.json",)]
 
 
 def test_without_core_the_history_and_tails_read_empty() -> None:
