@@ -56,6 +56,12 @@ def start() -> None:
     atexit.register(pool.shutdown, wait=True, cancel_futures=True)
 
 
+def stop() -> None:
+    """Stop this process's judging worker, if any, once its work in hand is done."""
+    while _workers:
+        _workers.pop().shutdown(wait=True, cancel_futures=True)
+
+
 def started() -> bool:
     """Whether frames go to a worker process."""
     return bool(_workers)

@@ -121,14 +121,18 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
     # The gate's judging worker loads Great Expectations while the API finishes starting.
     judges.start()
     with progress.reporting(reporter):
-        if api.ready_after is None and api.process is not None:
-            reporter.line("start-up: pipeline loaded; waiting for the Prefect API server")
-            startup.ready(api, lambda seconds: reporter.line(
-                f"start-up: still waiting for the Prefect API server ({seconds:.0f} s; load "
-                f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"))
-            reporter.line(f"start-up: {api.describe()}")
-        with startup.heartbeats(api):
-            return flow(**parameters)
+        try:
+            if api.ready_after is None and api.process is not None:
+                reporter.line("start-up: pipeline loaded; waiting for the Prefect API server")
+                startup.ready(api, lambda seconds: reporter.line(
+                    f"start-up: still waiting for the Prefect API server ({seconds:.0f} s; "
+                    f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"))
+                reporter.line(f"start-up: {api.describe()}")
+            with startup.heartbeats(api):
+                return flow(**parameters)
+        finally:
+            # The worker lives as long as the flow it judges for.
+            judges.stop()
 
 
 def run(

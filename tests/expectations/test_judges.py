@@ -26,8 +26,7 @@ BROKEN = ("negative_price", "open_missing_from_a_full_bar")
 def worker() -> Iterator[None]:
     judges.start()
     yield
-    while judges._workers:
-        judges._workers.pop().shutdown(wait=True, cancel_futures=True)
+    judges.stop()
 
 
 @pytest.fixture
