@@ -16,11 +16,12 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -39,7 +40,15 @@ T = TypeVar("T")
 
 # A frame this large is judged here: copying it to the worker would hold it twice.
 WORKER_BELOW_ROWS = 100_000
-_workers: list[ProcessPoolExecutor] = []
+_workers: list[Worker] = []
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A judging worker: its one-process pool, and its process id once it has started."""
+
+    pool: ProcessPoolExecutor
+    pid: Future[int]
 
 
 def start() -> None:
@@ -48,18 +57,22 @@ def start() -> None:
         return
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_warm)
-    _workers.append(pool)
     # A pool starts its process on the first submission.
-    pool.submit(os.getpid)
-    # Waited for: an idle worker exits at once, and one left running would hold the exit of
-    # this process (multiprocessing joins its children) until it blocked forever on its queue.
-    atexit.register(pool.shutdown, wait=True, cancel_futures=True)
+    _workers.append(Worker(pool, pool.submit(os.getpid)))
+    atexit.register(stop)
 
 
 def stop() -> None:
-    """Stop this process's judging worker, if any, once its work in hand is done."""
+    """Stop this process's judging worker, if any, without waiting for it to tear down the
+    modules it loaded (seconds on a busy machine); it holds nothing but memory."""
     while _workers:
-        _workers.pop().shutdown(wait=True, cancel_futures=True)
+        worker = _workers.pop()
+        worker.pool.shutdown(wait=False, cancel_futures=True)
+        if worker.pid.done() and worker.pid.exception() is None:
+            with suppress(ProcessLookupError):
+                os.kill(worker.pid.result(), signal.SIGTERM)
+        # Reaped here: multiprocessing would otherwise join it when this process exits.
+        worker.pool.shutdown(wait=True)
 
 
 def started() -> bool:
@@ -135,7 +148,7 @@ def _submit(fn: Callable[..., T], *args: object) -> Future[T] | None:
     if not _workers:
         return None
     try:
-        return _workers[0].submit(fn, *args)
+        return _workers[0].pool.submit(fn, *args)
     except BrokenProcessPool:
         _lost()
         return None
@@ -153,7 +166,7 @@ def _lost() -> None:
     """Forget a worker that died: the rest of the gate, and later gates, judge here."""
     if _workers:
         log.warning("the gate's judging worker died; frames are judged in this process")
-        _workers.pop().shutdown(wait=False, cancel_futures=True)
+        stop()
 
 
 def _build(inputs: SuiteInputs) -> tuple[list[Check], BatchDefinition]:

@@ -100,7 +100,7 @@ def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
     assert sorted(judged_here + sent) == list(range(checks))
 
     judged_here.clear()
-    os.kill(judges._workers[0].submit(os.getpid).result(), signal.SIGKILL)
+    os.kill(judges._workers[0].pid.result(), signal.SIGKILL)
     with caplog.at_level(logging.WARNING, logger=judges.__name__):
         assert verdicts(con, tmp_path / "died") == reference
     assert "judging worker died" in caplog.text and not judges.started()
