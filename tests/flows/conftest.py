@@ -1,4 +1,5 @@
-"""The session's Prefect API and one published snapshot run, shared by every xdist worker."""
+"""The session's Prefect API, one published snapshot run and one live night, shared by every
+xdist worker."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from flows.nightly import RunResult, nightly
 from tests import prefect_api
 from tests.conftest import SNAPSHOT
+from tests.flows.nights import LiveNight, live_night
 from tests.session import built_once, session_dir
 
 
@@ -37,6 +39,13 @@ def published(prefect_server: None) -> RunResult:
     is shared: copy it to change anything)."""
     return built_once("published", lambda data_dir: nightly(source="snapshot",
                                                             data_dir=str(data_dir)))
+
+
+@pytest.fixture(scope="session")
+def published_live_night(prefect_server: None) -> LiveNight:
+    """The snapshot published as of 2026-01-15 and a live night on top, run once per test
+    session (its data dir is shared: copy it to change anything)."""
+    return built_once("live-night", live_night)
 
 
 @pytest.fixture
