@@ -26,6 +26,13 @@ def prefect_server() -> Iterator[None]:
     os.environ["PREFECT_API_URL"] = prefect_api.session_api(session_dir())
     refresh_global_settings_context()
     yield
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    # What is still queued reaches the server before the session stops it: sent at exit
+    # instead, each batch waits out its retries against a closed port (a minute and more).
+    APILogWorker.drain_all(timeout=60)
+    EventsWorker.drain_all(timeout=60)
     if before is None:
         os.environ.pop("PREFECT_API_URL", None)
     else:
