@@ -11,11 +11,14 @@ from expectations import suites
 from expectations.gate import run_gate
 from expectations.suites import crosscheck
 from tests.expectations.gate_fixture import AS_OF
+from tests.expectations.narrowed import judge_here
 
 
 @pytest.fixture(autouse=True)
 def only_crosscheck(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the cross-check suite in the gate: the clean-run test covers the others."""
+    """Only the cross-check suite in the gate, judged in this process: the clean-run test covers
+    the others."""
+    judge_here()
     monkeypatch.setattr(suites, "SUITES", (crosscheck,))
 
 

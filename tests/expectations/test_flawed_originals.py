@@ -10,9 +10,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from expectations.gate import run_gate
 from flows.sources.registry import parse
 from tests.conftest import TEST_DATA
+from tests.expectations.narrowed import run_gate_on
 from warehouse import db, load, seeds
 
 FLAWED = TEST_DATA / "flawed"
@@ -47,7 +47,8 @@ def test_gate_catches_the_unrepaired_original(
     seeds.load_sessions(con, date(2024, 12, 2), as_of)
     load.set_run_context(con, run_id="flawed", as_of=as_of, source="snapshot")
     load.stage(con, table, frame.with_columns(pl.lit(name).alias("source_file")))
-    result = run_gate(con, run_id="flawed", as_of=as_of, results_dir=tmp_path)
+    result = run_gate_on(con, table, rules=(rule,), run_id="flawed", as_of=as_of,
+                         results_dir=tmp_path)
     con.close()
     assert not result.passed
     hits = [f for f in result.failures if f.table == table and f.rule == rule]

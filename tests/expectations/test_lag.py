@@ -12,7 +12,8 @@ from tests.expectations.narrowed import run_gate_on
 
 
 def stale(con: duckdb.DuckDBPyConnection, results_dir: Path) -> list[dict]:
-    result = run_gate_on(con, "margin", run_id="lag", as_of=AS_OF, results_dir=results_dir)
+    result = run_gate_on(con, "margin", rules=("fresh_as_of",), run_id="lag", as_of=AS_OF,
+                         results_dir=results_dir)
     return [row for f in result.failures if (f.table, f.rule) == ("margin", "fresh_as_of")
             for row in f.sample]
 

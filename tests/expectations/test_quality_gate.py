@@ -15,19 +15,24 @@ from expectations.checks import Check, Rule, SuiteInputs
 from expectations.gate import GateResult, run_gate
 from tests.expectations.bad_data import CASES, Case, at, update
 from tests.expectations.gate_fixture import AS_OF, build_warehouse
+from tests.expectations.narrowed import judge_here, run_gate_on
 from warehouse import load
 
 SUITE_MODULES = {module.__name__.rsplit(".", 1)[1]: module for module in suites.SUITES}
 
 
 def gate(con: duckdb.DuckDBPyConnection, results_dir: Path, run_id: str = "test") -> GateResult:
-    """Run the gate for the fixture's as-of date."""
+    """Run the gate for the fixture's as-of date, in this process (a test may patch it)."""
+    judge_here()
     return run_gate(con, run_id=run_id, as_of=AS_OF, results_dir=results_dir)
 
 
-def only_suites(monkeypatch: pytest.MonkeyPatch, *tables: str) -> None:
-    """Run just these tables' suites, for speed: the clean-run test proves the others hold."""
-    monkeypatch.setattr(suites, "SUITES", tuple(SUITE_MODULES[table] for table in tables))
+def gate_on(con: duckdb.DuckDBPyConnection, results_dir: Path, *tables: str,
+            rules: tuple[str, ...] = ()) -> GateResult:
+    """The gate on just these tables' suites (and the checks holding ``rules``, if named), for
+    speed: the clean-run test proves the others hold."""
+    return run_gate_on(con, *tables, rules=rules, run_id="test", as_of=AS_OF,
+                       results_dir=results_dir)
 
 
 def test_clean_run_passes_and_records_every_expectation(
@@ -53,13 +58,10 @@ def test_bad_data_fails_and_names_the_row(
     case: Case,
     warehouse: duckdb.DuckDBPyConnection,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for statement in case.sql:
         warehouse.execute(statement)
-    only_suites(monkeypatch, case.table)
-
-    result = gate(warehouse, tmp_path)
+    result = gate_on(warehouse, tmp_path, case.table, rules=(case.rule,))
 
     assert not result.passed
     found = [f for f in result.failures if (f.table, f.rule) == (case.table, case.rule)]
@@ -73,14 +75,12 @@ def test_bad_data_fails_and_names_the_row(
 
 
 def test_summary_names_table_rule_count_and_keys(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     warehouse.execute(
         update("security_bars", at("symbol", "603019.SH", "2026-01-21"), "volume = 0")
     )
-    only_suites(monkeypatch, "security_bars")
-
-    summary = gate(warehouse, tmp_path).summary()
+    summary = gate_on(warehouse, tmp_path, "security_bars", rules=("volume_positive",)).summary()
 
     assert "FAILED" in summary
     assert "[fail] security_bars: 1 row breaks volume_positive: volume must be" in summary
@@ -89,7 +89,7 @@ def test_summary_names_table_rule_count_and_keys(
 
 
 def test_suspended_security_gap_and_staleness_are_not_failures(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     # Halted mid-window for a week, and again from 2026-01-26 past the as-of date.
     warehouse.execute(
@@ -101,16 +101,14 @@ def test_suspended_security_gap_and_staleness_are_not_failures(
         "DELETE FROM staging.security_bars WHERE symbol = '603019.SH' AND"
         " (trade_date BETWEEN '2026-01-12' AND '2026-01-16' OR trade_date >= '2026-01-26')"
     )
-    only_suites(monkeypatch, "security_bars")
-
-    result = gate(warehouse, tmp_path)
+    result = gate_on(warehouse, tmp_path, "security_bars")
 
     assert result.passed, result.summary()
     assert result.failures == []
 
 
 def test_close_only_half_day_bar_is_accepted(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     # Yahoo's shape for a Hong Kong half-day session (e.g. 2025-12-24): a close and nothing else.
     warehouse.execute(
@@ -120,16 +118,14 @@ def test_close_only_half_day_bar_is_accepted(
             "open = NULL, high = NULL, low = NULL, volume = NULL, amount = NULL",
         )
     )
-    only_suites(monkeypatch, "security_bars")
-
-    result = gate(warehouse, tmp_path)
+    result = gate_on(warehouse, tmp_path, "security_bars")
 
     assert result.passed, result.summary()
     assert result.failures == []
 
 
 def test_new_listing_trades_without_limit_for_five_sessions(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     # VeriSilicon's first-ever bar is 2026-01-16; +80% on its 5th session after, +80% on its 6th.
     closes = [
@@ -143,9 +139,7 @@ def test_new_listing_trades_without_limit_for_five_sessions(
             " $close, $close, 1e6, 1e6 * $close, 'CNY', 'eastmoney/kline/688521.SH.json')",
             {"day": date.fromisoformat(day), "close": close},
         )
-    only_suites(monkeypatch, "security_bars")
-
-    result = gate(warehouse, tmp_path)
+    result = gate_on(warehouse, tmp_path, "security_bars")
 
     [failure] = result.failures
     assert failure.rule == "price_within_board_limit"
@@ -153,14 +147,12 @@ def test_new_listing_trades_without_limit_for_five_sessions(
 
 
 def test_warn_failure_does_not_flip_passed(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     warehouse.execute(
         update("valuation", at("symbol", "688256.SH", "2026-01-08"), "pe_ttm = -310.5")
     )
-    only_suites(monkeypatch, "valuation")
-
-    result = gate(warehouse, tmp_path)
+    result = gate_on(warehouse, tmp_path, "valuation")
 
     assert result.passed
     [failure] = result.failures
@@ -195,7 +187,7 @@ def test_rule_that_cannot_be_evaluated_blocks_whatever_its_severity(
 
 
 def test_core_history_chains_prev_close_and_the_seam(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     # Merged history runs 2025-12-22..30 at half the staged price, and 2025-12-31 never loaded.
     warehouse.execute(
@@ -209,9 +201,7 @@ def test_core_history_chains_prev_close_and_the_seam(
     )
     # History inserted by hand, not merged: build its tails the way the flows do.
     load.ensure_tails(warehouse)
-    only_suites(monkeypatch, "security_bars", "margin")
-
-    result = gate(warehouse, tmp_path)
+    result = gate_on(warehouse, tmp_path, "security_bars", "margin")
 
     failures = {f.rule: f for f in result.failures}
     # History at half the staged price on the same volume is a 1-for-2 consolidation left
@@ -241,13 +231,11 @@ def test_gate_runs_read_only_on_a_warehouse_without_core(tmp_path: Path) -> None
 
 
 def test_a_date_past_2262_is_named_not_a_crash(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     warehouse.execute(update("security_bars", at("symbol", "603019.SH", "2026-01-21"),
                              "trade_date = DATE '2926-01-21'"))
-    only_suites(monkeypatch, "security_bars")
-
-    result = gate(warehouse, tmp_path)
+    result = gate_on(warehouse, tmp_path, "security_bars", rules=("no_future_date",))
 
     future = [f for f in result.failures if f.rule == "no_future_date"]
     assert future and future[0].sample[0]["symbol"] == "603019.SH", result.summary()

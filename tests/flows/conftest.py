@@ -1,4 +1,5 @@
-"""The session's Prefect API and one published snapshot run, shared by every xdist worker."""
+"""The session's Prefect API, one published snapshot run and one live night, shared by every
+xdist worker."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from flows.nightly import RunResult, nightly
 from tests import prefect_api
 from tests.conftest import SNAPSHOT
+from tests.flows.nights import LiveNight, live_night
 from tests.session import built_once, session_dir
 
 
@@ -24,6 +26,13 @@ def prefect_server() -> Iterator[None]:
     os.environ["PREFECT_API_URL"] = prefect_api.session_api(session_dir())
     refresh_global_settings_context()
     yield
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    # What is still queued reaches the server before the session stops it: sent at exit
+    # instead, each batch waits out its retries against a closed port (a minute and more).
+    APILogWorker.drain_all(timeout=60)
+    EventsWorker.drain_all(timeout=60)
     if before is None:
         os.environ.pop("PREFECT_API_URL", None)
     else:
@@ -37,6 +46,13 @@ def published(prefect_server: None) -> RunResult:
     is shared: copy it to change anything)."""
     return built_once("published", lambda data_dir: nightly(source="snapshot",
                                                             data_dir=str(data_dir)))
+
+
+@pytest.fixture(scope="session")
+def published_live_night(prefect_server: None) -> LiveNight:
+    """The snapshot published as of 2026-01-15 and a live night on top, run once per test
+    session (its data dir is shared: copy it to change anything)."""
+    return built_once("live-night", live_night)
 
 
 @pytest.fixture

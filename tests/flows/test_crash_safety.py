@@ -5,7 +5,8 @@ prepare, staging, the gate, the merge or the publish (timed from the log lines t
 with phase lengths measured on the previous complete run), or the instant the publish's temp
 file or Parquet set appears on disk. After every kill the published file must open read-only and
 be the last good version or a complete new one; the next run must complete, leave no temp files
-behind and converge to what an uninterrupted run publishes.
+behind and converge to what an uninterrupted run publishes. The default suite kills one run as
+its publish file appears; ``-m slow`` adds a kill inside the gate and 21 kills at random.
 """
 
 from __future__ import annotations
@@ -231,6 +232,19 @@ def kill_and_recover(
     return tally
 
 
+def test_a_run_killed_as_its_publish_file_appears_leaves_the_last_good_marts(
+    data_dir: Path, env: dict[str, str], published: RunResult, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The default suite's kill: at the riskiest moment, the publish's temp file on disk."""
+    assert published.published is not None
+    reference = published_version(published.published.parent).digest
+    tally = kill_and_recover(["publish-file"], data_dir, env, seed=20260130,
+                             next_run=next_flow_run(caplog), reference=reference,
+                             reference_killed=None)
+    assert tally.kills == 1, tally
+
+
+@pytest.mark.slow
 def test_killed_runs_leave_the_last_good_marts_and_the_next_run_converges(
     data_dir: Path, env: dict[str, str], published: RunResult, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -10,9 +10,8 @@ from pathlib import Path
 import duckdb
 
 from flows.nightly import RunResult, nightly
+from tests.flows.nights import LiveNight
 from tests.flows.publishing import copy_data_dir
-from tests.flows.sources.replay import ProviderReplay
-from tests.flows.test_live import providers, server  # noqa: F401  (fixtures)
 from tests.warehouse.test_migrate import DATA_ORIGINS_BEFORE_0_2_0
 
 HK_MIXED = ["00020.HK", "00268.HK", "00992.HK", "03888.HK", "09660.HK", "09888.HK", "09999.HK"]
@@ -52,12 +51,8 @@ def test_the_snapshot_provenance_has_dates_and_no_synthetic_bars(published: RunR
                       "688802.SH": ("reconstructed", date(2025, 12, 17), date(2026, 1, 30))}
 
 
-def test_provenance_survives_a_live_night_on_top(
-    published: RunResult, providers: ProviderReplay, tmp_path: Path  # noqa: F811
-) -> None:
-    data_dir = tmp_path / "data"
-    nightly(source="snapshot", as_of=date(2026, 1, 15), data_dir=str(data_dir))
-    live = nightly(source="live", as_of=date(2026, 1, 30), data_dir=str(data_dir))
+def test_provenance_survives_a_live_night_on_top(published_live_night: LiveNight) -> None:
+    live = published_live_night.result
     assert live.published is not None
     rows = _origins(live.published)
     _assert_story_provenance(rows)

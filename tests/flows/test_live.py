@@ -22,6 +22,8 @@ from flows.catalog import build_catalog
 from flows.cli import EXIT_EXTRACTION, app
 from flows.nightly import RunResult, nightly
 from tests.conftest import SNAPSHOT
+from tests.flows.nights import PACE, LiveNight
+from tests.flows.publishing import copy_data_dir
 from tests.flows.sources.replay import ProviderReplay, body, install, loopback
 from warehouse.marts import MARTS
 
@@ -41,10 +43,7 @@ def server() -> Iterator[HTTPServer]:
 def providers(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> ProviderReplay:
     """Every provider base URL pointed at a fresh replay, with fast but polite settings."""
     replay = ProviderReplay(SNAPSHOT)
-    settings = {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": "100",
-                "CNTECH_MAX_CONCURRENCY": "8", "CNTECH_MAX_ATTEMPTS": "3",
-                "CNTECH_BACKOFF_BASE_SECONDS": "0.01"}
-    for name, value in settings.items():
+    for name, value in {**install(server, replay), **PACE}.items():
         monkeypatch.setenv(name, value)
     return replay
 
@@ -91,23 +90,22 @@ def test_a_live_run_publishes_what_the_snapshot_replay_does(
 
 
 def test_a_live_run_fetches_only_each_series_tail(
-    published: RunResult, providers: ProviderReplay, tmp_path: Path
+    published: RunResult, published_live_night: LiveNight, tmp_path: Path
 ) -> None:
     assert published.published is not None
-    data_dir = tmp_path / "data"
-    nightly(source="snapshot", as_of=date(2026, 1, 15), data_dir=str(data_dir))
-    live = nightly(source="live", as_of=AS_OF, data_dir=str(data_dir))
-    assert live.published is not None
+    live = published_live_night.result
+    assert live.published is not None and live.as_of == AS_OF
     assert _mart_digest(live.published) == _mart_digest(published.published)
 
-    star50 = providers.hits_for("eastmoney/kline/1.000688.json")
+    star50 = published_live_night.hits_for("eastmoney/kline/1.000688.json")
     assert [(hit.args["beg"], hit.args["end"]) for hit in star50] == [("20260105", "20260130")]
-    eps = providers.hits_for("eastmoney/datacenter/RPT_WEB_RESPREDICT/CN.json")
+    eps = published_live_night.hits_for("eastmoney/datacenter/RPT_WEB_RESPREDICT/CN.json")
     assert "(REPORT_DATE>='2025-12-26')" in eps[0].args["filter"]
     landing = _landing(live)
     klines = json.loads((landing / "eastmoney/kline/1.000688.json").read_bytes())["data"]
     assert klines["klines"][0].startswith("2026-01-05")
 
+    data_dir = copy_data_dir(live, tmp_path / "data")
     replayed = nightly(source="snapshot", snapshot=str(landing), data_dir=str(data_dir))
     assert replayed.published is not None
     assert _mart_digest(replayed.published) == _mart_digest(published.published)

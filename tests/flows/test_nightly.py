@@ -126,8 +126,7 @@ def test_rerunning_the_same_as_of_leaves_every_mart_identical(
 def test_corrupted_price_fails_the_gate_and_keeps_published_marts(
     published: RunResult, snapshot_copy: Path, tmp_path: Path
 ) -> None:
-    data_dir = tmp_path / "data"
-    nightly(source="snapshot", snapshot=str(snapshot_copy), data_dir=str(data_dir))
+    data_dir = copy_data_dir(published, tmp_path / "data")
     marts_file = data_dir / "marts.duckdb"
     before = hashlib.sha256(marts_file.read_bytes()).hexdigest()
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from expectations.gate import run_gate
 from flows.placeholder_bars import drop_placeholder_bars
 from flows.sources.registry import parse
 from tests.conftest import TEST_DATA
+from tests.expectations.narrowed import run_gate_on
 from warehouse import db, load, seeds
 
 FLAWED = TEST_DATA / "flawed" / "yahoo_chart_2513.HK_flat_row_and_spike.json"
@@ -62,6 +62,7 @@ def test_the_half_day_is_close_only_and_the_holiday_placeholder_is_dropped(
     ]
     load.set_run_context(con, run_id="half-day", as_of=date(2026, 2, 27), source="snapshot")
     load.stage(con, "security_bars", bars.with_columns(source_file=pl.lit(FLAWED.name)))
-    result = run_gate(con, run_id="half-day", as_of=date(2026, 2, 27), results_dir=tmp_path)
+    result = run_gate_on(con, "security_bars", run_id="half-day", as_of=date(2026, 2, 27),
+                         results_dir=tmp_path)
     on_bars = [f for f in result.failures if f.table == "security_bars"]
     assert [f.rule for f in on_bars if f.severity == "fail"] == [], on_bars
