@@ -1,27 +1,12 @@
 -- Every chained dataset's series as the gate continues it (gate_series_days): the staged days,
--- a day staged twice as one day (the key rules name the duplicate), the stored days around them
--- not staged again and each series' last stored day however old it is; with each day's previous
--- value and date in the chain and the series' first day in it.
-WITH staged AS (
-    SELECT dataset, series, trade_date, any_value(value) AS value
+-- the stored days around them not staged again and each series' last stored day however old it
+-- is; with each day's previous value and date in the chain and the series' first day in it.
+-- A day staged twice is one day (the key rules name the duplicate), and so is a last stored day
+-- the window holds too: staged rows are grouped by day, stored rows by day and value.
+WITH chain AS (
+    SELECT dataset, series, trade_date, any_value(value) AS value, is_staged
     FROM gate_series_days
-    WHERE is_staged
-    GROUP BY dataset, series, trade_date
-),
-
--- A last stored day the window holds too is one day.
-stored AS (
-    SELECT DISTINCT dataset, series, trade_date, value
-    FROM gate_series_days
-    WHERE NOT is_staged
-),
-
-chain AS (
-    SELECT *, true AS is_staged
-    FROM staged
-    UNION ALL
-    SELECT *, false AS is_staged
-    FROM stored
+    GROUP BY dataset, series, trade_date, is_staged, CASE WHEN NOT is_staged THEN value END
 ),
 
 final AS (

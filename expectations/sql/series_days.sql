@@ -15,8 +15,9 @@ stored AS (
     FROM gate_series_tails
 ),
 
--- A join, not NOT EXISTS: DuckDB hashes a correlated subquery's every staged row of every
--- dataset, whichever dataset the reader asks for; this join hashes the few stored days instead.
+-- A join on the view, not NOT EXISTS on `staged`: for either (a subquery, a CTE read twice)
+-- DuckDB hashes every staged row of every dataset, whichever dataset the reader asks for; this
+-- join hashes the few stored days and probes them with the staged rows.
 kept AS (
     SELECT stored.*
     FROM stored
