@@ -16,13 +16,13 @@ import atexit
 import logging
 import multiprocessing
 import os
-import signal
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing, suppress
+from contextlib import closing
 from dataclasses import dataclass, field, replace
+from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
@@ -45,10 +45,10 @@ _workers: list[Worker] = []
 
 @dataclass(frozen=True)
 class Worker:
-    """A judging worker: its one-process pool, and its process id once it has started."""
+    """A judging worker: its one-process pool and that process."""
 
     pool: ProcessPoolExecutor
-    pid: Future[int]
+    processes: tuple[BaseProcess, ...]
 
 
 def start() -> None:
@@ -58,21 +58,28 @@ def start() -> None:
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_warm)
     # A pool starts its process on the first submission.
-    _workers.append(Worker(pool, pool.submit(os.getpid)))
+    pool.submit(os.getpid)
+    _workers.append(Worker(pool, tuple(pool._processes.values())))
     atexit.register(stop)
 
 
 def stop() -> None:
-    """Stop this process's judging worker, if any, without waiting for it to tear down the
-    modules it loaded (seconds on a busy machine); it holds nothing but memory."""
+    """Stop this process's judging worker, if any, at once.
+
+    The process is terminated rather than sent the pool's stop sentinel: a worker still
+    importing when the run ended (a run refused by the writer lock) was seen never to receive
+    it, and both processes then waited for each other at exit; a finished worker would spend
+    seconds tearing down the modules it loaded. It holds nothing but memory.
+    """
     while _workers:
         worker = _workers.pop()
         worker.pool.shutdown(wait=False, cancel_futures=True)
-        if worker.pid.done() and worker.pid.exception() is None:
-            with suppress(ProcessLookupError):
-                os.kill(worker.pid.result(), signal.SIGTERM)
-        # Reaped here: multiprocessing would otherwise join it when this process exits.
-        worker.pool.shutdown(wait=True)
+        for process in worker.processes:
+            process.terminate()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def started() -> bool:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,7 +98,7 @@ def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
     assert sorted(judged_here + sent) == list(range(checks))
 
     judged_here.clear()
-    os.kill(judges._workers[0].pid.result(), signal.SIGKILL)
+    judges._workers[0].processes[0].kill()
     with caplog.at_level(logging.WARNING, logger=judges.__name__):
         assert verdicts(con, tmp_path / "died") == reference
     assert "judging worker died" in caplog.text and not judges.started()
