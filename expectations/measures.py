@@ -19,6 +19,7 @@ from expectations.checks import read_sql
 from registry import STAGING_TABLES, Dataset, by_name
 from registry.model import UNIT_SLIPS
 from warehouse import series
+from warehouse.db import quote_literal
 
 VARCHAR = duckdb.sqltype("VARCHAR")
 DOUBLE = duckdb.sqltype("DOUBLE")
@@ -26,6 +27,9 @@ DOUBLE = duckdb.sqltype("DOUBLE")
 HELD_BELOW_ROWS = 1_000_000
 # Stored days before the first staged day a daily series' level is read from.
 LEVEL_LOOKBACK = timedelta(days=31)
+# The value columns the series rules read beside a series' chained value (splits, one-price
+# days), where a dataset declares them.
+BAR_COLUMNS = ("open", "high", "low", "volume")
 
 
 def measured() -> tuple[Dataset, ...]:
@@ -34,29 +38,42 @@ def measured() -> tuple[Dataset, ...]:
 
 
 def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
-          staged: bool) -> list[duckdb.DuckDBPyRelation]:
+          staged: bool) -> duckdb.DuckDBPyRelation:
+    """``relation``'s rows in long form: one row per row and value column.
+
+    One UNPIVOT, not a union of one projection per column: DuckDB evaluated everything below
+    a union's branches once per branch, the previous-value window of every column included.
+    """
     assert dataset.series is not None
     part = (duckdb.ColumnExpression(dataset.subseries).cast(VARCHAR) if dataset.subseries
             else duckdb.ConstantExpression("").cast(VARCHAR))
-    parts = []
-    for measure in dataset.measures:
+    keys = [
+        duckdb.ConstantExpression(dataset.name).alias("dataset"),
+        duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
+        part.alias("part"),
+        duckdb.ColumnExpression(dataset.date).alias("trade_date"),
+        *([duckdb.ColumnExpression("source_file")] if staged else []),
+    ]
+    values, groups = [], []
+    for position, measure in enumerate(dataset.measures):
         value = duckdb.ColumnExpression(measure.name).cast(DOUBLE)
         level = (value if measure.level_via is None else
                  duckdb.ColumnExpression(measure.level_via).cast(DOUBLE) / value)
-        columns = [
-            duckdb.ConstantExpression(dataset.name).alias("dataset"),
-            duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
-            part.alias("part"),
-            duckdb.ColumnExpression(dataset.date).alias("trade_date"),
-            duckdb.ConstantExpression(measure.name).alias("measure"),
-            value.alias("value"),
-            level.alias("level_value"),
-        ]
+        names = [f"value_{position}", f"level_{position}"]
+        values += [value.alias(names[0]), level.alias(names[1])]
         if staged:
-            columns += [duckdb.ColumnExpression(f"previous_{measure.name}").alias("prev_value"),
-                        duckdb.ColumnExpression("source_file")]
-        parts.append(relation.select(*columns))
-    return parts
+            names.append(f"previous_{position}")
+            values.append(duckdb.ColumnExpression(f"previous_{measure.name}")
+                          .cast(DOUBLE).alias(names[2]))
+        groups.append(f"({', '.join(names)}) AS {quote_literal(measure.name)}")
+    into = "value, level_value" + (", prev_value" if staged else "")
+    columns = "dataset, series, part, trade_date, measure, " + into + (
+        ", source_file" if staged else "")
+    long = relation.select(*keys, *values).query(
+        "wide", f"SELECT {columns} FROM wide UNPIVOT INCLUDE NULLS "
+                f"(({into}) FOR measure IN ({', '.join(groups)}))")
+    assert long is not None, "a SELECT always gives a relation"
+    return long
 
 
 def _union(parts: list[duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
@@ -125,6 +142,21 @@ def _with_previous(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
             .filter(duckdb.ColumnExpression("is_staged")))
 
 
+def _bars(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
+          kept: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """The staged and kept stored rows' ``BAR_COLUMNS``, wide (NULL where not declared)."""
+    assert dataset.series is not None
+    declared = {measure.name for measure in dataset.measures}
+    columns = [
+        duckdb.ConstantExpression(dataset.name).alias("dataset"),
+        duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
+        duckdb.ColumnExpression(dataset.date).alias("trade_date"),
+        *((duckdb.ColumnExpression(name) if name in declared else duckdb.ConstantExpression(None))
+          .cast(DOUBLE).alias(name) for name in BAR_COLUMNS),
+    ]
+    return staged.select(*columns).union(kept.select(*columns))
+
+
 def _quoted(name: str) -> str:
     """A declared column name as a SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
@@ -191,6 +223,7 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
     """
     staged_parts: list[duckdb.DuckDBPyRelation] = []
     stored_parts: list[duckdb.DuckDBPyRelation] = []
+    bar_parts: list[duckdb.DuckDBPyRelation] = []
     staged_tables = {table: con.table(f"staging.{table}") for table in STAGING_TABLES}
     stored_tables = {table: con.table(f"core.{table}") for table in STAGING_TABLES
                      if table in core_tables}
@@ -200,15 +233,16 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
         window = (_stored_window(dataset, staged, stored) if stored is not None
                   else staged.select(*dataset.schema.names()).limit(0))
         kept = _kept(dataset, staged, window)
-        staged_parts.append(_held(con, dataset, staged, _union(_long(
-            dataset, _with_previous(dataset, staged, kept), staged=True))))
-        stored_parts.append(_held(con, dataset, window,
-                                  _union(_long(dataset, kept, staged=False))))
+        staged_parts.append(_held(con, dataset, staged, _long(
+            dataset, _with_previous(dataset, staged, kept), staged=True)))
+        stored_parts.append(_held(con, dataset, window, _long(dataset, kept, staged=False)))
+        bar_parts.append(_bars(dataset, staged, kept))
     views = {
         "gate_staged_dates": _dated(staged_tables),
         "gate_dataset_calendars": series.calendars(con, every_dataset=True),
         "gate_staged_measures": _union(staged_parts),
         "gate_stored_measures": _union(stored_parts),
+        "gate_bars": _union(bar_parts),
         "gate_measure_specs": _specs(con),
         "gate_unit_slips": _slips(con),
         # The staged-plus-stored chain every chained dataset's suite continues its series on.

@@ -9,25 +9,17 @@ WITH chain AS (
         AND series IS NOT NULL AND trade_date IS NOT NULL AND value > 0
 ),
 
-bar_values AS (
-    SELECT series, trade_date, measure, value
-    FROM gate_staged_measures
-    WHERE dataset = $dataset AND measure IN ('open', 'high', 'low', 'volume')
-    UNION ALL
-    SELECT series, trade_date, measure, value
-    FROM gate_stored_measures
-    WHERE dataset = $dataset AND measure IN ('open', 'high', 'low', 'volume')
-),
-
+-- A day staged twice is here twice: any_value keeps one figure of each column, as for the chain.
 bars AS (
     SELECT
         series,
         trade_date,
-        any_value(value) FILTER (WHERE measure = 'open') AS open,
-        any_value(value) FILTER (WHERE measure = 'high') AS high,
-        any_value(value) FILTER (WHERE measure = 'low') AS low,
-        any_value(value) FILTER (WHERE measure = 'volume') AS volume
-    FROM bar_values
+        any_value(open) AS open,
+        any_value(high) AS high,
+        any_value(low) AS low,
+        any_value(volume) AS volume
+    FROM gate_bars
+    WHERE dataset = $dataset
     GROUP BY series, trade_date
 ),
 
