@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,7 @@ import pytest
 
 from expectations import judges
 from expectations.gate import run_gate
+from tests.conftest import REPO
 from tests.expectations.bad_data import CASES
 from tests.expectations.gate_fixture import AS_OF
 
@@ -103,3 +107,37 @@ def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
         assert verdicts(con, tmp_path / "died") == reference
     assert "judging worker died" in caplog.text and not judges.started()
     assert judged_here == list(range(checks))
+
+
+# The CLI's ending, as flows.entry.main does it: exit handlers, then no module tear-down.
+STOPPED_RUN = """
+import atexit, os, sys
+from pathlib import Path
+import duckdb
+from expectations import judges
+from expectations.gate import run_gate
+from tests.expectations.gate_fixture import AS_OF
+
+if __name__ == "__main__":
+    judges.start()
+    with duckdb.connect(sys.argv[1], read_only=True) as con:
+        run_gate(con, run_id="stopped", as_of=AS_OF, results_dir=Path(sys.argv[2]))
+    judges.stop()
+    atexit._run_exitfuncs()
+    os._exit(0)
+"""
+
+
+def test_a_stopped_worker_leaves_nothing_for_the_resource_tracker_to_warn_about(
+    template: Path, tmp_path: Path
+) -> None:
+    script = tmp_path / "stopped_run.py"
+    script.write_text(STOPPED_RUN)
+    ended = subprocess.run(
+        [sys.executable, str(script), str(template), str(tmp_path / "gate")],
+        capture_output=True, text=True, timeout=120, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert ended.returncode == 0, ended.stderr
+    assert json.loads((tmp_path / "gate" / "stopped.json").read_text())["checks_run"] > 100
+    assert "leaked" not in ended.stderr, ended.stderr
