@@ -90,34 +90,67 @@ peer_moves AS (
     GROUP BY calendar, trade_date
 ),
 
-moves AS (
+-- Each day of the chain with its bar and whether it is a session of the series' home market.
+days AS (
     SELECT
         chain.*,
         bars.volume,
         bars.high,
         bars.low,
-        bars.open / lag(chain.value) OVER by_day AS open_ratio,
-        ln(chain.value / lag(chain.value) OVER by_day) AS move,
-        ln(lead(chain.value) OVER by_day / chain.value) AS next_move,
-        -- The median of the five sessions before: five lags cost a third of a sliding median.
-        list_median([
-            lag(bars.volume, 1) OVER by_day, lag(bars.volume, 2) OVER by_day,
-            lag(bars.volume, 3) OVER by_day, lag(bars.volume, 4) OVER by_day,
-            lag(bars.volume, 5) OVER by_day
-        ]) AS usual_volume,
-        list_median([
-            lag(bars.volume * chain.value, 1) OVER by_day,
-            lag(bars.volume * chain.value, 2) OVER by_day,
-            lag(bars.volume * chain.value, 3) OVER by_day,
-            lag(bars.volume * chain.value, 4) OVER by_day,
-            lag(bars.volume * chain.value, 5) OVER by_day
-        ]) AS usual_traded,
-        -- A run of identical values starts where the value differs from the session before.
-        chain.value IS DISTINCT FROM lag(chain.value) OVER by_day AS starts_run
+        bars.open,
+        homed.series IS NULL OR EXISTS (
+            SELECT 1 FROM home_sessions
+            WHERE home_sessions.series = chain.series
+                AND home_sessions.trade_date = chain.trade_date
+        ) AS is_home_session,
+        -- Traded heavily at one price: no intraday range at all.
+        coalesce(bars.high = bars.low AND bars.volume * chain.value >= $liquid_traded, false)
+            AS is_one_price
     FROM chain
     LEFT JOIN bars USING (series, trade_date)
+    LEFT JOIN homed USING (series)
+),
+
+-- Each day's move, the sessions around it, and counts along its series so far: a run's own
+-- count is the count now less the count before it began. One sort of each series for all.
+moves AS (
+    SELECT
+        series,
+        trade_date,
+        value,
+        source_file,
+        is_staged,
+        volume,
+        high,
+        low,
+        is_home_session,
+        is_one_price,
+        open / lag(value) OVER by_day AS open_ratio,
+        ln(value / lag(value) OVER by_day) AS move,
+        ln(lead(value) OVER by_day / value) AS next_move,
+        lead(is_staged) OVER by_day AS next_is_staged,
+        -- The median of the five sessions before: five lags cost a third of a sliding median.
+        list_median([
+            lag(volume, 1) OVER by_day, lag(volume, 2) OVER by_day,
+            lag(volume, 3) OVER by_day, lag(volume, 4) OVER by_day,
+            lag(volume, 5) OVER by_day
+        ]) AS usual_volume,
+        list_median([
+            lag(volume * value, 1) OVER by_day,
+            lag(volume * value, 2) OVER by_day,
+            lag(volume * value, 3) OVER by_day,
+            lag(volume * value, 4) OVER by_day,
+            lag(volume * value, 5) OVER by_day
+        ]) AS usual_traded,
+        -- A run of identical values starts where the value differs from the session before.
+        value IS DISTINCT FROM lag(value) OVER by_day AS starts_run,
+        row_number() OVER so_far AS position,
+        count(*) FILTER (WHERE is_one_price) OVER so_far AS one_price_so_far,
+        count(*) FILTER (WHERE is_home_session) OVER so_far AS home_so_far
+    FROM days
     WINDOW
-        by_day AS (PARTITION BY chain.series ORDER BY chain.trade_date)
+        by_day AS (PARTITION BY series ORDER BY trade_date),
+        so_far AS (PARTITION BY series ORDER BY trade_date ROWS UNBOUNDED PRECEDING)
 ),
 
 spreads AS (
@@ -125,28 +158,6 @@ spreads AS (
     FROM moves
     WHERE move IS NOT NULL
     GROUP BY series
-),
-
--- Counts along each series so far; a run's own count is the count now less the count before
--- it began (one sort per series, not one per run).
-tallies AS (
-    SELECT
-        *,
-        row_number() OVER so_far AS position,
-        count(*) FILTER (WHERE is_one_price) OVER so_far AS one_price_so_far,
-        count(*) FILTER (WHERE is_home_session) OVER so_far AS home_so_far
-    FROM (
-        SELECT
-            moves.*,
-            homed.series IS NULL OR home_sessions.series IS NOT NULL AS is_home_session,
-            -- Traded heavily at one price: no intraday range at all.
-            coalesce(moves.high = moves.low AND moves.volume * moves.value >= $liquid_traded,
-                     false) AS is_one_price
-        FROM moves
-        LEFT JOIN homed USING (series)
-        LEFT JOIN home_sessions USING (series, trade_date)
-    )
-    WINDOW so_far AS (PARTITION BY series ORDER BY trade_date ROWS UNBOUNDED PRECEDING)
 ),
 
 -- Each day with the run of identical values ending on it: its length, first day, sessions
@@ -162,7 +173,7 @@ runs AS (
         home_so_far - max(
             CASE WHEN starts_run THEN home_so_far - is_home_session::INTEGER END
         ) OVER so_far AS home_run_length
-    FROM tallies
+    FROM moves
     WINDOW so_far AS (PARTITION BY series ORDER BY trade_date ROWS UNBOUNDED PRECEDING)
 ),
 
@@ -212,6 +223,7 @@ judged AS (
         runs.series,
         runs.trade_date,
         runs.is_staged,
+        runs.next_is_staged,
         runs.source_file,
         runs.move,
         runs.next_move,
@@ -276,7 +288,7 @@ flagged AS (
     SELECT
         series,
         trade_date,
-        coalesce(is_spike, false) AND (is_staged OR lead(is_staged) OVER by_day) AS spike,
+        coalesce(is_spike, false) AND (is_staged OR next_is_staged) AS spike,
         coalesce(is_stale, false) AND is_staged AND NOT is_suspended AS stale,
         frozen_evidence IS NOT NULL AND is_staged AND NOT is_suspended AS frozen,
         frozen_evidence,
@@ -291,7 +303,6 @@ flagged AS (
         is_staged,
         source_file
     FROM splits
-    WINDOW by_day AS (PARTITION BY series ORDER BY trade_date)
 ),
 
 final AS (
