@@ -27,10 +27,17 @@ def warehouse_path(settings: Settings) -> Path:
 
 
 def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The writer's connection, its buffer pool capped at ``duckdb_memory_limit`` when set."""
+    """The writer's connection, its buffer pool capped at ``duckdb_memory_limit`` when set.
+
+    A capped connection also hands what a query freed back to the system at once: DuckDB's
+    allocator otherwise kept up to the cap after each large query (700 MB after the gate's
+    security-bar query on a year of the market) while the frame it returned was judged, so the
+    cap bounded DuckDB's use but not the process's.
+    """
     con = db.connect(warehouse_path(settings))
     if settings.duckdb_memory_limit:
         con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+        con.execute("SET allocator_bulk_deallocation_flush_threshold = '0MB'")
     return con
 
 

@@ -67,5 +67,8 @@ def test_the_writers_connection_takes_its_memory_limit(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, duckdb_memory_limit="256MB")
     assert pipeline.warehouse_path(settings) == tmp_path / "warehouse.duckdb"
     with pipeline.connect_warehouse(settings) as con:
-        [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+        [(limit, flush)] = con.execute(
+            "SELECT current_setting('memory_limit'), "
+            "current_setting('allocator_bulk_deallocation_flush_threshold')").fetchall()
     assert limit in ("256.0 MiB", "244.1 MiB")
+    assert flush in ("0 bytes", "0B", "0.0 MiB", "0 KiB")
