@@ -17,13 +17,13 @@ from unittest import mock
 
 from flows.nightly import RunResult, nightly
 from tests.conftest import SNAPSHOT
-from tests.flows.sources.replay import Hit, ProviderReplay, install, loopback
+from tests.flows.sources.replay import LOOPBACK_RATE, Hit, ProviderReplay, install, loopback
 
 HISTORY_AS_OF = date(2026, 1, 23)
 BEFORE = date(2026, 1, 15)
 AS_OF = date(2026, 1, 30)
 # Fast but polite: the loopback server answers at once, retries back off briefly.
-PACE = {"CNTECH_REQUESTS_PER_SECOND": "100", "CNTECH_MAX_CONCURRENCY": "8",
+PACE = {"CNTECH_REQUESTS_PER_SECOND": LOOPBACK_RATE, "CNTECH_MAX_CONCURRENCY": "8",
         "CNTECH_MAX_ATTEMPTS": "3", "CNTECH_BACKOFF_BASE_SECONDS": "0.01"}
 
 

@@ -25,7 +25,14 @@ from reporting.report import build_report
 from tests.conftest import SNAPSHOT
 from tests.flows.nights import HISTORY_AS_OF
 from tests.flows.runs import marts_digest
-from tests.flows.sources.replay import ProviderReplay, body, install, loopback, status
+from tests.flows.sources.replay import (
+    LOOPBACK_RATE,
+    ProviderReplay,
+    body,
+    install,
+    loopback,
+    status,
+)
 from warehouse.marts import MARTS
 from warehouse.versions import PARQUET_LINK, VERSIONS_DIR
 
@@ -60,7 +67,7 @@ def data_dir(published_history: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def providers(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> ProviderReplay:
     replay = ProviderReplay(SNAPSHOT)
-    settings = {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": "200",
+    settings = {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": LOOPBACK_RATE,
                 "CNTECH_MAX_CONCURRENCY": "8", "CNTECH_MAX_ATTEMPTS": "2",
                 "CNTECH_BACKOFF_BASE_SECONDS": "0.01", "CNTECH_BACKOFF_MAX_SECONDS": "0.02"}
     for name, value in settings.items():
