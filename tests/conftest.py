@@ -24,10 +24,16 @@ _OWNER = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The controller makes the session's shared directory; xdist workers inherit its path."""
+    """The controller makes the session's shared directory; xdist workers inherit its path.
+
+    With xdist workers to start, it also launches the session's Prefect API: migrating its
+    database takes as long as a worker's imports and collection, which it then overlaps.
+    """
     if SHARED_ENV not in os.environ:
         os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="cntech-test-session-")
         config.stash[_OWNER] = Path(os.environ[SHARED_ENV])
+        if config.getoption("numprocesses", None):
+            prefect_api.launch_session_api(Path(os.environ[SHARED_ENV]))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
