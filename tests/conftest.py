@@ -21,13 +21,30 @@ REPO = Path(__file__).resolve().parents[1]
 TEST_DATA = REPO / "tests" / "data"
 SNAPSHOT = REPO / "snapshot"
 _OWNER = pytest.StashKey[Path]()
+# The modules holding the default suite's longest tests, longest first (``--durations`` on a
+# quiet 2-core machine). They are collected first; see ``pytest_collection_modifyitems``.
+LONGEST_FIRST = (
+    "flows/test_dask.py", "flows/test_backfill.py", "flows/test_crash_safety.py",
+    "flows/test_live.py", "flows/test_concurrency.py", "flows/test_half_days.py",
+    "flows/test_landing_retention.py", "flows/test_held_back.py",
+    "expectations/test_judges.py", "flows/test_data_origins.py", "flows/test_nightly.py",
+    "flows/test_bad_data_corpus.py", "expectations/test_quality_gate.py",
+)
+# Fixtures built once per session by the first worker to ask (tests/flows/conftest.py).
+SESSION_BUILT = {"prefect_server", "published", "published_history", "published_live_night"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The controller makes the session's shared directory; xdist workers inherit its path."""
+    """The controller makes the session's shared directory; xdist workers inherit its path.
+
+    With xdist workers to start, it also launches the session's Prefect API: migrating its
+    database takes as long as a worker's imports and collection, which it then overlaps.
+    """
     if SHARED_ENV not in os.environ:
         os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="cntech-test-session-")
         config.stash[_OWNER] = Path(os.environ[SHARED_ENV])
+        if config.getoption("numprocesses", None):
+            prefect_api.launch_session_api(Path(os.environ[SHARED_ENV]))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -37,6 +54,24 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         prefect_api.stop_session_api(shared)
         shutil.rmtree(shared, ignore_errors=True)
         os.environ.pop(SHARED_ENV, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order whole modules: the longest tests, then the other modules using a session-built
+    fixture, then those using none, each group in collection order.
+
+    xdist's worksteal gives each of two workers half of this order and lets an idle one steal
+    from the end of the other's queue, so the run starts on its longest tests and ends on short
+    ones, not with one worker waiting out a 40-second test. The half of the worker that does
+    not build the session's runs starts on modules that do not wait for them.
+    """
+    modules: dict[Path, int] = {}
+    longest = {REPO / "tests" / name: at for at, name in enumerate(LONGEST_FIRST)}
+    for item in items:
+        uses_built = bool(SESSION_BUILT & set(getattr(item, "fixturenames", ())))
+        group = len(longest) if uses_built else len(longest) + 1
+        modules[item.path] = min(modules.get(item.path, group), longest.get(item.path, group))
+    items.sort(key=lambda item: modules[item.path])
 
 
 @pytest.fixture

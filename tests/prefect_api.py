@@ -2,8 +2,9 @@
 
 The first test that needs it launches it (under a lock in the session's shared temporary
 directory) and the others, in any worker, read its address from there; the session's end stops
-it. Its database lives in a temporary Prefect home, so a developer's own server is never
-written to.
+it. A parallel session's controller launches it at once, so that it migrates its database while
+the workers start. Its database lives in a temporary Prefect home, so a developer's own server
+is never written to.
 """
 
 from __future__ import annotations
@@ -29,13 +30,19 @@ READY_TIMEOUT = 300.0
 
 def session_api(shared: Path) -> str:
     """The session server's API URL, launching it first if no worker has yet."""
+    url = launch_session_api(shared)
+    _wait_until_ready(url)
+    return url
+
+
+def launch_session_api(shared: Path) -> str:
+    """Launch the session's server unless it was already, without waiting for it to answer;
+    its API URL."""
     state = shared / STATE
     with exclusive(shared / "prefect-api.lock"):
         if not state.is_file():
             state.write_text(json.dumps(_launch(shared / "prefect-home")), encoding="utf-8")
-        url = str(json.loads(state.read_text(encoding="utf-8"))["url"])
-    _wait_until_ready(url)
-    return url
+        return str(json.loads(state.read_text(encoding="utf-8"))["url"])
 
 
 def stop_session_api(shared: Path) -> None:

@@ -1,5 +1,5 @@
-"""The session's Prefect API, one published snapshot run and one live night, shared by every
-xdist worker."""
+"""The session's Prefect API and the runs published once for it (the snapshot, its history a week
+earlier, a live night), shared by every xdist worker."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from flows.nightly import RunResult, nightly
 from tests import prefect_api
 from tests.conftest import SNAPSHOT
-from tests.flows.nights import LiveNight, live_night
+from tests.flows.nights import LiveNight, history, live_night
 from tests.session import built_once, session_dir
 
 
@@ -46,6 +46,13 @@ def published(prefect_server: None) -> RunResult:
     is shared: copy it to change anything)."""
     return built_once("published", lambda data_dir: nightly(source="snapshot",
                                                             data_dir=str(data_dir)))
+
+
+@pytest.fixture(scope="session")
+def published_history(prefect_server: None) -> Path:
+    """The snapshot published as of 2026-01-23, run once per test session (its data dir is
+    shared: copy it to change anything)."""
+    return built_once("history", history)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
-"""A live night the session publishes once, for the tests that only read what it left.
+"""Nights the session publishes once, for the tests that read what they left or start from it.
 
-The bundled snapshot is published as of 2026-01-15, then ``--source live`` runs as of 2026-01-30
-against a loopback replay of the snapshot: each series fetches only its tail. The data dir is
-shared by the session's workers, so a test that runs again on it works on a copy.
+The history: the bundled snapshot published as of 2026-01-23, a week before its last day, which
+a bad batch or a late feed meets the way a nightly run's new days do. The live night: the
+snapshot published as of 2026-01-15, then ``--source live`` as of 2026-01-30 against a loopback
+replay of the snapshot, each series fetching only its tail. Their data dirs are shared by the
+session's workers, so a test that runs again on one works on a copy.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from unittest import mock
 
 from flows.nightly import RunResult, nightly
 from tests.conftest import SNAPSHOT
-from tests.flows.sources.replay import Hit, ProviderReplay, install, loopback
+from tests.flows.sources.replay import LOOPBACK_RATE, Hit, ProviderReplay, install, loopback
 
+HISTORY_AS_OF = date(2026, 1, 23)
 BEFORE = date(2026, 1, 15)
 AS_OF = date(2026, 1, 30)
 # Fast but polite: the loopback server answers at once, retries back off briefly.
-PACE = {"CNTECH_REQUESTS_PER_SECOND": "100", "CNTECH_MAX_CONCURRENCY": "8",
+PACE = {"CNTECH_REQUESTS_PER_SECOND": LOOPBACK_RATE, "CNTECH_MAX_CONCURRENCY": "8",
         "CNTECH_MAX_ATTEMPTS": "3", "CNTECH_BACKOFF_BASE_SECONDS": "0.01"}
 
 
@@ -34,6 +37,12 @@ class LiveNight:
     def hits_for(self, path: str) -> list[Hit]:
         """Every request routed to landing ``path``."""
         return [hit for hit in self.hits if hit.path == path]
+
+
+def history(data_dir: Path) -> Path:
+    """Publish the snapshot as of ``HISTORY_AS_OF`` into ``data_dir``."""
+    nightly(source="snapshot", as_of=HISTORY_AS_OF, data_dir=str(data_dir))
+    return data_dir
 
 
 def live_night(data_dir: Path) -> LiveNight:

@@ -12,7 +12,6 @@ checks the published marts stay byte-identical and prints how many were caught.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -24,7 +23,7 @@ from expectations import suites
 from expectations.gate import run_gate
 from flows import parse, pipeline
 from flows.catalog import build_catalog
-from flows.nightly import RunResult, nightly
+from flows.nightly import RunResult
 from flows.settings import Settings
 from flows.sources.landing import LandingZone
 from tests.conftest import SNAPSHOT
@@ -41,10 +40,8 @@ from tests.flows.bad_data.harness import (
 )
 from tests.flows.bad_data.kinds import KINDS, Kind
 from tests.flows.bad_data.kinds_held_out import HELD_OUT, PENDING, SEED_KINDS, SeedKind
-from tests.session import built_once
 from warehouse import load, seeds
 
-HISTORY_AS_OF = date(2026, 1, 23)
 SUITE_MODULES = {module.__name__.rsplit(".", 1)[1]: module for module in suites.SUITES}
 END_TO_END_DEFAULT = ("main_board_60pct_move", "truncated_body", "ipo_scheduled_after_as_of",
                       "index_bar_after_the_window")
@@ -77,27 +74,15 @@ def test_the_held_out_corpus_has_forty_new_kinds_with_unique_ids() -> None:
     assert {kind.outcome for kind in HELD_OUT} == {"gate", "extraction", "published"}
 
 
-def _publish_history(data_dir: Path) -> Path:
-    nightly(source="snapshot", as_of=HISTORY_AS_OF, data_dir=str(data_dir))
-    return data_dir
-
-
 @pytest.fixture(scope="module")
-def history(prefect_server: None) -> Path:
-    """A data dir that published the clean snapshot as of 2026-01-23: what each kind meets
-    (shared by the session's workers; every kind copies it)."""
-    return built_once("corpus-history", _publish_history)
-
-
-@pytest.fixture(scope="module")
-def staged(history: Path) -> Iterator[Staged]:
+def staged(published_history: Path) -> Iterator[Staged]:
     """What the nightly stage task leaves behind for the clean snapshot, built once."""
     specs = build_catalog(Settings().history_start, AS_OF)
     frames, report = parse.parse_landed(LandingZone(SNAPSHOT), specs)
     assert report.errors == [] and report.last_date == AS_OF
     frames = pipeline.scheduled_listings_only(frames, AS_OF)
     con = duckdb.connect()
-    con.execute("ATTACH ? AS history (READ_ONLY)", [str(history / "warehouse.duckdb")])
+    con.execute("ATTACH ? AS history (READ_ONLY)", [str(published_history / "warehouse.duckdb")])
     con.execute("COPY FROM DATABASE history TO memory")
     con.execute("DETACH history")
     load.set_run_context(con, run_id="corpus", as_of=AS_OF, source="snapshot")
@@ -159,21 +144,22 @@ def test_clean_snapshot_passes_every_suite_on_the_cheap_path(
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k.id in END_TO_END_DEFAULT],
                          ids=lambda kind: kind.id)
-def test_kind_end_to_end(kind: Kind, history: Path, published: RunResult, tmp_path: Path,
-                         monkeypatch: pytest.MonkeyPatch) -> None:
-    check_end_to_end(kind, run_end_to_end(kind, history, tmp_path, monkeypatch), published)
+def test_kind_end_to_end(kind: Kind, published_history: Path, published: RunResult,
+                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_end_to_end(kind, run_end_to_end(kind, published_history, tmp_path, monkeypatch),
+                     published)
 
 
 @pytest.mark.slow
 def test_every_kind_end_to_end_keeps_the_published_marts(
-    history: Path, published: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    published_history: Path, published: RunResult, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Both corpora end to end; a held-out kind on the pending list must still get through."""
     caught: list[str] = []
     missed: dict[str, str] = {}
     for kind in [*KINDS, *ALL_HELD_OUT]:
-        run = run_end_to_end(kind, history, tmp_path / kind.id, monkeypatch)
+        run = run_end_to_end(kind, published_history, tmp_path / kind.id, monkeypatch)
         try:
             check_end_to_end(kind, run, published)
         except AssertionError as exc:

@@ -95,6 +95,18 @@ def check_reads(summary: dict[str, Any], published: list[str]) -> None:
     assert summary["parquet_reads"] > 0
 
 
+def test_reader_never_fails_or_mixes_versions_while_a_run_publishes(data_dir: Path) -> None:
+    """The default suite's case: one publish (another as-of) under a reader's feet."""
+
+    def publish(as_of: date) -> None:
+        nightly(source="snapshot", as_of=as_of, data_dir=str(data_dir))
+
+    summary, published = publish_while_reading(data_dir, publish, publishes=1)
+    check_reads(summary, published)
+    assert len(set(published)) == 2 and summary["reads"] > 20
+
+
+@pytest.mark.slow
 def test_reader_never_fails_or_mixes_versions_while_runs_publish(data_dir: Path) -> None:
     def publish(as_of: date) -> None:
         nightly(source="snapshot", as_of=as_of, data_dir=str(data_dir))

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.nightly import RunResult
 from tests.conftest import SNAPSHOT
-from tests.flows.sources.replay import ProviderReplay, body, install, loopback
+from tests.flows.sources.replay import LOOPBACK_RATE, ProviderReplay, body, install, loopback
 from warehouse.marts import MARTS
 
 TENCENT = "yahoo/chart/0700.HK.json"
@@ -69,7 +69,7 @@ def test_half_days_and_holiday_placeholders_publish_what_the_repaired_snapshot_d
 ) -> None:
     assert published.published is not None
     replay = ProviderReplay(SNAPSHOT)
-    settings = {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": "100",
+    settings = {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": LOOPBACK_RATE,
                 "CNTECH_MAX_CONCURRENCY": "8", "CNTECH_BACKOFF_BASE_SECONDS": "0.01"}
     for name, value in settings.items():
         monkeypatch.setenv(name, value)

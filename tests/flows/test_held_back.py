@@ -1,9 +1,9 @@
 """Publish per mart, replayed live over loopback: a late or failed feed holds back its marts only.
 
-One data dir is published as of 2026-01-27 from the bundled snapshot; each test copies it and
+Each test copies the session's history (the bundled snapshot published as of 2026-01-23) and
 runs ``cntech run --source live --as-of 2026-01-30`` against the loopback providers with one
 feed late or down. The marts reading that feed (as the registry declares) keep the rows of the
-2026-01-27 version, every other mart reaches 2026-01-30, and the run exits 4.
+2026-01-23 version, every other mart reaches 2026-01-30, and the run exits 4.
 """
 
 from __future__ import annotations
@@ -21,15 +21,22 @@ from typer.testing import CliRunner
 
 from flows.catalog import build_catalog
 from flows.cli import EXIT_HELD_BACK, app
-from flows.nightly import nightly
 from reporting.report import build_report
 from tests.conftest import SNAPSHOT
+from tests.flows.nights import HISTORY_AS_OF
 from tests.flows.runs import marts_digest
-from tests.flows.sources.replay import ProviderReplay, body, install, loopback, status
+from tests.flows.sources.replay import (
+    LOOPBACK_RATE,
+    ProviderReplay,
+    body,
+    install,
+    loopback,
+    status,
+)
 from warehouse.marts import MARTS
 from warehouse.versions import PARQUET_LINK, VERSIONS_DIR
 
-BEFORE = date(2026, 1, 27)
+BEFORE = HISTORY_AS_OF
 AS_OF = date(2026, 1, 30)
 MARGIN = ("mart_margin_financing",)
 # Yahoo serves the Hong Kong and US securities' bars and the FX rates (index bars come from
@@ -46,19 +53,12 @@ def server() -> Iterator[HTTPServer]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def before(tmp_path_factory: pytest.TempPathFactory, prefect_server: None) -> Path:
-    """A data dir whose live version is the snapshot as of ``BEFORE``."""
-    data_dir = tmp_path_factory.mktemp("before")
-    nightly(source="snapshot", as_of=BEFORE, data_dir=str(data_dir))
-    return data_dir
-
-
 @pytest.fixture
-def data_dir(before: Path, tmp_path: Path) -> Path:
-    """A private copy of ``before``: its warehouse, live file, version and Parquet link."""
+def data_dir(published_history: Path, tmp_path: Path) -> Path:
+    """A private copy of the history as of ``BEFORE``: its warehouse, live file, version and
+    Parquet link."""
     target = tmp_path / "data"
-    shutil.copytree(before, target, symlinks=True,
+    shutil.copytree(published_history, target, symlinks=True,
                     ignore=shutil.ignore_patterns("*.lock", "landing", "parsed", "gate"))
     assert (target / PARQUET_LINK).is_symlink() and (target / VERSIONS_DIR).is_dir()
     return target
@@ -67,7 +67,7 @@ def data_dir(before: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def providers(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> ProviderReplay:
     replay = ProviderReplay(SNAPSHOT)
-    settings = {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": "200",
+    settings = {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": LOOPBACK_RATE,
                 "CNTECH_MAX_CONCURRENCY": "8", "CNTECH_MAX_ATTEMPTS": "2",
                 "CNTECH_BACKOFF_BASE_SECONDS": "0.01", "CNTECH_BACKOFF_MAX_SECONDS": "0.02"}
     for name, value in settings.items():
@@ -142,21 +142,21 @@ def test_a_late_szse_report_holds_back_the_margin_mart_only(
     states = assert_held_back(data_dir, old, MARGIN, "margin")
     assert "2 requests not yet published beyond the declared lag (fresh_as_of" in str(
         states["mart_margin_financing"]["reason"])
-    assert "mart_margin_financing as of 2026-01-27: margin:" in said
+    assert "mart_margin_financing as of 2026-01-23: margin:" in said
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
         [(status_, message)] = con.execute(
             "SELECT status, message FROM ops.run_log ORDER BY started_at DESC LIMIT 1").fetchall()
-    assert status_ == "published" and "mart_margin_financing held back at 2026-01-27" in message
+    assert status_ == "published" and "mart_margin_financing held back at 2026-01-23" in message
 
     status_run = CliRunner().invoke(app, ["status", "--json", "--data-dir", str(data_dir)])
     assert status_run.exit_code == 1, status_run.output
     doc = json.loads(status_run.stdout)
     assert [(s["mart"], s["as_of_date"]) for s in doc["held_back"]] == [
-        ("mart_margin_financing", "2026-01-27")]
+        ("mart_margin_financing", "2026-01-23")]
     assert not doc["healthy"]
     page = build_report(data_dir).path.read_text(encoding="utf-8")
     banner = page[page.index('id="held-back"'):page.index("</p>", page.index('id="held-back"'))]
-    assert "<strong>mart_margin_financing</strong>" in banner and "as of 2026-01-27" in banner
+    assert "<strong>mart_margin_financing</strong>" in banner and "as of 2026-01-23" in banner
 
 
 @pytest.mark.slow

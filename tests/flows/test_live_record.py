@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from flows.catalog import build_catalog
 from flows.cli import EXIT_EXTRACTION, EXIT_USAGE, app
 from tests.conftest import SNAPSHOT
-from tests.flows.sources.replay import ProviderReplay, install, loopback, status
+from tests.flows.sources.replay import LOOPBACK_RATE, ProviderReplay, install, loopback, status
 
 WINDOW = ["--start", "2026-01-05", "--end", "2026-01-30"]
 CATALOG = build_catalog(date(2026, 1, 5), date(2026, 1, 30))
@@ -29,7 +29,7 @@ def server() -> Iterator[HTTPServer]:
 @pytest.fixture
 def providers(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> ProviderReplay:
     replay = ProviderReplay(SNAPSHOT)
-    for name, value in {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": "200",
+    for name, value in {**install(server, replay), "CNTECH_REQUESTS_PER_SECOND": LOOPBACK_RATE,
                         "CNTECH_MAX_ATTEMPTS": "2",
                         "CNTECH_BACKOFF_BASE_SECONDS": "0.01"}.items():
         monkeypatch.setenv(name, value)
