@@ -19,7 +19,6 @@ from expectations.checks import read_sql
 from registry import STAGING_TABLES, Dataset, by_name
 from registry.model import UNIT_SLIPS
 from warehouse import series
-from warehouse.db import quote_literal
 
 VARCHAR = duckdb.sqltype("VARCHAR")
 DOUBLE = duckdb.sqltype("DOUBLE")
@@ -41,8 +40,9 @@ def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
           staged: bool) -> duckdb.DuckDBPyRelation:
     """``relation``'s rows in long form: one row per row and value column.
 
-    One UNPIVOT, not a union of one projection per column: DuckDB evaluated everything below
-    a union's branches once per branch, the previous-value window of every column included.
+    One UNPIVOT of a struct per column, not a union of one projection per column: DuckDB
+    evaluated everything below a union's branches once per branch, the previous-value window
+    of every column included.
     """
     assert dataset.series is not None
     part = (duckdb.ColumnExpression(dataset.subseries).cast(VARCHAR) if dataset.subseries
@@ -54,26 +54,26 @@ def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
         duckdb.ColumnExpression(dataset.date).alias("trade_date"),
         *([duckdb.ColumnExpression("source_file")] if staged else []),
     ]
-    values, groups = [], []
-    for position, measure in enumerate(dataset.measures):
+    fields = ["value", "level_value", *(["prev_value"] if staged else [])]
+    entries = []
+    for measure in dataset.measures:
         value = duckdb.ColumnExpression(measure.name).cast(DOUBLE)
         level = (value if measure.level_via is None else
                  duckdb.ColumnExpression(measure.level_via).cast(DOUBLE) / value)
-        names = [f"value_{position}", f"level_{position}"]
-        values += [value.alias(names[0]), level.alias(names[1])]
-        if staged:
-            names.append(f"previous_{position}")
-            values.append(duckdb.ColumnExpression(f"previous_{measure.name}")
-                          .cast(DOUBLE).alias(names[2]))
-        groups.append(f"({', '.join(names)}) AS {quote_literal(measure.name)}")
-    into = "value, level_value" + (", prev_value" if staged else "")
-    columns = "dataset, series, part, trade_date, measure, " + into + (
-        ", source_file" if staged else "")
-    long = relation.select(*keys, *values).query(
-        "wide", f"SELECT {columns} FROM wide UNPIVOT INCLUDE NULLS "
-                f"(({into}) FOR measure IN ({', '.join(groups)}))")
-    assert long is not None, "a SELECT always gives a relation"
-    return long
+        previous = duckdb.ColumnExpression(f"previous_{measure.name}").cast(DOUBLE)
+        entries.append(duckdb.FunctionExpression(
+            "struct_pack", *(expression.alias(field) for expression, field
+                             in zip((value, level, previous), fields, strict=False))
+        ).alias(measure.name))
+    long = relation.select(*keys, *entries).unpivot(
+        *(measure.name for measure in dataset.measures), name="measure", value="entry")
+    entry = duckdb.ColumnExpression("entry")
+    return long.select(
+        *(duckdb.ColumnExpression(key) for key in ("dataset", "series", "part", "trade_date")),
+        duckdb.ColumnExpression("measure"),
+        *(duckdb.FunctionExpression("struct_extract", entry, duckdb.ConstantExpression(field))
+          .alias(field) for field in fields),
+        *([duckdb.ColumnExpression("source_file")] if staged else []))
 
 
 def _union(parts: list[duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
