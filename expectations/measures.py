@@ -52,7 +52,6 @@ def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
         duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
         part.alias("part"),
         duckdb.ColumnExpression(dataset.date).alias("trade_date"),
-        *([duckdb.ColumnExpression("source_file")] if staged else []),
     ]
     fields = ["value", "level_value", *(["prev_value"] if staged else [])]
     entries = []
@@ -72,8 +71,7 @@ def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
         *(duckdb.ColumnExpression(key) for key in ("dataset", "series", "part", "trade_date")),
         duckdb.ColumnExpression("measure"),
         *(duckdb.FunctionExpression("struct_extract", entry, duckdb.ConstantExpression(field))
-          .alias(field) for field in fields),
-        *([duckdb.ColumnExpression("source_file")] if staged else []))
+          .alias(field) for field in fields))
 
 
 def _union(parts: list[duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
@@ -167,6 +165,21 @@ def dated() -> tuple[Dataset, ...]:
     return tuple(d for d in map(by_name, STAGING_TABLES) if d.series and d.calendar)
 
 
+def _files(dataset: Dataset, staged: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """The file of each staged series' latest row: a value finding's place to go and look.
+
+    Kept apart from the long form, which had carried a file name on every one of a year's ten
+    million values only for this.
+    """
+    assert dataset.series is not None
+    return staged.filter(duckdb.ColumnExpression(dataset.series).isnotnull()).aggregate([
+        duckdb.ConstantExpression(dataset.name).alias("dataset"),
+        duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
+        duckdb.FunctionExpression("arg_max", duckdb.ColumnExpression("source_file"),
+                                  duckdb.ColumnExpression(dataset.date)).alias("source_file"),
+    ], _quoted(dataset.series))
+
+
 def _dated(staged: dict[str, duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
     parts = []
     for dataset in dated():
@@ -224,6 +237,7 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
     staged_parts: list[duckdb.DuckDBPyRelation] = []
     stored_parts: list[duckdb.DuckDBPyRelation] = []
     bar_parts: list[duckdb.DuckDBPyRelation] = []
+    file_parts: list[duckdb.DuckDBPyRelation] = []
     staged_tables = {table: con.table(f"staging.{table}") for table in STAGING_TABLES}
     stored_tables = {table: con.table(f"core.{table}") for table in STAGING_TABLES
                      if table in core_tables}
@@ -237,12 +251,14 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
             dataset, _with_previous(dataset, staged, kept), staged=True)))
         stored_parts.append(_held(con, dataset, window, _long(dataset, kept, staged=False)))
         bar_parts.append(_bars(dataset, staged, kept))
+        file_parts.append(_files(dataset, staged))
     views = {
         "gate_staged_dates": _dated(staged_tables),
         "gate_dataset_calendars": series.calendars(con, every_dataset=True),
         "gate_staged_measures": _union(staged_parts),
         "gate_stored_measures": _union(stored_parts),
         "gate_bars": _union(bar_parts),
+        "gate_series_files": _union(file_parts),
         "gate_measure_specs": _specs(con),
         "gate_unit_slips": _slips(con),
         # The staged-plus-stored chain every chained dataset's suite continues its series on.

@@ -13,9 +13,16 @@ WITH specs AS (
 
 -- Each staged value with the previous positive value of its series part (staged or stored).
 staged AS (
-    SELECT series, part, trade_date, measure, value, level_value, prev_value, source_file
+    SELECT series, part, trade_date, measure, value, level_value, prev_value
     FROM gate_staged_measures
     WHERE dataset = $dataset AND series IS NOT NULL
+),
+
+-- The file each series' latest staged row came from, to go and look at.
+files AS (
+    SELECT series, source_file
+    FROM gate_series_files
+    WHERE dataset = $dataset
 ),
 
 -- The stored days the batch does not restate.
@@ -105,8 +112,7 @@ range_summaries AS (
         any_value(high) AS high,
         count(*) FILTER (WHERE NOT in_range) AS out_of_range,
         min(trade_date) FILTER (WHERE NOT in_range) AS first_bad_date,
-        arg_min(value, trade_date) FILTER (WHERE NOT in_range) AS first_bad_value,
-        arg_max(source_file, trade_date) AS source_file
+        arg_min(value, trade_date) FILTER (WHERE NOT in_range) AS first_bad_value
     FROM judged_values
     GROUP BY series, measure
 ),
@@ -123,11 +129,13 @@ verdicts AS (
         specs.max_step,
         specs.slip_only,
         specs.level_of,
-        specs.level_via
+        specs.level_via,
+        files.source_file
     FROM range_summaries
     INNER JOIN specs USING (measure)
     LEFT JOIN levels USING (series, measure)
     LEFT JOIN worst_steps USING (series, measure)
+    LEFT JOIN files USING (series)
 ),
 
 judged_levels AS (
