@@ -10,6 +10,13 @@ WITH chain AS (
 ),
 
 -- A day staged twice is here twice: any_value keeps one figure of each column, as for the chain.
+-- A series' file to go and look at, apart from the rows every window sorts.
+files AS (
+    SELECT series, max(source_file) AS source_file
+    FROM chain
+    GROUP BY series
+),
+
 bars AS (
     SELECT
         series,
@@ -118,7 +125,6 @@ moves AS (
         series,
         trade_date,
         value,
-        source_file,
         is_staged,
         volume,
         high,
@@ -224,7 +230,6 @@ judged AS (
         runs.trade_date,
         runs.is_staged,
         runs.next_is_staged,
-        runs.source_file,
         runs.move,
         runs.next_move,
         abs(runs.move) >= $spike_floor
@@ -300,12 +305,11 @@ flagged AS (
         ratio,
         volume_ratio,
         traded_ratio,
-        is_staged,
-        source_file
+        is_staged
     FROM splits
 ),
 
-final AS (
+verdicts AS (
     SELECT
         series,
         count(*) FILTER (WHERE spike) = 0 AS spike_ok,
@@ -324,11 +328,16 @@ final AS (
         min(trade_date) FILTER (WHERE split) AS split_date,
         arg_min(ratio, trade_date) FILTER (WHERE split) AS split_price_ratio,
         arg_min(volume_ratio, trade_date) FILTER (WHERE split) AS split_volume_ratio,
-        arg_min(traded_ratio, trade_date) FILTER (WHERE split) AS split_traded_ratio,
-        max(source_file) AS source_file
+        arg_min(traded_ratio, trade_date) FILTER (WHERE split) AS split_traded_ratio
     FROM flagged
     GROUP BY series
     HAVING bool_or(is_staged)
+),
+
+final AS (
+    SELECT verdicts.*, files.source_file
+    FROM verdicts
+    LEFT JOIN files USING (series)
 )
 
 SELECT * FROM final
