@@ -59,10 +59,12 @@ def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
         value = duckdb.ColumnExpression(measure.name).cast(DOUBLE)
         level = (value if measure.level_via is None else
                  duckdb.ColumnExpression(measure.level_via).cast(DOUBLE) / value)
-        previous = duckdb.ColumnExpression(f"previous_{measure.name}").cast(DOUBLE)
+        expressions = [value, level]
+        if staged:
+            expressions.append(duckdb.ColumnExpression(f"previous_{measure.name}").cast(DOUBLE))
         entries.append(duckdb.FunctionExpression(
-            "struct_pack", *(expression.alias(field) for expression, field
-                             in zip((value, level, previous), fields, strict=False))
+            "struct_pack", *(expression.alias(field)
+                             for expression, field in zip(expressions, fields, strict=True))
         ).alias(measure.name))
     long = relation.select(*keys, *entries).unpivot(
         *(measure.name for measure in dataset.measures), name="measure", value="entry")
@@ -126,10 +128,8 @@ def _with_previous(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
     by_day = (f"PARTITION BY {', '.join(map(_quoted, keys[:-1]))} "
               f"ORDER BY {', '.join(map(_quoted, order))}")
     names = dataset.schema.names()
-    chain = staged.select(*names, duckdb.ColumnExpression("source_file"),
-                          duckdb.ConstantExpression(True).alias("is_staged")).union(
-        kept.select(*names, duckdb.ConstantExpression(None).cast(VARCHAR).alias("source_file"),
-                    duckdb.ConstantExpression(False).alias("is_staged")))
+    chain = staged.select(*names, duckdb.ConstantExpression(True).alias("is_staged")).union(
+        kept.select(*names, duckdb.ConstantExpression(False).alias("is_staged")))
     previous = [
         duckdb.SQLExpression(
             f"lag(CASE WHEN {_quoted(m.name)} > 0 THEN {_quoted(m.name)}::DOUBLE END "
