@@ -9,7 +9,6 @@ WITH chain AS (
         AND series IS NOT NULL AND trade_date IS NOT NULL AND value > 0
 ),
 
--- A day staged twice is here twice: any_value keeps one figure of each column, as for the chain.
 -- A series' file to go and look at, apart from the rows every window sorts.
 files AS (
     SELECT series, max(source_file) AS source_file
@@ -17,6 +16,7 @@ files AS (
     GROUP BY series
 ),
 
+-- A day staged twice is here twice: any_value keeps one figure of each column, as for the chain.
 bars AS (
     SELECT
         series,
