@@ -58,7 +58,8 @@ def step(name: str, **arguments: object) -> dict[str, Any]:
     # The machine may be shared: the 1-minute load around a step says how far to trust its time.
     measured["load"] = [load_before, os.getloadavg()[0]]
     print(f"    {measured['wall_s']:.1f} s, {measured['rows']:,} rows, "
-          f"peak {measured['peak_rss_mb']:.0f} MB", file=sys.stderr, flush=True)
+          f"peak {measured['peak_rss_mb']:.0f} MB (tree {measured['tree_peak_rss_mb']:.0f} MB)",
+          file=sys.stderr, flush=True)
     return measured
 
 
@@ -174,9 +175,9 @@ def _backfill_table(results: dict[str, Any]) -> list[str]:
     lines = [
         f"## Backfill: {results['securities']:,} securities x {results['years']} years "
         f"({results['window'][0]} .. {results['window'][1]}, by {results['partition']})", "",
-        "| step | wall s | rows | rows/s | peak RSS MB | load (1 min) before / after | "
-        "time vs floor (a) |",
-        "|---|---:|---:|---:|---:|---|---:|",
+        "| step | wall s | rows | rows/s | peak RSS MB | largest child / process tree MB | "
+        "load (1 min) before / after | time vs floor (a) |",
+        "|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     steps = [("cntech backfill (parse, stage, gate, merge, marts, publish)", full)]
     if "backfill_other" in results:
@@ -189,6 +190,8 @@ def _backfill_table(results: dict[str, Any]) -> list[str]:
         load = measured.get("load", [float("nan")] * 2)
         lines.append(f"| {label} | {measured['wall_s']:.1f} | {measured['rows']:,} | "
                      f"{rate(measured):,.0f} | {measured['peak_rss_mb']:,.0f} | "
+                     f"{measured.get('children_peak_rss_mb', 0):,.0f} / "
+                     f"{measured.get('tree_peak_rss_mb', 0):,.0f} | "
                      f"{load[0]:.1f} / {load[1]:.1f} | {rate(floor_a) / rate(measured):.2f}x |")
     lines += ["", "Backfill time by task (summed over partitions; parse tasks run in parallel):",
               "", "| task | seconds |", "|---|---:|"]

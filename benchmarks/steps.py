@@ -1,8 +1,9 @@
 """The measured steps, each run in a fresh process: ``python -m benchmarks.steps NAME JSON``.
 
 A step prints one JSON line: its own wall time, the rows it handled, and the peak resident set
-size of the process itself and of its children (the Prefect API server, Dask workers), read from
-``resource.getrusage`` when it ends.
+size of the process itself and of its largest child (the Prefect API server, parse and judging
+workers), read from ``resource.getrusage`` when it ends, and of the whole process tree at once,
+sampled while it runs.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -19,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
+import psutil
 
 from flows.catalog import build_catalog
 from flows.sources.request import RequestSpec
@@ -207,10 +210,45 @@ STEPS: dict[str, Step] = {
 }
 
 
+class TreeSampler:
+    """The largest resident set size of this process and all its descendants together.
+
+    Peak RSS per process misses memory a step moves into another process; the tree's sum,
+    sampled a few times a second, does not (it can miss a spike shorter than the interval).
+    """
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.peak_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="tree-rss", daemon=True)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(self.interval):
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak_bytes = max(self.peak_bytes, total)
+
+
 def main() -> None:
     """Run one step and print its measurements as one JSON line."""
     name, arguments = sys.argv[1], json.loads(sys.argv[2])
-    measured = STEPS[name](**arguments)
+    with TreeSampler() as tree:
+        measured = STEPS[name](**arguments)
+    measured["tree_peak_rss_mb"] = tree.peak_bytes / 2**20
     measured["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     measured["children_peak_rss_mb"] = (
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)

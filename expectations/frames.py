@@ -7,14 +7,19 @@ releases the GIL) and Great Expectations judging the previous query's frame (pur
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from expectations.checks import Check, read_sql
 
+# Rows DuckDB hands over at a time when a result may be spilled.
+BATCH_ROWS = 100_000
 # A frame this large is judged alone: the next query waits, so no two full-market frames
 # (hundreds of MB each) are held at once.
 AHEAD_BELOW_ROWS = 100_000
@@ -24,10 +29,50 @@ def check_frame(con: duckdb.DuckDBPyConnection, check: Check) -> pd.DataFrame:
     """The check query's result as the pandas frame GX validates.
 
     It travels through Arrow, which converts a full-market partition about twice as fast as
-    DuckDB's own ``df()``. Dates arrive as nanosecond datetimes: GX compares those vectorised,
-    and every other date type value by value in Python.
+    DuckDB's own ``df()``.
     """
-    table = con.sql(read_sql(check.sql), params=check.params or None).to_arrow_table()
+    return arrow_frame(_query(con, check).to_arrow_table(), check)
+
+
+def check_result(con: duckdb.DuckDBPyConnection, check: Check, spill_from_rows: int,
+                 directory: Path) -> pd.DataFrame | Path:
+    """The check query's frame, or, once it reaches ``spill_from_rows`` rows, an Arrow IPC
+    file in ``directory`` holding it (``spilled_frame`` reads it back).
+
+    The result streams from DuckDB in batches, so a spilled result is never held here whole:
+    a process that hands large frames to another one to judge never pays their memory.
+    """
+    reader = _query(con, check).to_arrow_reader(BATCH_ROWS)
+    batches: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in reader:
+        batches.append(batch)
+        rows += batch.num_rows
+        if rows >= spill_from_rows:
+            path = directory / f"{check.suite}-{uuid.uuid4().hex}.arrow"
+            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, reader.schema) as out:
+                for held in batches:
+                    out.write_batch(held)
+                batches.clear()
+                for batch in reader:
+                    out.write_batch(batch)
+            return path
+    return arrow_frame(pa.Table.from_batches(batches, schema=reader.schema), check)
+
+
+def spilled_frame(path: Path, check: Check) -> pd.DataFrame:
+    """The frame ``check_result`` spilled to ``path``."""
+    with pa.OSFile(str(path), "rb") as source:
+        table = pa.ipc.open_file(source).read_all()
+    return arrow_frame(table, check)
+
+
+def arrow_frame(table: pa.Table, check: Check) -> pd.DataFrame:
+    """A check query's Arrow result as the pandas frame GX validates.
+
+    Dates arrive as nanosecond datetimes: GX compares those vectorised, and every other date
+    type value by value in Python.
+    """
     # Each column's Arrow buffers are freed as it is converted: the frame is never held twice.
     frame = table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
     for column in frame.select_dtypes(include=["datetime64[us]", "datetime64[ms]",
@@ -41,6 +86,10 @@ def check_frame(con: duckdb.DuckDBPyConnection, check: Check) -> pd.DataFrame:
     if check.series_key is not None:
         frame = frame.rename(columns={"series": check.series_key})
     return frame
+
+
+def _query(con: duckdb.DuckDBPyConnection, check: Check) -> duckdb.DuckDBPyRelation:
+    return con.sql(read_sql(check.sql), params=check.params or None)
 
 
 def frames_ahead(con: duckdb.DuckDBPyConnection,

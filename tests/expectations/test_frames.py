@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -31,6 +32,21 @@ def test_a_check_frame_has_nanosecond_dates_and_the_series_key_renamed(
     assert sorted(frame["exchange"]) == ["SSE", "SZSE", "TOTAL"]
     assert frame["last_date"].dtype == np.dtype("datetime64[ns]")
     assert set(frame["last_date"]) == {pd.Timestamp("2026-01-30")}
+
+
+def test_a_result_from_the_spill_size_on_is_a_file_that_reads_back_as_the_same_frame(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of one row: the spill begins part-way through the stream.
+    monkeypatch.setattr(frames, "BATCH_ROWS", 1)
+    with gate_views(warehouse):
+        whole = frames.check_frame(warehouse, MARGIN_FRESHNESS)
+        held = frames.check_result(warehouse, MARGIN_FRESHNESS, len(whole) + 1, tmp_path)
+        spilled = frames.check_result(warehouse, MARGIN_FRESHNESS, 2, tmp_path)
+    assert isinstance(held, pd.DataFrame) and isinstance(spilled, Path)
+    assert spilled.parent == tmp_path and len(whole) == 3
+    pd.testing.assert_frame_equal(held, whole)
+    pd.testing.assert_frame_equal(frames.spilled_frame(spilled, MARGIN_FRESHNESS), whole)
 
 
 def test_frames_ahead_yields_what_the_queries_give_one_by_one_in_order(

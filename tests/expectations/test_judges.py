@@ -85,27 +85,38 @@ def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
     assert verdicts(con, tmp_path / "worker") == reference
     assert judged_here == [] and judges.started()
 
-    # A frame too large to be worth copying is judged here, the others still by the worker.
-    monkeypatch.setattr(judges, "WORKER_BELOW_ROWS", 50)
-    sent: list[int] = []
-    submit = judges._submit
+    # A large frame reaches the worker as a file, the others pickled; every file is removed.
+    monkeypatch.setattr(judges, "SPILL_FROM_ROWS", 50)
+    spilled: list[Path] = []
+    queried: list[str] = []
+    kill_at_spill: list[bool] = []
+    check_result = judges.check_result
 
-    def counted(fn: Any, *args: Any) -> Any:
-        if fn is judges._judge:
-            sent.append(args[1])
-        return submit(fn, *args)
+    def spying(*args: Any) -> Any:
+        result = check_result(*args)
+        queried.append(args[1].suite)
+        if isinstance(result, Path):
+            spilled.append(result)
+            if kill_at_spill and judges.started():
+                judges._workers[0].processes[0].kill()
+        return result
 
-    monkeypatch.setattr(judges, "_submit", counted)
+    monkeypatch.setattr(judges, "check_result", spying)
     assert verdicts(con, tmp_path / "mixed") == reference
-    assert judged_here and sent and not set(judged_here) & set(sent)
-    checks = len(judged_here) + len(sent)
-    assert sorted(judged_here + sent) == list(range(checks))
+    assert judged_here == [] and 0 < len(spilled) < len(queried)
+    assert not any(path.exists() or path.parent.exists() for path in spilled)
 
-    judged_here.clear()
-    judges._workers[0].processes[0].kill()
+    # A worker dying mid-gate leaves the rest, the spilled frame it was given included, here.
+    checks, spilled[:] = len(queried), []
+    kill_at_spill.append(True)
     with caplog.at_level(logging.WARNING, logger=judges.__name__):
         assert verdicts(con, tmp_path / "died") == reference
     assert "judging worker died" in caplog.text and not judges.started()
+    assert judged_here and judged_here == list(range(judged_here[0], checks))
+    assert not any(path.exists() or path.parent.exists() for path in spilled)
+
+    judged_here.clear()
+    assert verdicts(con, tmp_path / "gone") == reference
     assert judged_here == list(range(checks))
 
 
