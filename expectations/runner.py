@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from expectations.checks import Check, Rule, Severity, read_sql
+from expectations.configurations import built_once
 from expectations.frames import check_frame
 from registry import DATASETS
 from warehouse import series
@@ -198,7 +199,8 @@ def judge_frame(check: Check, frame: pd.DataFrame,
         suite = gx.ExpectationSuite(
             name=check.suite, expectations=[rule.expectation for rule in rules]
         )
-        validation = batch.validate(suite, result_format=result_format)
+        with built_once():
+            validation = batch.validate(suite, result_format=result_format)
         return {
             result.expectation_config.meta["rule"]: result
             for result in validation.results

@@ -1,0 +1,46 @@
+"""Great Expectations' expectation configurations, built once per expectation while validating.
+
+``Expectation.configuration`` is a property that rebuilds an ``ExpectationConfiguration``
+through pydantic on every access, and validation reads it again for every keyword argument of
+every metric it plans: about 14,500 rebuilds for one gate of 151 rules, a third of the time a
+small gate spends in GX. During a validation the expectations are not changed (GX builds fresh
+ones from the suite's configurations and only reads them), so each one's configuration is
+built on its first access and the same object returned after that.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_lock = threading.Lock()
+
+
+@contextmanager
+def built_once() -> Iterator[None]:
+    """Within the block, every expectation builds its configuration once.
+
+    The property is swapped on the class for the block only, so expectations changed outside
+    it (a suite being edited) still see their current configuration; blocks do not nest
+    across threads.
+    """
+    from great_expectations.expectations.expectation import Expectation
+
+    original = Expectation.__dict__["configuration"]
+    built: dict[int, tuple[Any, Any]] = {}
+
+    def configuration(self: Any) -> Any:
+        held = built.get(id(self))
+        # The expectation is kept with its configuration, so its id cannot be reused meanwhile.
+        if held is None or held[0] is not self:
+            held = built[id(self)] = (self, original.fget(self))
+        return held[1]
+
+    with _lock:
+        Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
+        try:
+            yield
+        finally:
+            Expectation.configuration = original  # type: ignore[method-assign]
