@@ -202,6 +202,11 @@ def _backfill_table(results: dict[str, Any]) -> list[str]:
               f"peak RSS ≤ {TARGET_RSS_MB} MB: "
               f"{'met' if full['peak_rss_mb'] <= TARGET_RSS_MB else 'MISSED'} "
               f"({full['peak_rss_mb']:,.0f} MB).", ""]
+    if full.get("tree_peak_parts_mb"):
+        parts = ", ".join(f"{label} {mb:,.0f} MB" for label, mb
+                          in sorted(full["tree_peak_parts_mb"].items(), key=lambda kv: -kv[1]))
+        lines += [f"The backfill's process tree at its peak ({full['tree_peak_rss_mb']:,.0f} MB): "
+                  f"{parts}.", ""]
     return lines
 
 

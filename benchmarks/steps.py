@@ -211,7 +211,8 @@ STEPS: dict[str, Step] = {
 
 
 class TreeSampler:
-    """The largest resident set size of this process and all its descendants together.
+    """The largest resident set size of this process and all its descendants together, and
+    what each kind of process held at that moment.
 
     Peak RSS per process misses memory a step moves into another process; the tree's sum,
     sampled a few times a second, does not (it can miss a spike shorter than the interval).
@@ -220,6 +221,7 @@ class TreeSampler:
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak_bytes = 0
+        self.peak_parts: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="tree-rss", daemon=True)
 
@@ -234,13 +236,26 @@ class TreeSampler:
     def _sample(self) -> None:
         me = psutil.Process()
         while not self._stop.wait(self.interval):
-            total = 0
+            parts: dict[str, int] = {}
             for process in [me, *me.children(recursive=True)]:
                 try:
-                    total += process.memory_info().rss
+                    label = "flow" if process == me else _kind(process.cmdline())
+                    parts[label] = parts.get(label, 0) + process.memory_info().rss
                 except psutil.Error:
                     continue
-            self.peak_bytes = max(self.peak_bytes, total)
+            if sum(parts.values()) > self.peak_bytes:
+                self.peak_bytes = sum(parts.values())
+                self.peak_parts = {label: rss / 2**20 for label, rss in parts.items()}
+
+
+def _kind(cmdline: list[str]) -> str:
+    """What a child process of a step is, from its command line."""
+    text = " ".join(cmdline)
+    if "prefect" in text and "server" in text:
+        return "Prefect API"
+    if "multiprocessing" in text:
+        return "workers"
+    return cmdline[0].rsplit("/", 1)[-1] if cmdline else "other"
 
 
 def main() -> None:
@@ -249,6 +264,7 @@ def main() -> None:
     with TreeSampler() as tree:
         measured = STEPS[name](**arguments)
     measured["tree_peak_rss_mb"] = tree.peak_bytes / 2**20
+    measured["tree_peak_parts_mb"] = tree.peak_parts
     measured["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     measured["children_peak_rss_mb"] = (
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)

@@ -19,6 +19,8 @@ def test_backfill_only_results_show_both_floor_runs_and_the_ratio_against_the_fa
         "floor_a": after, "floor_b": _step(5.0, 800, 2.0),
         "backfill_full": {**_step(90.0, 1000, 4.0), "peak_rss_mb": 2100.0,
                           "children_peak_rss_mb": 700.0, "tree_peak_rss_mb": 2600.0,
+                          "tree_peak_parts_mb": {"workers": 450.0, "flow": 1900.0,
+                                                 "Prefect API": 250.0},
                           "tasks": {"gate": 40.0, "merge_partition": 10.0}},
     }
     text = tables(results)
@@ -29,4 +31,6 @@ def test_backfill_only_results_show_both_floor_runs_and_the_ratio_against_the_fa
     assert "MISSED (1.80x)" not in text
     assert "met (1.80x)" in text
     assert "peak RSS ≤ 2048 MB: MISSED (2,100 MB)" in text
+    assert ("process tree at its peak (2,600 MB): flow 1,900 MB, workers 450 MB, "
+            "Prefect API 250 MB.") in text
     assert "Nightly" not in text and "akshare" not in text

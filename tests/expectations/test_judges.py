@@ -115,10 +115,6 @@ def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
     assert judged_here and judged_here == list(range(judged_here[0], checks))
     assert not any(path.exists() or path.parent.exists() for path in spilled)
 
-    judged_here.clear()
-    assert verdicts(con, tmp_path / "gone") == reference
-    assert judged_here == list(range(checks))
-
 
 # The CLI's ending, as flows.entry.main does it: exit handlers, then no module tear-down.
 STOPPED_RUN = """
