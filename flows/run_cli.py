@@ -8,6 +8,7 @@ one is refused in well under a second.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -118,8 +119,11 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
     from expectations import judges
     from flows import progress, startup
 
-    # The gate's judging worker loads Great Expectations while the API finishes starting.
-    judges.start()
+    # The gate's judging worker loads Great Expectations while the API finishes starting; a
+    # process that loaded it already (the CLI called from Python) judges its frames itself
+    # rather than pay a second import in a new process.
+    if "great_expectations" not in sys.modules:
+        judges.start()
     with progress.reporting(reporter):
         try:
             if api.ready_after is None and api.process is not None:

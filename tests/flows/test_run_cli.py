@@ -1,14 +1,23 @@
-"""How `cntech run` and `backfill` turn expected failures into one paragraph and an exit code."""
+"""How `cntech run` and `backfill` turn expected failures into one paragraph and an exit code,
+and when they start the gate's judging worker."""
 
 from __future__ import annotations
 
+import io
+import sys
+import types
+
 import pytest
 import typer
+from rich.console import Console
 
+from expectations import judges
 from flows.exit_codes import EXIT_EXTRACTION, EXIT_GATE, EXIT_STARTUP, EXIT_USAGE
-from flows.run_cli import expected_failures, refuse
+from flows.progress import StageReporter
+from flows.run_cli import call_flow, expected_failures, refuse
 from flows.settings import Settings
 from flows.sources.errors import ExtractionError
+from flows.startup import PrefectApi
 from flows.tasks import ExtractionFailed, GateFailed
 from warehouse.lock import LockedError
 from warehouse.seeds import CalendarRangeError
@@ -59,3 +68,19 @@ def test_refuse_prints_one_line_and_exits(capsys: pytest.CaptureFixture[str]) ->
         refuse("--as-of 2027-01-04 is past the XSHG calendar", EXIT_USAGE)
     assert caught.value.exit_code == EXIT_USAGE
     assert capsys.readouterr().err.strip() == "--as-of 2027-01-04 is past the XSHG calendar"
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_a_judging_worker_starts_only_where_great_expectations_is_not_loaded_yet(
+    monkeypatch: pytest.MonkeyPatch, loaded: bool,
+) -> None:
+    started: list[bool] = []
+    monkeypatch.setattr(judges, "start", lambda: started.append(True))
+    if loaded:
+        monkeypatch.setitem(sys.modules, "great_expectations", types.ModuleType("stand-in"))
+    else:
+        monkeypatch.delitem(sys.modules, "great_expectations", raising=False)
+    api = PrefectApi(url="http://127.0.0.1:1/api", source="PREFECT_API_URL")
+    reporter = StageReporter(Console(file=io.StringIO()), live=False)
+    assert call_flow(reporter, api, lambda answer: answer, answer=42) == 42
+    assert started == ([] if loaded else [True])

@@ -7,6 +7,8 @@ in memory; end to end is one ``cntech run`` over a copy of the history's data di
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +23,7 @@ from expectations.gate import GateResult
 from flows.cli import app
 from flows.nightly import RunResult
 from flows.sources.request import RequestSpec
+from flows.sources.window import META_SUFFIX
 from tests.conftest import SNAPSHOT
 from tests.flows.bad_data.kinds import Kind
 from tests.flows.bad_data.kinds_held_out import SeedKind
@@ -46,12 +49,29 @@ class Staged:
     frames: dict[str, pl.DataFrame]
 
 
+def linked_snapshot(root: Path) -> Path:
+    """The bundled snapshot at ``root``, its files hard links: a seventh of a copy's cost.
+
+    Every edit replaces a body with a new file (``Snapshot.write``), never writes through a
+    link into the bundled one.
+    """
+    shutil.copytree(SNAPSHOT, root, copy_function=os.link)
+    return root
+
+
 def edited_snapshot(kind: Kind, root: Path) -> Snapshot:
     """A copy of the bundled snapshot with ``kind`` injected."""
-    shutil.copytree(SNAPSHOT, root)
-    snapshot = Snapshot(root)
+    snapshot = Snapshot(linked_snapshot(root))
     kind.mutate(snapshot)
     assert snapshot.touched, f"{kind.id} changed nothing"
+    for relpath in snapshot.touched:
+        copy, bundled = root / relpath, SNAPSHOT / relpath
+        signed = bundled.with_name(bundled.name + META_SUFFIX)
+        if copy.exists() and signed.exists() and os.path.samefile(copy, bundled):
+            # Still the bundled file: it must still be the body its manifest signed.
+            meta = json.loads(signed.read_bytes())
+            assert hashlib.sha256(bundled.read_bytes()).hexdigest() == meta["sha256"], (
+                f"{kind.id} wrote through a link into the bundled snapshot")
     return snapshot
 
 
@@ -123,8 +143,7 @@ def run_end_to_end(kind: Kind | SeedKind, history: Path, tmp_path: Path,
     with monkeypatch.context() as scoped:
         if isinstance(kind, SeedKind):
             scoped.setenv("CNTECH_SEEDS_DIR", str(edited_seeds(kind, tmp_path / "seeds")))
-            shutil.copytree(SNAPSHOT, tmp_path / "snapshot")
-            root = tmp_path / "snapshot"
+            root = linked_snapshot(tmp_path / "snapshot")
         else:
             root = edited_snapshot(kind, tmp_path / "snapshot").root
         result = CliRunner().invoke(app, ["run", "--snapshot", str(root),

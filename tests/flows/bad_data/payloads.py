@@ -32,10 +32,14 @@ class Snapshot:
         self.touched: list[str] = []
 
     def write(self, relpath: str, body: bytes, *, sign: bool = True) -> None:
-        """Replace a body: re-landed with its manifest (``sign``), or bytes changed in place."""
+        """Replace a body: re-landed with its manifest (``sign``), or its bytes alone.
+
+        Either way the body is a new file: the copy's files may be links to the bundled ones.
+        """
         if sign:
             reland(self.root, relpath, body)
         else:
+            (self.root / relpath).unlink()
             (self.root / relpath).write_bytes(body)
         if relpath not in self.touched:
             self.touched.append(relpath)
