@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
-from pathlib import Path
-from typing import Any
 
 import duckdb
 import great_expectations.expectations as gxe
@@ -13,32 +10,34 @@ import pytest
 
 from expectations import runner
 from expectations.configurations import built_once
-from expectations.gate import run_gate
+from expectations.suites import all_checks
 from tests.expectations.bad_data import CASES
-from tests.expectations.gate_fixture import AS_OF
+from tests.expectations.judging import inputs, judge
 
 BROKEN = ("negative_price", "open_missing_from_a_full_bar", "duplicated_key", "fx_off_by_100x",
           "ipo_unknown_exchange", "nan")
 
 
-def _results(con: duckdb.DuckDBPyConnection, results_dir: Path) -> list[dict[str, Any]]:
-    run_gate(con, run_id="configured", as_of=AS_OF, results_dir=results_dir)
-    return list(json.loads((results_dir / "configured.json").read_text())["results"])
+# The checks the broken rows fail in, and one that holds throughout.
+SUITES = ("security_bars", "fx_rates", "ipo_listings", "index_bars")
 
 
 def test_every_verdict_and_sample_is_what_configurations_rebuilt_on_each_access_give(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = [case for case in CASES if case.id in BROKEN]
     assert len(broken) == len(BROKEN)
     for case in broken:
         for statement in case.sql:
             warehouse.execute(statement)
-    once = _results(warehouse, tmp_path / "once")
+    checks = [check for check in all_checks(inputs(warehouse)) if check.suite in SUITES]
+    assert len(checks) == len(SUITES)
+    once = judge(warehouse, checks)
     monkeypatch.setattr(runner, "built_once", contextlib.nullcontext)
-    rebuilt = _results(warehouse, tmp_path / "rebuilt")
+    rebuilt = judge(warehouse, checks)
     assert once == rebuilt
-    assert sum(not result["success"] for result in once) >= len(BROKEN)
+    assert sum(not outcome.success for outcome in once.values()) >= len(BROKEN)
+    assert all(outcome.sample for outcome in once.values() if not outcome.success)
 
 
 def test_outside_the_block_a_changed_expectation_reads_its_current_configuration() -> None:
