@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 @contextmanager
@@ -23,12 +23,11 @@ def built_once() -> Iterator[None]:
     """Within the block, every expectation builds its configuration once.
 
     The property is swapped on the class for the block only, so expectations changed outside
-    it (a suite being edited) still see their current configuration; blocks do not nest
-    across threads.
+    it (a suite being edited) still see their current configuration; a block on another
+    thread waits for this one to end.
     """
     from great_expectations.expectations.expectation import Expectation
 
-    original = Expectation.__dict__["configuration"]
     built: dict[int, tuple[Any, Any]] = {}
 
     def configuration(self: Any) -> Any:
@@ -39,6 +38,8 @@ def built_once() -> Iterator[None]:
         return held[1]
 
     with _lock:
+        # Read under the lock: another thread's block must have put the property back first.
+        original = Expectation.__dict__["configuration"]
         Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
         try:
             yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import duckdb
 import great_expectations.expectations as gxe
@@ -48,3 +49,30 @@ def test_outside_the_block_a_changed_expectation_reads_its_current_configuration
     expectation.column = "open"
     assert expectation.configuration.kwargs["column"] == "open"
     assert expectation.configuration is not expectation.configuration
+
+
+def test_blocks_nested_or_on_two_threads_leave_the_property_as_it_was() -> None:
+    from great_expectations.expectations.expectation import Expectation
+
+    original = Expectation.__dict__["configuration"]
+    expectation = gxe.ExpectColumnValuesToNotBeNull(column="close")
+    with built_once(), built_once():
+        assert expectation.configuration is expectation.configuration
+    assert Expectation.__dict__["configuration"] is original
+
+    inside = threading.Barrier(2, timeout=5)
+    seen: list[bool] = []
+
+    def block() -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            inside.wait()
+        with built_once():
+            seen.append(expectation.configuration is expectation.configuration)
+
+    threads = [threading.Thread(target=block) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [True, True]
+    assert Expectation.__dict__["configuration"] is original
