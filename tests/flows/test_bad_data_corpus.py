@@ -11,6 +11,8 @@ checks the published marts stay byte-identical and prints how many were caught.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from flows.settings import Settings
 from flows.sources.landing import LandingZone
 from tests.conftest import SNAPSHOT
 from tests.expectations.narrowed import run_gate_on
+from tests.flows.bad_data import harness
 from tests.flows.bad_data.harness import (
     AS_OF,
     Staged,
@@ -36,6 +39,7 @@ from tests.flows.bad_data.harness import (
     check_gate_result,
     edited_seeds,
     edited_snapshot,
+    linked_snapshot,
     run_end_to_end,
 )
 from tests.flows.bad_data.kinds import KINDS, Kind
@@ -179,3 +183,20 @@ def test_every_kind_end_to_end_keeps_the_published_marts(
     assert set(missed) == set(PENDING), {
         "caught but still pending": sorted(set(PENDING) - set(missed)),
         "missed and not pending": {k: v for k, v in missed.items() if k not in PENDING}}
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["linked", "across_filesystems"])
+def test_a_snapshot_copy_links_the_bundled_files_or_copies_them_where_links_cannot_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: bool,
+) -> None:
+    if not links:
+        def refused(source: str, target: str) -> None:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(harness.os, "link", refused)
+    root = linked_snapshot(tmp_path / "snapshot")
+    bundled = sorted(p.relative_to(SNAPSHOT) for p in SNAPSHOT.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file()) == bundled
+    assert all(os.path.samefile(root / relpath, SNAPSHOT / relpath) == links
+               for relpath in bundled)
+

@@ -55,8 +55,16 @@ def linked_snapshot(root: Path) -> Path:
     Every edit replaces a body with a new file (``Snapshot.write``), never writes through a
     link into the bundled one.
     """
-    shutil.copytree(SNAPSHOT, root, copy_function=os.link)
+    shutil.copytree(SNAPSHOT, root, copy_function=_link_or_copy)
     return root
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        # Another filesystem (a temporary folder in memory) cannot hold a link to the repo's.
+        shutil.copy2(source, target)
 
 
 def edited_snapshot(kind: Kind, root: Path) -> Snapshot:
