@@ -2,8 +2,8 @@
 
 ``Expectation.configuration`` is a property that rebuilds an ``ExpectationConfiguration``
 through pydantic on every access, and validation reads it again for every keyword argument of
-every metric it plans: about 14,500 rebuilds for one gate of 151 rules, a third of the time a
-small gate spends in GX. During a validation the expectations are not changed (GX builds fresh
+every metric it plans: about 14,500 rebuilds for one gate of 151 rules, 2.5 of the 7.6 s such
+a gate took under cProfile. During a validation the expectations are not changed (GX builds fresh
 ones from the suite's configurations and only reads them), so each one's configuration is
 built on its first access and the same object returned after that.
 """
