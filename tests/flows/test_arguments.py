@@ -33,13 +33,17 @@ WINDOW = "2024-12-02..2026-01-30"
 def refused(*args: str, env: dict[str, str] | None = None) -> str:
     """Run ``cntech``; assert the refusal's shape and return its one line.
 
-    Under a second on an idle machine: the wall-clock budget grows with the load per core (a
-    shared 2-core machine runs other sessions' work too), and the CPU the refusal took, which
-    load barely changes, must stay far below it (starting Prefect alone takes seconds).
+    Under a second on an idle machine (0.2 s; 0.75 s for a Dask address that never greets, which
+    waits its 0.5 s). A test cannot know the machine is idle: it runs beside the other test
+    worker on 2 cores, and the load average lags. So the CPU the refusal took, which contention
+    inflates least, must stay under the second (0.51 s was the worst seen in CI, on a first
+    import compiling the project's bytecode), and the wall clock under twice the second scaled
+    by the load per core (1.31 s seen beside the other worker): far from a run that starts,
+    which takes seconds of CPU for Prefect alone.
     """
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("CNTECH_", "PREFECT_API_URL"))}
-    budget = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    budget = 2 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     done = subprocess.run([str(CNTECH), *args], capture_output=True, text=True, cwd=REPO,
@@ -51,7 +55,7 @@ def refused(*args: str, env: dict[str, str] | None = None) -> str:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
-    assert cpu < 0.5, f"took {cpu:.2f} s of CPU: {lines[0]}"
+    assert cpu < 1.0, f"took {cpu:.2f} s of CPU: {lines[0]}"
     assert seconds < budget, f"took {seconds:.2f} s (budget {budget:.1f} s): {lines[0]}"
     return lines[0]
 
