@@ -36,10 +36,9 @@ def refused(*args: str, env: dict[str, str] | None = None) -> str:
     Under a second on an idle machine (0.2 s; 0.75 s for a Dask address that never greets, which
     waits its 0.5 s). A test cannot know the machine is idle: it runs beside the other test
     worker on 2 cores, and the load average lags. So the CPU the refusal took, which contention
-    inflates least, must stay under the second (0.51 s was the worst seen, in a CI run beside
-    the other worker), and the wall clock under twice the second scaled
-    by the load per core (1.31 s seen beside the other worker): far from a run that starts,
-    which takes seconds of CPU for Prefect alone.
+    inflates least, must stay under the second (0.51 s seen in a CI run), and the wall clock
+    under twice the second scaled by the load per core (1.31 s seen beside the other worker):
+    far from a run that starts, which takes seconds of CPU for Prefect alone.
     """
     clean = {k: v for k, v in os.environ.items()
              if not k.startswith(("CNTECH_", "PREFECT_API_URL"))}
