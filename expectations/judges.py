@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,7 +28,7 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -75,9 +76,16 @@ def stop() -> None:
     importing when the run ended (a run refused by the writer lock) was seen never to receive
     it, and both processes then waited for each other at exit; a finished worker would spend
     seconds tearing down the modules it loaded. It holds nothing but memory.
+
+    The pool's manager thread is then waited for: it releases the pool's queues, whose
+    semaphores are unlinked and only then unregistered from the resource tracker. The CLI
+    leaves with ``os._exit`` and so never joins that thread; one caught between the two steps
+    left the tracker to warn of a leaked semaphore it could no longer find (seen once in CI).
     """
     while _workers:
         worker = _workers.pop()
+        # typeshed names this attribute's type wrongly (_ThreadWakeup): it is the thread.
+        manager = cast("threading.Thread | None", worker.pool._executor_manager_thread)
         worker.pool.shutdown(wait=False, cancel_futures=True)
         for process in worker.processes:
             process.terminate()
@@ -85,6 +93,8 @@ def stop() -> None:
             if process.is_alive():
                 process.kill()
                 process.join()
+        if manager is not None:
+            manager.join(timeout=5)
 
 
 def started() -> bool:

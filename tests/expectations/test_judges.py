@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing.util
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -148,3 +150,20 @@ def test_a_stopped_worker_leaves_nothing_for_the_resource_tracker_to_warn_about(
     assert ended.returncode == 0, ended.stderr
     assert json.loads((tmp_path / "gate" / "stopped.json").read_text())["checks_run"] > 100
     assert "leaked" not in ended.stderr, ended.stderr
+
+
+def semaphores_to_release() -> set[object]:
+    """The keys of the semaphores this process has yet to unlink and unregister."""
+    return {key for key, f in vars(multiprocessing.util)["_finalizer_registry"].items()
+            if getattr(f._callback, "__qualname__", "") == "SemLock._cleanup"}
+
+
+def test_stop_returns_with_the_pools_semaphores_released() -> None:
+    """The CLI leaves by ``os._exit`` right after :func:`judges.stop`: nothing of the pool may
+    still be releasing its queues in another thread, or the tracker warns of a leak."""
+    before = semaphores_to_release()
+    judges.start()
+    assert semaphores_to_release() > before
+    judges.stop()
+    assert semaphores_to_release() <= before
+    assert not [t for t in threading.enumerate() if "ExecutorManager" in type(t).__name__]
