@@ -26,9 +26,13 @@ SAMPLE_SIZE = 5
 # extra GX validations cost more than the copies they save.
 NARROW_FROM_ROWS = 100_000
 
-# Counting is all a rule that holds needs. Unexpected row indices (for samples) cost GX extra
-# metrics per expectation, so only broken rules are validated a second time to get them; SUMMARY
+# A verdict is all a rule that holds needs: it has no unexpected row, and it saw every row of
+# the frame unless a row condition narrowed its domain, whose row count only BASIC reports.
+# BOOLEAN_ONLY spares GX the unexpected-values metric of every expectation (5-11 % of a small
+# gate's CPU, interleaved with the old counting). Unexpected row indices (for samples) cost
+# extra metrics again, so only broken rules are validated a second time to get them; SUMMARY
 # stops at the first few indices rather than materialising every unexpected value.
+VERDICT_FORMAT: dict[str, Any] = {"result_format": "BOOLEAN_ONLY"}
 COUNT_FORMAT: dict[str, Any] = {"result_format": "BASIC"}
 SAMPLE_FORMAT: dict[str, Any] = {
     "result_format": "SUMMARY",
@@ -184,11 +188,12 @@ def judge_frame(check: Check, frame: pd.DataFrame,
     """
     import great_expectations as gx
 
-    groups: dict[tuple[str, ...], list[Rule]] = {}
+    groups: dict[tuple[tuple[str, ...], bool], list[Rule]] = {}
     for rule in check.rules:
         columns = (rule_columns(rule, frame) if len(frame) >= NARROW_FROM_ROWS
                    else tuple(str(column) for column in frame.columns))
-        groups.setdefault(columns, []).append(rule)
+        conditioned = getattr(rule.expectation, "row_condition", None) is not None
+        groups.setdefault((columns, conditioned), []).append(rule)
 
     def validate(columns: tuple[str, ...], rules: list[Rule],
                  result_format: dict[str, Any]) -> dict[str, Any]:
@@ -208,8 +213,8 @@ def judge_frame(check: Check, frame: pd.DataFrame,
         }
 
     results: dict[str, Any] = {}
-    for columns, rules in groups.items():
-        counted = validate(columns, rules, COUNT_FORMAT)
+    for (columns, conditioned), rules in groups.items():
+        counted = validate(columns, rules, COUNT_FORMAT if conditioned else VERDICT_FORMAT)
         broken = [rule for rule in rules if not counted[rule.rule].success]
         if broken:
             counted.update(validate(columns, broken, SAMPLE_FORMAT))

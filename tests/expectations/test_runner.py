@@ -123,6 +123,30 @@ def test_verdicts_word_counts_samples_and_observed_values(
                                     "be empty (empty dataset); observed 0")
 
 
+def test_a_rule_that_holds_records_the_rows_it_saw(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # The rate bands hold: their verdict needs no counting, but a banded rule saw one pair only.
+    band = Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(
+        column="rate", min_value=7.7, max_value=7.9, row_condition=Column("pair") == "USDHKD"),
+        "USDHKD must lie between 7.7 and 7.9")
+    positive = Rule("rate_positive", gxe.ExpectColumnValuesToBeBetween(
+        column="rate", min_value=0, strict_min=True), "rate must be above zero")
+    fx = Check("fx_rates", "fx_rates", "fx_rates.sql", {}, ("pair", "trade_date"),
+               (band, positive))
+    [(rows, usdhkd)] = warehouse.execute(
+        "SELECT count(*), count(*) FILTER (WHERE pair = 'USDHKD') FROM staging.fx_rates"
+    ).fetchall()
+
+    with gate_views(warehouse):
+        outcomes = runner.run_check(warehouse, fx, batch_definition())
+
+    assert [(o.rule, o.success, o.unexpected_count) for o in outcomes] == [
+        ("usdhkd_in_range", True, 0), ("rate_positive", True, 0)]
+    assert [o.element_count for o in outcomes] == [usdhkd, rows]
+    assert 0 < usdhkd < rows
+
+
 @pytest.mark.parametrize(("value", "plain"), [
     (pd.Timestamp("2026-01-30"), "2026-01-30"),
     (datetime(2026, 1, 30, 15, 0), "2026-01-30"),
