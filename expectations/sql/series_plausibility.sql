@@ -275,16 +275,24 @@ splits AS (
         judged.*,
         -- A split of n for 1 divides the price by n and multiplies the volume about n-fold; a
         -- crash that matches a ratio by chance neither opens there nor trades the usual money.
-        (list_min([abs(judged.ratio * n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
-            AND judged.volume_ratio >= 1.5)
-        OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
-            IF abs(judged.ratio * n - 1) < 0.02 AND abs(judged.open_ratio * n - 1) < 0.03]) > 0
-            AND judged.traded_ratio BETWEEN 1 / 3 AND 3) AS is_split,
-        (list_min([abs(judged.ratio / n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
-            AND judged.volume_ratio <= 0.67)
-        OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
-            IF abs(judged.ratio / n - 1) < 0.02 AND abs(judged.open_ratio / n - 1) < 0.03]) > 0
-            AND judged.traded_ratio BETWEEN 1 / 3 AND 3) AS is_consolidation
+        -- Only a ratio within 2 % of 1/2 or less (of 2 or more) can match a split (a
+        -- consolidation), so the lists are built for those days alone, not for every day.
+        CASE WHEN judged.ratio < 0.52 THEN
+            (list_min([abs(judged.ratio * n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
+                AND judged.volume_ratio >= 1.5)
+            OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
+                IF abs(judged.ratio * n - 1) < 0.02
+                    AND abs(judged.open_ratio * n - 1) < 0.03]) > 0
+                AND judged.traded_ratio BETWEEN 1 / 3 AND 3)
+        ELSE false END AS is_split,
+        CASE WHEN judged.ratio > 1.95 THEN
+            (list_min([abs(judged.ratio / n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
+                AND judged.volume_ratio <= 0.67)
+            OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
+                IF abs(judged.ratio / n - 1) < 0.02
+                    AND abs(judged.open_ratio / n - 1) < 0.03]) > 0
+                AND judged.traded_ratio BETWEEN 1 / 3 AND 3)
+        ELSE false END AS is_consolidation
     FROM judged
 ),
 

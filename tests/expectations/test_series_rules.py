@@ -65,18 +65,20 @@ def test_a_frozen_margin_balance_fails(
     assert sample[0]["series"] == "SZSE" and sample[0]["unchanged_sessions"] >= 5
 
 
+@pytest.mark.parametrize("shares_for_one", [2, 10, 0.5], ids=["2-for-1", "10-for-1", "1-for-2"])
 def test_an_unadjusted_split_fails(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, shares_for_one: float
 ) -> None:
     store_history(warehouse)
-    warehouse.execute("UPDATE staging.security_bars SET open = open / 2, high = high / 2, "
-                      "low = low / 2, close = close / 2, volume = volume * 2 "
-                      "WHERE symbol = '00700.HK' AND trade_date >= DATE '2026-01-26'")
+    warehouse.execute("UPDATE staging.security_bars SET open = open / $n, high = high / $n, "
+                      "low = low / $n, close = close / $n, volume = volume * $n "
+                      "WHERE symbol = '00700.HK' AND trade_date >= DATE '2026-01-26'",
+                      {"n": shares_for_one})
     result = gate(warehouse, tmp_path, "security_bars", rules=("no_unadjusted_split",))
     severity, sample = broken(result, "security_bars", "no_unadjusted_split")
     assert severity == "fail"
     assert sample[0]["series"] == "00700.HK" and sample[0]["split_date"] == "2026-01-26"
-    assert sample[0]["split_price_ratio"] == pytest.approx(0.5, abs=0.02)
+    assert sample[0]["split_price_ratio"] == pytest.approx(1 / shares_for_one, rel=0.02)
 
 
 def test_clean_history_raises_none_of_them(
