@@ -275,8 +275,8 @@ splits AS (
         judged.*,
         -- A split of n for 1 divides the price by n and multiplies the volume about n-fold; a
         -- crash that matches a ratio by chance neither opens there nor trades the usual money.
-        -- Only a ratio within 2 % of 1/2 or less (of 2 or more) can match a split (a
-        -- consolidation), so the lists are built for those days alone, not for every day.
+        -- Only a ratio under 0.51 (1.02 / 2) can match a split and only one over 1.96 (0.98 x 2)
+        -- a consolidation, so the lists are built for those days alone, not for every day.
         CASE WHEN judged.ratio < 0.52 THEN
             (list_min([abs(judged.ratio * n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
                 AND judged.volume_ratio >= 1.5)
