@@ -150,6 +150,7 @@ moves AS (
         ]) AS usual_traded,
         -- A run of identical values starts where the value differs from the session before.
         value IS DISTINCT FROM lag(value) OVER by_day AS starts_run,
+        coalesce(lead(value) OVER by_day = value, false) AS run_goes_on,
         row_number() OVER so_far AS position,
         count(*) FILTER (WHERE is_one_price) OVER so_far AS one_price_so_far,
         count(*) FILTER (WHERE is_home_session) OVER so_far AS home_so_far
@@ -167,8 +168,10 @@ spreads AS (
 ),
 
 -- Each day with the run of identical values ending on it: its length, first day, sessions
--- traded heavily at one price and home-market sessions.
-runs AS (
+-- traded heavily at one price and home-market sessions. A day between two changes is a run of
+-- one by itself; only the days of longer runs (few: a price rarely sits still) are sorted again
+-- to find where their run began.
+long_runs AS (
     SELECT
         *,
         position - max(CASE WHEN starts_run THEN position END) OVER so_far + 1 AS run_length,
@@ -180,7 +183,21 @@ runs AS (
             CASE WHEN starts_run THEN home_so_far - is_home_session::INTEGER END
         ) OVER so_far AS home_run_length
     FROM moves
+    WHERE NOT starts_run OR run_goes_on
     WINDOW so_far AS (PARTITION BY series ORDER BY trade_date ROWS UNBOUNDED PRECEDING)
+),
+
+runs AS (
+    SELECT * FROM long_runs
+    UNION ALL BY NAME
+    SELECT
+        *,
+        1 AS run_length,
+        trade_date AS run_start,
+        is_one_price::BIGINT AS one_price_sessions,
+        is_home_session::BIGINT AS home_run_length
+    FROM moves
+    WHERE starts_run AND NOT run_goes_on
 ),
 
 -- How far the second source moved over each long run of the primary.
