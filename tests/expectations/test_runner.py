@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -16,6 +17,13 @@ from expectations.checks import Check, Rule
 from expectations.suites.common import at_least, not_empty
 from tests.expectations.judging import batch_definition, gate_views
 from warehouse import db, load
+
+
+def usdhkd_band(**rule: Any) -> Rule:
+    """The USD/HKD peg band: a rule whose row condition keeps one pair of the FX frame."""
+    return Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(
+        column="rate", min_value=7.7, max_value=7.9, row_condition=Column("pair") == "USDHKD"),
+        "USDHKD must lie between 7.7 and 7.9", **rule)
 
 
 def test_history_views_hold_core_rows_from_a_month_before_the_staged_days_only(
@@ -85,9 +93,7 @@ def test_without_core_the_history_and_tails_read_empty() -> None:
 
 def test_rule_columns_include_row_conditions_and_fall_back_to_every_column() -> None:
     frame = pd.DataFrame(columns=["pair", "trade_date", "rate", "abs_change", "source_file"])
-    banded = Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(
-        column="rate", min_value=7.7, max_value=7.9, row_condition=Column("pair") == "USDHKD"),
-        "USDHKD in its band")
+    banded = usdhkd_band()
     pair = at_least("rate", "abs_change", "rate_above_change", "a pair rule")
 
     assert runner.rule_columns(banded, frame) == ("rate", "pair")
@@ -102,9 +108,7 @@ def test_verdicts_word_counts_samples_and_observed_values(
     warehouse.execute("UPDATE staging.fx_rates SET rate = 7.5 WHERE pair = 'USDHKD' "
                       "AND trade_date = DATE '2026-01-29'")
     warehouse.execute("DELETE FROM staging.eps_forecast")
-    band = Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(
-        column="rate", min_value=7.7, max_value=7.9, row_condition=Column("pair") == "USDHKD"),
-        "USDHKD must lie between 7.7 and 7.9", severity="warn", show=("rate",))
+    band = usdhkd_band(severity="warn", show=("rate",))
     fx = Check("fx_rates", "fx_rates", "fx_rates.sql", {}, ("pair", "trade_date"), (band,))
     eps = Check("eps_forecast", "eps_forecast", "eps_forecast.sql", {}, ("symbol",),
                 (not_empty(),))
@@ -127,9 +131,7 @@ def test_a_rule_that_holds_records_the_rows_it_saw(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     # The rate bands hold: their verdict needs no counting, but a banded rule saw one pair only.
-    band = Rule("usdhkd_in_range", gxe.ExpectColumnValuesToBeBetween(
-        column="rate", min_value=7.7, max_value=7.9, row_condition=Column("pair") == "USDHKD"),
-        "USDHKD must lie between 7.7 and 7.9")
+    band = usdhkd_band()
     positive = Rule("rate_positive", gxe.ExpectColumnValuesToBeBetween(
         column="rate", min_value=0, strict_min=True), "rate must be above zero")
     fx = Check("fx_rates", "fx_rates", "fx_rates.sql", {}, ("pair", "trade_date"),
