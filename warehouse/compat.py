@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.db import quote_literal, run_sql_file
+from warehouse.db import quote_identifier, quote_literal, run_sql_file
 
 SCHEMA = "compat"
 REMOVED_IN = "0.3.0"
@@ -60,12 +60,12 @@ def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
         if not set(renamed) | left_out <= {column for column, _ in columns}:
             continue
         run_sql_file(con, f"compat_views/{view_name(table)}.sql")
-        con.execute(f"COMMENT ON VIEW pub.{SCHEMA}.{_quote_identifier(view_name(table))} "
+        con.execute(f"COMMENT ON VIEW pub.{SCHEMA}.{quote_identifier(view_name(table))} "
                     f"IS {quote_literal(_describe(table, renamed, left_out))}")
         for column, comment in columns:
             if comment and column not in left_out:
-                con.execute(f"COMMENT ON COLUMN pub.{SCHEMA}.{_quote_identifier(view_name(table))}"
-                            f".{_quote_identifier(renamed.get(column, column))} "
+                con.execute(f"COMMENT ON COLUMN pub.{SCHEMA}.{quote_identifier(view_name(table))}"
+                            f".{quote_identifier(renamed.get(column, column))} "
                             f"IS {quote_literal(comment)}")
         created.append(f"{SCHEMA}.{view_name(table)}")
     return created
@@ -78,6 +78,3 @@ def _describe(table: str, renamed: dict[str, str], left_out: set[str]) -> str:
     return (f"Compatibility view: {table} under its column names before release 0.2.0: "
             f"{names}.{dropped} Removed in release {REMOVED_IN}; read {table} instead.")
 
-
-def _quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -40,6 +41,22 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(path.read_text(encoding="utf-8"))
     for table in STAGING_TABLES:
         run_sql_file(con, f"staging/{table}.sql")
+
+
+def quote_identifier(name: str) -> str:
+    """A SQL identifier for a declared name (a table, a column), quoted so it is only a name."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def identifier_list(names: Sequence[str]) -> str:
+    """``names`` as a comma-separated list of quoted identifiers (a select or group list)."""
+    return ", ".join(map(quote_identifier, names))
+
+
+def equal_columns(names: Sequence[str], left: str, right: str) -> str:
+    """A join condition: each of ``names`` equal in the relations aliased ``left`` and ``right``."""
+    return " AND ".join(f"{quote_identifier(left)}.{quote_identifier(name)} = "
+                        f"{quote_identifier(right)}.{quote_identifier(name)}" for name in names)
 
 
 def quote_literal(text: str) -> str:

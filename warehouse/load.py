@@ -11,7 +11,7 @@ import polars as pl
 
 from registry import DATASETS, STAGING_TABLES, by_name
 from warehouse import series
-from warehouse.db import run_sql_file, sql_text
+from warehouse.db import equal_columns, identifier_list, run_sql_file, sql_text
 
 DATE_COLUMNS = frozenset(dataset.date for dataset in DATASETS)
 
@@ -95,16 +95,21 @@ def merged_partitions(con: duckdb.DuckDBPyConnection, landing: str) -> set[tuple
     return {(start, end) for start, end in rows}
 
 
+class DuplicateKey(duckdb.ConstraintException):
+    """A staged natural key occurs more than once, so the merge was refused."""
+
+
 def merge_core(
     con: duckdb.DuckDBPyConnection, partition: Partition | None = None,
     staged_rows: dict[str, int] | None = None,
 ) -> dict[str, int]:
     """Merge every staging table into its core table on the natural key, in one transaction.
 
-    A nightly run upserts. A backfill ``partition`` inserts its rows outright into each table
-    whose stored rows do not reach into its dates (``inserts_outright``) and upserts the rest.
-    The series tails follow in the same transaction, and so does the record of the partition:
-    a partition is marked merged exactly when its rows are in core.
+    The stored rows whose key is staged are replaced: deleted, then the staged rows inserted. A
+    backfill ``partition`` skips the delete for each table whose stored rows do not reach into
+    its dates (``inserts_outright``). The series tails follow in the same transaction, and so
+    does the record of the partition: a partition is marked merged exactly when its rows are in
+    core. A staged key that occurs twice refuses the whole merge (``DuplicateKey``).
     """
     counts: dict[str, int] = {}
     # Registered before the transaction: unregistering inside an aborted one would fail and
@@ -115,11 +120,10 @@ def merge_core(
         con.execute("BEGIN TRANSACTION")
         try:
             for table in STAGING_TABLES:
-                if partition is not None and inserts_outright(con, table):
-                    con.execute(f"INSERT INTO core.{table} BY NAME SELECT * FROM merged_{table}")
-                else:
-                    con.execute(f"INSERT OR REPLACE INTO core.{table} BY NAME "
-                                f"SELECT * FROM merged_{table}")
+                _refuse_duplicate_keys(con, table)
+                if partition is None or not inserts_outright(con, table):
+                    _delete_staged_keys(con, table)
+                con.execute(f"INSERT INTO core.{table} BY NAME SELECT * FROM merged_{table}")
                 row = con.execute(f"SELECT count(*) FROM core.{table}").fetchall()[0]
                 counts[table] = int(row[0]) if row else 0
             _merge_tails_and_record(con, partition, staged_rows)
@@ -128,6 +132,30 @@ def merge_core(
             con.execute("ROLLBACK")
             raise
     return counts
+
+
+def _refuse_duplicate_keys(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    # Core tables carry no primary key: maintaining one cost more than half of a backfill
+    # partition's merge. The merge, their only writer, proves the staged keys distinct instead
+    # (a hash aggregate of the staged keys; the gate's unique_key rule already refused them).
+    if table not in STAGING_TABLES:
+        raise ValueError(f"unknown staging table {table!r}")
+    keys = by_name(table).keys
+    duplicate = con.execute(f"SELECT {identifier_list(keys)} FROM staging.{table} GROUP BY ALL "
+                            "HAVING count(*) > 1 LIMIT 1").fetchall()
+    if duplicate:
+        named = ", ".join(f"{k}={v}" for k, v in zip(keys, duplicate[0], strict=True))
+        raise DuplicateKey(f"staging.{table} holds the key ({named}) more than once; "
+                           "nothing was merged")
+
+
+def _delete_staged_keys(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    if table not in STAGING_TABLES:
+        raise ValueError(f"unknown staging table {table!r}")
+    keys = by_name(table).keys
+    con.execute(f"DELETE FROM core.{table} AS stored USING "
+                f"(SELECT DISTINCT {identifier_list(keys)} FROM staging.{table}) AS incoming "
+                f"WHERE {equal_columns(keys, 'stored', 'incoming')}")
 
 
 def _merge_tails_and_record(con: duckdb.DuckDBPyConnection, partition: Partition | None,
@@ -143,13 +171,11 @@ def _merge_tails_and_record(con: duckdb.DuckDBPyConnection, partition: Partition
 
 
 def inserts_outright(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether a backfill partition's staged rows of ``table`` can be inserted without an upsert.
+    """Whether a backfill partition's staged rows of ``table`` need no stored keys deleted first.
 
     When the date is part of the natural key and core holds no row on the staged dates, no
-    staged key can already be stored, so a plain insert leaves the table the upsert would, at
-    half the cost: the gate's ``unique_key`` rule has proved the staged keys distinct, and the
-    primary key would still refuse a duplicate. A partition reaching into stored days (a second
-    zone over the same range) is upserted, as a nightly run is.
+    staged key can already be stored, so nothing needs deleting first. A partition reaching into
+    stored days (a second zone over the same range) replaces its keys, as a nightly run does.
     """
     if table not in STAGING_TABLES:
         raise ValueError(f"unknown staging table {table!r}")

@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from warehouse import compat, published_parquet, versions
-from warehouse.db import SQL_ROOT, quote_literal
+from warehouse.db import SQL_ROOT, quote_identifier, quote_literal
 from warehouse.lock import confined, safe_name
 from warehouse.marts import MARTS
 from warehouse.versions import PUBLISHED_NAME, published_path
@@ -173,7 +173,7 @@ def _comment_statements(
         # A held-back mart keeps the columns it was published with.
         if (schema, table) in published and (published[schema, table], column) in present:
             yield (f"COMMENT ON COLUMN pub.main.{_table(published[schema, table])}."
-                   f"{_quote_identifier(column)} IS {quote_literal(comment)}")
+                   f"{quote_identifier(column)} IS {quote_literal(comment)}")
     yield from _run_table_comments(con, [*extra_tables, MANIFEST_TABLE])
 
 
@@ -193,7 +193,7 @@ def _run_table_comments(con: duckdb.DuckDBPyConnection, tables: list[str]) -> It
                    f"IS {quote_literal(about['description'])}")
         for column, comment in about.get("columns", {}).items():
             if (name, column) in present:
-                yield (f"COMMENT ON COLUMN pub.main.{_table(name)}.{_quote_identifier(column)} "
+                yield (f"COMMENT ON COLUMN pub.main.{_table(name)}.{quote_identifier(column)} "
                        f"IS {quote_literal(comment)}")
 
 
@@ -203,9 +203,6 @@ def _table(name: str) -> str:
         raise ValueError(f"refusing identifier {name!r}: not a published table")
     return name
 
-
-def _quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def storage_version_of(path: Path) -> int:

@@ -16,6 +16,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse.db import quote_identifier
+
 
 def export_published(
     con: duckdb.DuckDBPyConnection, database: str, tables: Iterable[str], out_dir: Path
@@ -24,8 +26,8 @@ def export_published(
     written = []
     for table in tables:
         metadata = published_metadata(con, database, table)
-        data = con.sql(f"SELECT * FROM {_quote_identifier(database)}.main."
-                       f"{_quote_identifier(table)}").to_arrow_table()
+        data = con.sql(f"SELECT * FROM {quote_identifier(database)}.main."
+                       f"{quote_identifier(table)}").to_arrow_table()
         described = json.loads(metadata["column_descriptions"])
         schema = pa.schema(
             [field.with_metadata({"description": described.get(field.name, "")})
@@ -55,6 +57,3 @@ def published_metadata(
                                           ensure_ascii=False),
     }
 
-
-def _quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

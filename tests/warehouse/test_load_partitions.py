@@ -70,7 +70,7 @@ def test_a_duplicate_staged_key_is_still_refused_and_nothing_is_merged(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     _stage_bars(con, [("300001.SZ", date(2026, 1, 5), 10.0), ("300001.SZ", date(2026, 1, 5), 11.0)])
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(load.DuplicateKey, match=r"\(symbol=300001.SZ, trade_date=2026-01-05\)"):
         load.merge_core(con, PART, {"security_bars": 2})
     assert _core_bars(con) == []
     assert load.merged_partitions(con, "zone") == set()

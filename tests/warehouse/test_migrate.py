@@ -61,3 +61,40 @@ def test_a_new_warehouse_needs_no_migration() -> None:
     db.apply_ddl(con)
     assert migrate.migrate(con) == []
     assert _columns(con)[0] == "endpoint"
+
+
+# core.security_bars as releases up to 0.2.0 created it: keyed by a primary key.
+SECURITY_BARS_UP_TO_0_2_0 = """
+CREATE TABLE core.security_bars (
+    symbol VARCHAR NOT NULL,
+    trade_date DATE NOT NULL,
+    open DOUBLE,
+    high DOUBLE,
+    low DOUBLE,
+    close DOUBLE NOT NULL,
+    volume DOUBLE,
+    amount DOUBLE,
+    currency VARCHAR NOT NULL,
+    loaded_run_id VARCHAR NOT NULL,
+    PRIMARY KEY (symbol, trade_date)
+)
+"""
+BAR = ("688256.SH", date(2026, 1, 30), 1400.0, 1450.0, 1390.0, 1432.5, 1.2e6, 1.7e9, "CNY", "snap")
+
+
+def test_a_keyed_core_table_is_rebuilt_without_its_key_once_keeping_rows_and_not_nulls() -> None:
+    con = duckdb.connect()
+    db.run_sql_file(con, "ddl/schemas.sql")
+    con.execute(SECURITY_BARS_UP_TO_0_2_0)
+    con.execute(f"INSERT INTO core.security_bars VALUES ({', '.join('?' * len(BAR))})", BAR)
+
+    assert migrate.migrate(con) == ["core_security_bars_unkeyed"]
+    assert migrate.migrate(con) == []
+    db.apply_ddl(con)
+
+    assert con.execute("SELECT * FROM core.security_bars").fetchall() == [BAR]
+    assert con.execute("SELECT constraint_type FROM duckdb_constraints() WHERE schema_name = "
+                       "'core' AND table_name = 'security_bars' ORDER BY ALL").fetchall() == [
+        ("NOT NULL",)] * 5
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%keyed'"
+                       ).fetchall() == [(0,)]

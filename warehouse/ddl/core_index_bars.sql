@@ -1,3 +1,4 @@
+-- Natural key (index_code, trade_date): kept unique by warehouse.load.merge_core.
 CREATE TABLE IF NOT EXISTS core.index_bars (
     index_code VARCHAR NOT NULL,
     trade_date DATE NOT NULL,
@@ -7,6 +8,5 @@ CREATE TABLE IF NOT EXISTS core.index_bars (
     close DOUBLE NOT NULL,
     volume DOUBLE,
     amount DOUBLE,
-    loaded_run_id VARCHAR NOT NULL,
-    PRIMARY KEY (index_code, trade_date)
+    loaded_run_id VARCHAR NOT NULL
 );

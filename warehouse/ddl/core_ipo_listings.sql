@@ -1,3 +1,4 @@
+-- Natural key (symbol): kept unique by warehouse.load.merge_core.
 CREATE TABLE IF NOT EXISTS core.ipo_listings (
     symbol VARCHAR NOT NULL,
     name VARCHAR,
@@ -10,6 +11,5 @@ CREATE TABLE IF NOT EXISTS core.ipo_listings (
     first_day_close DOUBLE,
     funds_raised DOUBLE,
     currency VARCHAR,
-    loaded_run_id VARCHAR NOT NULL,
-    PRIMARY KEY (symbol)
+    loaded_run_id VARCHAR NOT NULL
 );

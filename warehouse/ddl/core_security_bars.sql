@@ -1,3 +1,4 @@
+-- Natural key (symbol, trade_date): kept unique by warehouse.load.merge_core.
 CREATE TABLE IF NOT EXISTS core.security_bars (
     symbol VARCHAR NOT NULL,
     trade_date DATE NOT NULL,
@@ -8,6 +9,5 @@ CREATE TABLE IF NOT EXISTS core.security_bars (
     volume DOUBLE,
     amount DOUBLE,
     currency VARCHAR NOT NULL,
-    loaded_run_id VARCHAR NOT NULL,
-    PRIMARY KEY (symbol, trade_date)
+    loaded_run_id VARCHAR NOT NULL
 );
