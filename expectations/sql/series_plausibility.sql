@@ -135,19 +135,22 @@ moves AS (
         ln(value / lag(value) OVER by_day) AS move,
         ln(lead(value) OVER by_day / value) AS next_move,
         lead(is_staged) OVER by_day AS next_is_staged,
+        -- Only a day whose price ratio is under 0.51 (1.02 / 2) can match a split, and only one
+        -- over 1.96 (0.98 x 2) a consolidation: the volume around a day is read for those alone.
+        value / lag(value) OVER by_day NOT BETWEEN 0.52 AND 1.95 AS may_split,
         -- The median of the five sessions before: five lags cost a third of a sliding median.
-        list_median([
+        CASE WHEN may_split THEN list_median([
             lag(volume, 1) OVER by_day, lag(volume, 2) OVER by_day,
             lag(volume, 3) OVER by_day, lag(volume, 4) OVER by_day,
             lag(volume, 5) OVER by_day
-        ]) AS usual_volume,
-        list_median([
+        ]) END AS usual_volume,
+        CASE WHEN may_split THEN list_median([
             lag(volume * value, 1) OVER by_day,
             lag(volume * value, 2) OVER by_day,
             lag(volume * value, 3) OVER by_day,
             lag(volume * value, 4) OVER by_day,
             lag(volume * value, 5) OVER by_day
-        ]) AS usual_traded,
+        ]) END AS usual_traded,
         -- A run of identical values starts where the value differs from the session before.
         value IS DISTINCT FROM lag(value) OVER by_day AS starts_run,
         coalesce(lead(value) OVER by_day = value, false) AS run_goes_on,
@@ -273,6 +276,7 @@ judged AS (
         runs.run_length,
         runs.home_run_length,
         exp(runs.move) AS ratio,
+        runs.may_split,
         runs.open_ratio,
         runs.volume / nullif(runs.usual_volume, 0) AS volume_ratio,
         runs.volume * runs.value / nullif(runs.usual_traded, 0) AS traded_ratio,
@@ -292,9 +296,8 @@ splits AS (
         judged.*,
         -- A split of n for 1 divides the price by n and multiplies the volume about n-fold; a
         -- crash that matches a ratio by chance neither opens there nor trades the usual money.
-        -- Only a ratio under 0.51 (1.02 / 2) can match a split and only one over 1.96 (0.98 x 2)
-        -- a consolidation, so the lists are built for those days alone, not for every day.
-        CASE WHEN judged.ratio < 0.52 THEN
+        -- The lists are built for the days that may be one (moves), not for every day.
+        CASE WHEN judged.may_split AND judged.ratio < 1 THEN
             (list_min([abs(judged.ratio * n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
                 AND judged.volume_ratio >= 1.5)
             OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
@@ -302,7 +305,7 @@ splits AS (
                     AND abs(judged.open_ratio * n - 1) < 0.03]) > 0
                 AND judged.traded_ratio BETWEEN 1 / 3 AND 3)
         ELSE false END AS is_split,
-        CASE WHEN judged.ratio > 1.95 THEN
+        CASE WHEN judged.may_split AND judged.ratio > 1 THEN
             (list_min([abs(judged.ratio / n - 1) FOR n IN [2, 3, 4, 5, 10, 20]]) < 0.02
                 AND judged.volume_ratio <= 0.67)
             OR (len([n FOR n IN [2, 3, 4, 5, 10, 20]
