@@ -35,11 +35,17 @@ def _columns(con: duckdb.DuckDBPyConnection) -> list[str]:
         "AND table_name = 'data_origins' ORDER BY column_index").fetchall()]
 
 
-def test_an_old_data_origins_is_renamed_in_place_once_keeping_its_rows() -> None:
+def _warehouse_holding(ddl: str, table: str, row: tuple) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with one table as an earlier release created it, ``row`` in it."""
     con = duckdb.connect()
     db.run_sql_file(con, "ddl/schemas.sql")
-    con.execute(DATA_ORIGINS_BEFORE_0_2_0)
-    con.execute(f"INSERT INTO ops.data_origins VALUES ({', '.join('?' * len(ROW))})", ROW)
+    con.execute(ddl)
+    con.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)
+    return con
+
+
+def test_an_old_data_origins_is_renamed_in_place_once_keeping_its_rows() -> None:
+    con = _warehouse_holding(DATA_ORIGINS_BEFORE_0_2_0, "ops.data_origins", ROW)
 
     assert migrate.migrate(con) == ["ops_data_origins_endpoint"]
     assert migrate.migrate(con) == []
@@ -63,7 +69,8 @@ def test_a_new_warehouse_needs_no_migration() -> None:
     assert _columns(con)[0] == "endpoint"
 
 
-# core.security_bars as releases up to 0.2.0 created it: keyed by a primary key.
+# core.security_bars as releases up to 0.2.0 created it, keyed by a primary key: frozen here,
+# not read from ddl/, which describes the layout the migration arrives at.
 SECURITY_BARS_UP_TO_0_2_0 = """
 CREATE TABLE core.security_bars (
     symbol VARCHAR NOT NULL,
@@ -83,10 +90,7 @@ BAR = ("688256.SH", date(2026, 1, 30), 1400.0, 1450.0, 1390.0, 1432.5, 1.2e6, 1.
 
 
 def test_a_keyed_core_table_is_rebuilt_without_its_key_once_keeping_rows_and_not_nulls() -> None:
-    con = duckdb.connect()
-    db.run_sql_file(con, "ddl/schemas.sql")
-    con.execute(SECURITY_BARS_UP_TO_0_2_0)
-    con.execute(f"INSERT INTO core.security_bars VALUES ({', '.join('?' * len(BAR))})", BAR)
+    con = _warehouse_holding(SECURITY_BARS_UP_TO_0_2_0, "core.security_bars", BAR)
 
     assert migrate.migrate(con) == ["core_security_bars_unkeyed"]
     assert migrate.migrate(con) == []
