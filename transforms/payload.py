@@ -10,16 +10,17 @@ from typing import Any
 import orjson
 import polars as pl
 
-from transforms.errors import PayloadError
+from transforms.errors import NotPublished, PayloadError
 
 
 @dataclass
 class ParsedBatch:
     """Rows of every body of a batch that met its contract, keyed by ``item`` (the body's
-    position in the batch), and the error of every body that did not."""
+    position in the batch), and the error of every body that did not (or its
+    :class:`NotPublished` outcome, for a day the provider has not yet published)."""
 
     frame: pl.DataFrame
-    errors: dict[int, PayloadError] = field(default_factory=dict)
+    errors: dict[int, PayloadError | NotPublished] = field(default_factory=dict)
 
 
 def first_offences(

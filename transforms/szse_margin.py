@@ -13,6 +13,7 @@ report of any other date is a contract break.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -22,8 +23,8 @@ import polars as pl
 
 from registry.datasets import MARGIN
 from transforms.errors import NotPublished, PayloadError
-from transforms.payload import decode_json, require, strict_float
-from transforms.schemas import conform
+from transforms.payload import ParsedBatch, decode_json, require, strict_batch
+from transforms.schemas import conform, with_item
 
 if TYPE_CHECKING:
     from exchange_calendars import ExchangeCalendar
@@ -41,6 +42,52 @@ CALENDAR = "XSHG"
 
 def margin(body: bytes, subject: str, day: str) -> pl.DataFrame:
     """SZSE's own margin summary for ``day`` (``YYYY-MM-DD``), converted from 亿元 to yuan."""
+    batch = margin_batch([(body, subject, day)])
+    if batch.errors:
+        raise batch.errors[0]
+    return batch.frame.drop("item")
+
+
+def margin_batch(landed: Sequence[tuple[bytes, str, str]]) -> ParsedBatch:
+    """Many days' summaries (body, subject, day) → ``margin`` rows in yuan, one per good body.
+
+    Each body's report, day and units are checked on their own; the figures of every body are
+    typed in one pass (a backfill reads a body a day, and typing them one by one was most of
+    its cost).
+    """
+    errors: dict[int, PayloadError | NotPublished] = {}
+    items: list[int] = []
+    days: list[date] = []
+    figures: dict[str, list[str | None]] = {ours: [] for ours in FIELDS.values()}
+    for item, (body, subject, day) in enumerate(landed):
+        try:
+            row = _summary_row(body, subject, day)
+        except (PayloadError, NotPublished) as exc:
+            errors[item] = exc
+            continue
+        items.append(item)
+        days.append(date.fromisoformat(day))
+        for theirs, ours in FIELDS.items():
+            figures[ours].append(None if row[theirs] is None
+                                 else str(row[theirs]).replace(",", ""))
+    money = list(FIELDS.values())
+    typed, offences = strict_batch(pl.DataFrame([
+        pl.Series("item", items, pl.UInt32), pl.Series("trade_date", days, pl.Date),
+        *(pl.Series(ours, values, pl.String) for ours, values in figures.items()),
+    ]), [], money)
+    for item, (name, message) in offences.items():
+        errors[item] = PayloadError(PROVIDER, DATASET, message, field=name,
+                                    subject=landed[item][1])
+    for item in typed.filter(pl.col("financing_balance").is_null())["item"]:
+        errors.setdefault(item, PayloadError(PROVIDER, DATASET, "no financing balance",
+                                             field="jrrzye", subject=landed[item][1]))
+    good = typed.filter(~pl.col("item").is_in(list(errors))).with_columns(
+        [pl.col(name) * YI for name in money] + [pl.lit("SZSE").alias("exchange")])
+    return ParsedBatch(conform(good, with_item(MARGIN)), dict(sorted(errors.items())))
+
+
+def _summary_row(body: bytes, subject: str, day: str) -> dict[str, Any]:
+    """The summary row of a report that is ``day``'s, its figures labelled in 亿元."""
     doc = decode_json(body, PROVIDER, DATASET, subject)
     if not isinstance(doc, list) or not doc:
         raise PayloadError(PROVIDER, DATASET, "expected a non-empty list of report tabs",
@@ -53,16 +100,7 @@ def margin(body: bytes, subject: str, day: str) -> pl.DataFrame:
                            f"({published!r})", field="metadata.subname", subject=subject)
     if published != day:
         _wrong_day(date.fromisoformat(published), date.fromisoformat(day), subject)
-    cols = require(metadata, "cols", dict, PROVIDER, DATASET, subject)
-    for name in FIELDS:
-        label = cols.get(name)
-        if not isinstance(label, str):
-            raise PayloadError(PROVIDER, DATASET, "no column label to read the unit from",
-                               field=f"metadata.cols.{name}", subject=subject)
-        if UNIT not in label:
-            raise PayloadError(PROVIDER, DATASET, f"column is labelled {label!r}, expected "
-                               f"{UNIT}: the unit changed", field=f"metadata.cols.{name}",
-                               subject=subject)
+    _check_units(require(metadata, "cols", dict, PROVIDER, DATASET, subject), subject)
     rows = require(tab, "data", list, PROVIDER, DATASET, subject)
     if len(rows) != 1 or not isinstance(rows[0], dict):
         raise PayloadError(PROVIDER, DATASET, f"expected one summary row, got {len(rows)}",
@@ -72,23 +110,19 @@ def margin(body: bytes, subject: str, day: str) -> pl.DataFrame:
     if missing:
         raise PayloadError(PROVIDER, DATASET, "summary row lacks the field", field=missing[0],
                            subject=subject)
-    frame = pl.DataFrame(
-        {ours: [None if row[theirs] is None else str(row[theirs]).replace(",", "")]
-         for theirs, ours in FIELDS.items()},
-        schema={ours: pl.String for ours in FIELDS.values()},
-    )
-    money = list(FIELDS.values())
-    frame = strict_float(frame, money, PROVIDER, DATASET, subject)
-    if frame["financing_balance"][0] is None:
-        raise PayloadError(PROVIDER, DATASET, "no financing balance", field="jrrzye",
-                           subject=subject)
-    return conform(
-        frame.with_columns(
-            [pl.col(name) * YI for name in money]
-            + [pl.lit("SZSE").alias("exchange"),
-               pl.lit(date.fromisoformat(day)).alias("trade_date")]),
-        MARGIN,
-    )
+    return row
+
+
+def _check_units(cols: dict[str, Any], subject: str) -> None:
+    for name in FIELDS:
+        label = cols.get(name)
+        if not isinstance(label, str):
+            raise PayloadError(PROVIDER, DATASET, "no column label to read the unit from",
+                               field=f"metadata.cols.{name}", subject=subject)
+        if UNIT not in label:
+            raise PayloadError(PROVIDER, DATASET, f"column is labelled {label!r}, expected "
+                               f"{UNIT}: the unit changed", field=f"metadata.cols.{name}",
+                               subject=subject)
 
 
 def _wrong_day(published: date, day: date, subject: str) -> NoReturn:

@@ -13,6 +13,8 @@ from transforms.schemas import conform
 
 PROVIDER = "yahoo"
 QUOTE_FIELDS = ("open", "high", "low", "close", "volume")
+# What JSON decodes a quote value to: a number, or None for a session without one.
+NUMBER_TYPES = {int, float, type(None)}
 
 
 def parse_chart(body: bytes, endpoint: str, subject: str, ticker: str) -> pl.DataFrame:
@@ -41,13 +43,12 @@ def parse_chart(body: bytes, endpoint: str, subject: str, ticker: str) -> pl.Dat
         raise PayloadError(PROVIDER, endpoint, "no bars returned", field="timestamp",
                            subject=subject)
     columns = _quote_columns(result, len(timestamps), endpoint, subject)
-    bad_ts = next((t for t in timestamps if not isinstance(t, int) or isinstance(t, bool)), None)
-    if bad_ts is not None:
+    if not set(map(type, timestamps)) <= {int}:
+        bad_ts = next(t for t in timestamps if type(t) is not int)
         raise PayloadError(PROVIDER, endpoint, f"non-integer timestamp {bad_ts!r}",
                            field="timestamp", subject=subject)
     frame = pl.DataFrame(
-        {"ts": timestamps, **columns},
-        schema={"ts": pl.Int64, **{name: pl.Float64 for name in QUOTE_FIELDS}},
+        [pl.Series("ts", timestamps, dtype=pl.Int64), *columns]
     ).with_columns(
         pl.from_epoch("ts", time_unit="s")
         .dt.replace_time_zone("UTC")
@@ -62,10 +63,10 @@ def parse_chart(body: bytes, endpoint: str, subject: str, ticker: str) -> pl.Dat
 
 
 def _quote_columns(result: dict[str, Any], count: int, endpoint: str,
-                   subject: str) -> dict[str, list[Any]]:
+                   subject: str) -> list[pl.Series]:
     """Each quote field as floats (``None`` kept), one value per timestamp."""
     quote = require(result, "indicators.quote.0", dict, PROVIDER, endpoint, subject)
-    columns: dict[str, list[Any]] = {}
+    columns = []
     for name in QUOTE_FIELDS:
         values = require(quote, name, list, PROVIDER, endpoint, subject)
         if len(values) != count:
@@ -74,16 +75,14 @@ def _quote_columns(result: dict[str, Any], count: int, endpoint: str,
                 f"{len(values)} values for {count} timestamps",
                 field=f"indicators.quote.0.{name}", subject=subject,
             )
-        bad = next((v for v in values if v is not None and not _is_number(v)), None)
-        if bad is not None:
+        # The set of the values' types is built in C: a check per value in Python was most of
+        # a chart's parse. A bool is refused, though polars would read it as 1.0.
+        if not set(map(type, values)) <= NUMBER_TYPES:
+            bad = next(v for v in values if type(v) not in NUMBER_TYPES)
             raise PayloadError(PROVIDER, endpoint, f"non-numeric value {bad!r}",
                                field=f"indicators.quote.0.{name}", subject=subject)
-        columns[name] = [None if v is None else float(v) for v in values]
+        columns.append(pl.Series(name, values, dtype=pl.Float64))
     return columns
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def index_bars(body: bytes, index_code: str, ticker: str) -> pl.DataFrame:

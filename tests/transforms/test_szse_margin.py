@@ -137,3 +137,23 @@ def test_previous_session_follows_the_shanghai_calendar() -> None:
     assert szse_margin.previous_session(date(2026, 2, 2)) == date(2026, 1, 30)
     assert szse_margin.previous_session(date(2026, 2, 1)) == date(2026, 1, 30)
     assert szse_margin.previous_session(date(1990, 1, 2)) is None
+
+
+def test_a_batch_of_days_gives_what_each_day_parsed_alone_gives() -> None:
+    landed = [(BODY, "SZSE", DAY), (_edit(_text), "SZSE", DAY),
+              (_report_of("2026-01-29"), "SZSE", DAY),
+              (_report_of("2026-02-02"), "SZSE", "2026-02-02"),
+              (_edit(lambda doc: doc[0]["data"][0].update(jrrzye="-")), "SZSE", DAY)]
+    batch = szse_margin.margin_batch(landed)
+
+    assert batch.frame["item"].to_list() == [0, 3]
+    assert batch.frame["trade_date"].to_list() == [date(2026, 1, 30), date(2026, 2, 2)]
+    for item, (body, subject, day) in enumerate(landed):
+        if item in batch.errors:
+            with pytest.raises((PayloadError, NotPublished)) as caught:
+                szse_margin.margin(body, subject, day)
+            assert type(batch.errors[item]) is type(caught.value)
+            assert str(batch.errors[item]) == str(caught.value)
+    assert isinstance(batch.errors[2], NotPublished)
+    assert str(batch.errors[1]).endswith("non-numeric value '--' (1 row(s))")
+    assert "no financing balance" in str(batch.errors[4])

@@ -42,10 +42,22 @@ def test_null_close_is_kept_for_the_gate_to_judge() -> None:
     assert frame["rate"].to_list() == [None]
 
 
+def test_integer_quotes_are_read_as_floats() -> None:
+    frame = security_bars(_chart(open=[7], volume=[2**64]).replace(b"CNY=X", b"0700.HK"),
+                          "00700.HK", "0700.HK")
+    assert frame.select("open", "volume").row(0) == (7.0, float(2**64))
+
+
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
-        (_chart(close=["7.1"]), "indicators.quote.0.close", "non-numeric"),
+        (_chart(close=["7.1"]), "indicators.quote.0.close", "non-numeric value '7.1'"),
+        # JSON's true would pass for 1.0 in a float column.
+        (_chart(volume=[True]), "indicators.quote.0.volume", "non-numeric value True"),
+        (_chart(high=[{"raw": 7.2}]), "indicators.quote.0.high", "non-numeric value {'raw'"),
+        (_chart().replace(b"[1769731200]", b"[1769731200.5]"), "timestamp",
+         "non-integer timestamp 1769731200.5"),
+        (_chart().replace(b"[1769731200]", b"[true]"), "timestamp", "non-integer timestamp True"),
         (_chart(close=[7.1, 7.2]), "indicators.quote.0.close", "2 values for 1 timestamps"),
         (b'{"chart":{"result":null,"error":{"code":"Not Found"}}}', "chart.error",
          "provider error"),
