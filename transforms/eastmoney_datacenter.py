@@ -29,6 +29,8 @@ VALUATION_FIELDS = {
     "PE_TTM": "pe_ttm", "TOTAL_MARKET_CAP": "market_cap", "TOTAL_SHARES": "total_shares",
 }
 VALUATION_NUMBERS = ("close", "pe_ttm", "market_cap", "total_shares")
+# What JSON decodes a number to (a bool is not one, though it would cast to 1.0).
+NUMBER_TYPES = {int, float, type(None)}
 IPO_MARKETS = {
     "上交所科创板": ("SSE", "STAR"),
     "深交所创业板": ("SZSE", "CHINEXT"),
@@ -80,6 +82,14 @@ def _as_text(name: str, values: list[Any]) -> pl.Series:
     return pl.Series(name, values, dtype=pl.String, strict=False)
 
 
+def _as_sent(name: str, values: list[Any]) -> pl.Series:
+    """A number column as floats when every value is a JSON number or null (the usual answer),
+    else as text for the strict casts to name the first value that is not a number."""
+    if set(map(type, values)) <= NUMBER_TYPES:
+        return pl.Series(name, values, dtype=pl.Float64)
+    return _as_text(name, values)
+
+
 def report_rows(
     body: bytes, endpoint: str, subject: str, fields: dict[str, str]
 ) -> pl.DataFrame:
@@ -112,7 +122,8 @@ def valuation_batch(landed: Sequence[tuple[bytes, str]]) -> ParsedBatch:
             columns[ours].extend([row[theirs] for row in rows])
     frame = pl.DataFrame([
         pl.Series("item", np.repeat(np.asarray(items, dtype=np.uint32), counts), pl.UInt32),
-        *(_as_text(ours, values) for ours, values in columns.items()),
+        *((_as_sent if ours in VALUATION_NUMBERS else _as_text)(ours, values)
+          for ours, values in columns.items()),
     ])
     typed, offences = strict_batch(frame, ["trade_date"], VALUATION_NUMBERS)
     for item, (name, message) in offences.items():

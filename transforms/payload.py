@@ -46,21 +46,25 @@ def strict_batch(
 
     ``frame`` has an ``item`` column naming each row's body. Returns the typed frame and, for
     every item breaking a rule, the field and message of its first offence, worded as the
-    single-body functions word it.
+    single-body functions word it. A number column that arrives numeric (every value a JSON
+    number) has nothing to parse and is only cast.
     """
-    raw = {name: pl.col(name).cast(pl.String).str.strip_chars() for name in numbers}
+    numeric = [name for name in numbers if frame.schema[name].is_numeric()]
+    raw = {name: pl.col(name).cast(pl.String).str.strip_chars() for name in numbers
+           if name not in numeric}
     given = {name: value.is_not_null() & ~value.is_in(list(missing)) for name, value in raw.items()}
     typed = frame.with_columns(
         *(pl.col(name).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
           .alias(f"{name}__typed") for name in dates),
         *(pl.when(given[name]).then(value).cast(pl.Float64, strict=False).alias(f"{name}__typed")
           for name, value in raw.items()),
+        *(pl.col(name).cast(pl.Float64).alias(f"{name}__typed") for name in numeric),
     )
     offences: dict[int, tuple[str, str]] = {}
     for name in dates:
         for row in first_offences(typed, pl.col(f"{name}__typed").is_null(), offences):
             offences[row["item"]] = (name, f"unparseable date {row[name]!r}")
-    for name in numbers:
+    for name in raw:
         broken = given[name] & pl.col(f"{name}__typed").is_null()
         for row in first_offences(typed, broken, offences):
             offences[row["item"]] = (

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import polars as pl
 import pytest
 
 from flows.sources.eastmoney.bodies import datacenter_body
@@ -79,7 +80,7 @@ def test_valuation_batch_names_each_bad_body_and_keeps_the_others() -> None:
     empty = _report([])
     batch = dc.valuation_batch([(text, "688256.SH"), (good, "688256.SH"),
                                 (bad_day, "688256.SH"), (empty, "688256.SH")])
-    assert {item: (error.field, str(error).split(": ", 1)[1])
+    assert {item: (getattr(error, "field", None), str(error).split(": ", 1)[1])
             for item, error in batch.errors.items()} == {
         0: ("close", "non-numeric value '1,310.0' (2 row(s))"),
         2: ("trade_date", "unparseable date '2026-02-30 00:00:00'"),
@@ -88,6 +89,19 @@ def test_valuation_batch_names_each_bad_body_and_keeps_the_others() -> None:
     assert batch.frame["item"].to_list() == [1, 1]
     assert batch.frame["pe_ttm"].to_list() == [95.1, None]
     assert batch.frame["trade_date"].to_list() == [date(2026, 1, 29), date(2026, 1, 30)]
+
+
+def test_numbers_sent_as_numbers_or_as_text_type_alike() -> None:
+    rows = [_valuation("2026-01-29", 1290.5), _valuation("2026-01-30", 1310.0, None)]
+    as_text = [{**row, "CLOSE_PRICE": f" {row['CLOSE_PRICE']} ", "TOTAL_SHARES": "416594451"}
+               for row in rows]
+    numeric = dc.valuation_batch([(_report(rows), "688256.SH")])
+    mixed = dc.valuation_batch([(_report(rows), "688256.SH"), (_report(as_text), "688256.SH")])
+    assert numeric.frame.schema == mixed.frame.schema
+    assert mixed.frame.drop("item").equals(pl.concat([numeric.frame, numeric.frame]).drop("item"))
+    # JSON's true is not a number, though it would cast to 1.0.
+    flag = dc.valuation_batch([(_report([_valuation("2026-01-30", True)]), "688256.SH")])
+    assert str(flag.errors[0]).endswith("non-numeric value 'true' (1 row(s))")
 
 
 def test_single_valuation_body_raises_its_first_offence() -> None:

@@ -105,7 +105,8 @@ def test_one_bad_body_in_a_batch_is_named_and_the_others_kept() -> None:
                     "stock_kline", "688256.SH", "1.688256")
     batch = security_bars_batch([good, bad, padded])
     assert list(batch.errors) == [1]
-    assert batch.errors[1].field == "amount"
+    error = batch.errors[1]
+    assert isinstance(error, PayloadError) and error.field == "amount"
     assert "non-numeric value 'x' (1 row(s))" in str(batch.errors[1])
     assert batch.frame["item"].to_list() == [0, 0, 2]
     assert batch.frame["open"].to_list() == [1300.0, 1300.0, 1300.0]

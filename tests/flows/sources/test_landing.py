@@ -65,6 +65,18 @@ def test_pages_read_back_as_one_report(tmp_path: Path) -> None:
     assert json.loads(zone.read(MARGIN_SPLIT))["result"]["data"] == rows
 
 
+@pytest.mark.parametrize(("pages", "declared"), [(1, 1), (12, 12), (3, 3)])
+def test_the_page_count_is_read_however_the_report_begins(pages: int, declared: int) -> None:
+    recorded = (SNAPSHOT / MARGIN_SPLIT.path).read_bytes()
+    assert recorded.startswith(b'{"version":"') and b'"result":{"pages":1,' in recorded[:80]
+    as_written = recorded.replace(b'"pages":1,', f'"pages":{pages},'.encode(), 1)
+    reordered = json.dumps({"result": {"data": [], "pages": pages}}).encode()
+    assert EASTMONEY.page_count(MARGIN_SPLIT, as_written) == declared
+    assert EASTMONEY.page_count(MARGIN_SPLIT, reordered) == declared
+    # A truncated first page is unreadable, which counts as one page (the parser names it).
+    assert EASTMONEY.page_count(MARGIN_SPLIT, as_written[:-100]) == 1
+
+
 def test_pages_that_disagree_with_the_declared_count_are_refused() -> None:
     rows: list[dict[str, object]] = [{"DIM_DATE": f"2026-01-{day:02d}"} for day in range(1, 11)]
     with pytest.raises(ExtractionError, match="10 rows but page 1 declared 11") as caught:
