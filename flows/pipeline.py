@@ -40,7 +40,7 @@ def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
     """
     con = db.connect(warehouse_path(settings))
     if settings.duckdb_memory_limit:
-        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+        db.cap_memory(con, settings.duckdb_memory_limit)
         con.execute("SET allocator_bulk_deallocation_flush_threshold = ?", [FLUSH_FREES_FROM])
     return con
 

@@ -29,6 +29,21 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     return duckdb.connect(str(path), read_only=read_only)
 
 
+def cap_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Cap DuckDB's buffer pool at ``limit`` (``"1GB"``), remembered on the connection for
+    :func:`release_memory`: DuckDB reads its cap back only rounded (``953.6 MiB``)."""
+    con.execute("SET memory_limit = ?", [limit])
+    con.execute("SET VARIABLE cntech_memory_limit = ?", [limit])
+
+
+def release_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Hand back to the system what DuckDB's allocator kept after its last queries, on a
+    connection :func:`cap_memory` capped: setting the cap again, to the same value, flushes it."""
+    [(limit,)] = con.execute("SELECT getvariable('cntech_memory_limit')").fetchall()
+    if limit is not None:
+        con.execute("SET memory_limit = ?", [limit])
+
+
 def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas, reference, core and ops tables (idempotent) and empty staging tables.
 

@@ -22,6 +22,7 @@ from expectations.gate import run_gate
 from tests.conftest import REPO
 from tests.expectations.bad_data import CASES
 from tests.expectations.gate_fixture import AS_OF
+from warehouse.db import cap_memory
 
 BROKEN = ("negative_price", "open_missing_from_a_full_bar")
 
@@ -104,8 +105,13 @@ def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
         return result
 
     monkeypatch.setattr(judges, "check_result", spying)
+    # Each spilled frame's wait flushes DuckDB's allocator by setting the cap it already had.
+    cap_memory(con, "1GB")
+    cap = "SELECT current_setting('memory_limit')"
+    before = con.execute(cap).fetchall()
     assert verdicts(con, tmp_path / "mixed") == reference
     assert judged_here == [] and 0 < len(spilled) < len(queried)
+    assert con.execute(cap).fetchall() == before
     assert not any(path.exists() or path.parent.exists() for path in spilled)
 
     # A worker dying mid-gate leaves the rest, the spilled frame it was given included, here.

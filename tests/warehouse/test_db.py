@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import psutil
 import pytest
 
 from registry import STAGING_TABLES
@@ -63,3 +64,27 @@ def test_quote_literal_doubles_quotes_so_a_path_stays_one_literal(tmp_path: Path
     con = duckdb.connect()
     text = "Hong Kong's 'TECH' index"
     assert con.execute(f"SELECT {db.quote_literal(text)}").fetchall() == [(text,)]
+
+
+def test_release_memory_hands_back_what_the_allocator_kept_and_keeps_the_cap() -> None:
+    resident = psutil.Process().memory_info
+    con = duckdb.connect()
+    db.cap_memory(con, "1GB")
+    con.execute("SET allocator_bulk_deallocation_flush_threshold = '128MiB'")
+    con.execute("CREATE TABLE t AS SELECT i, (i * 7919) % 1000003 AS k, repeat('x', 20) || i "
+                "AS s FROM range(2000000) AS r(i)")
+    con.execute("SELECT k, count(*), max(s) FROM t GROUP BY k").fetchall()
+    con.sql("SELECT s, lag(i) OVER (PARTITION BY k % 50000 ORDER BY i) FROM t").to_arrow_table()
+    cap = "SELECT current_setting('memory_limit')"
+    before, kept = con.execute(cap).fetchall(), resident().rss
+    db.release_memory(con)
+    assert kept - resident().rss > 100 * 2**20
+    assert con.execute(cap).fetchall() == before == [("953.6 MiB",)]
+
+
+def test_release_memory_leaves_an_uncapped_connection_alone() -> None:
+    con = duckdb.connect()
+    cap = "SELECT current_setting('memory_limit')"
+    before = con.execute(cap).fetchall()
+    db.release_memory(con)
+    assert con.execute(cap).fetchall() == before
