@@ -13,6 +13,7 @@ from transforms.errors import PayloadError
 from transforms.payload import (
     ParsedBatch,
     decode_json,
+    only_numbers,
     require,
     strict_batch,
     strict_date,
@@ -29,8 +30,6 @@ VALUATION_FIELDS = {
     "PE_TTM": "pe_ttm", "TOTAL_MARKET_CAP": "market_cap", "TOTAL_SHARES": "total_shares",
 }
 VALUATION_NUMBERS = ("close", "pe_ttm", "market_cap", "total_shares")
-# What JSON decodes a number to (a bool is not one, though it would cast to 1.0).
-NUMBER_TYPES = {int, float, type(None)}
 IPO_MARKETS = {
     "上交所科创板": ("SSE", "STAR"),
     "深交所创业板": ("SZSE", "CHINEXT"),
@@ -85,7 +84,7 @@ def _as_text(name: str, values: list[Any]) -> pl.Series:
 def _as_sent(name: str, values: list[Any]) -> pl.Series:
     """A number column as floats when every value is a JSON number or null (the usual answer),
     else as text for the strict casts to name the first value that is not a number."""
-    if set(map(type, values)) <= NUMBER_TYPES:
+    if only_numbers(values):
         return pl.Series(name, values, dtype=pl.Float64)
     return _as_text(name, values)
 

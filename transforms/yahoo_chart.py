@@ -8,13 +8,17 @@ import polars as pl
 
 from registry.datasets import FX_RATES, INDEX_BARS, SECURITY_BARS
 from transforms.errors import PayloadError
-from transforms.payload import check_dates_ordered, decode_json, require
+from transforms.payload import (
+    NUMBER_TYPES,
+    check_dates_ordered,
+    decode_json,
+    only_numbers,
+    require,
+)
 from transforms.schemas import conform
 
 PROVIDER = "yahoo"
 QUOTE_FIELDS = ("open", "high", "low", "close", "volume")
-# What JSON decodes a quote value to: a number, or None for a session without one.
-NUMBER_TYPES = {int, float, type(None)}
 
 
 def parse_chart(body: bytes, endpoint: str, subject: str, ticker: str) -> pl.DataFrame:
@@ -75,9 +79,7 @@ def _quote_columns(result: dict[str, Any], count: int, endpoint: str,
                 f"{len(values)} values for {count} timestamps",
                 field=f"indicators.quote.0.{name}", subject=subject,
             )
-        # The set of the values' types is built in C: a check per value in Python was most of
-        # a chart's parse. A bool is refused, though polars would read it as 1.0.
-        if not set(map(type, values)) <= NUMBER_TYPES:
+        if not only_numbers(values):
             bad = next(v for v in values if type(v) not in NUMBER_TYPES)
             raise PayloadError(PROVIDER, endpoint, f"non-numeric value {bad!r}",
                                field=f"indicators.quote.0.{name}", subject=subject)
