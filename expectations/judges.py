@@ -87,13 +87,16 @@ def stop() -> None:
         worker = _workers.pop()
         # typeshed names this attribute's type wrongly (_ThreadWakeup): it is the thread.
         manager = cast("threading.Thread | None", worker.pool._executor_manager_thread)
-        worker.pool.shutdown(wait=False, cancel_futures=True)
+        # Terminated before the pool is shut down: shutting down sends the worker the stop
+        # sentinel, and a worker leaving on it was caught by the SIGTERM between a semaphore's
+        # unlink and its unregistering in its own exit (seen once in CI).
         for process in worker.processes:
             process.terminate()
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
                 process.join()
+        worker.pool.shutdown(wait=False, cancel_futures=True)
         if manager is not None:
             manager.join(timeout=5)
 
