@@ -19,10 +19,6 @@ from registry import DATASETS
 from warehouse import db
 
 WAREHOUSE_NAME = "warehouse.duckdb"
-# A bulk free this large is handed back to the system at once. Not every free: at 0 the pages
-# of each small free were faulted in again by the next query, and a year's gate spent 9-10 s of
-# system time against 4 s, its queries a quarter longer, for 45 MB less at its peak.
-FLUSH_FREES_FROM = "128MiB"
 
 
 def warehouse_path(settings: Settings) -> Path:
@@ -31,17 +27,11 @@ def warehouse_path(settings: Settings) -> Path:
 
 
 def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The writer's connection, its buffer pool capped at ``duckdb_memory_limit`` when set.
-
-    A capped connection also hands a large query's freed memory back to the system at once
-    (``FLUSH_FREES_FROM``): DuckDB's allocator otherwise kept up to the cap after each large
-    query (700 MB after the gate's security-bar query on a year of the market) while the frame
-    it returned was judged, so the cap bounded DuckDB's use but not the process's.
-    """
+    """The writer's connection, its buffer pool capped at ``duckdb_memory_limit`` when set
+    (``warehouse.db.cap_memory``, which also hands large frees back to the system at once)."""
     con = db.connect(warehouse_path(settings))
     if settings.duckdb_memory_limit:
         db.cap_memory(con, settings.duckdb_memory_limit)
-        con.execute("SET allocator_bulk_deallocation_flush_threshold = ?", [FLUSH_FREES_FROM])
     return con
 
 
