@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 import duckdb
 import polars as pl
@@ -19,13 +18,12 @@ from expectations.checks import read_sql
 from registry import STAGING_TABLES, Dataset, by_name
 from registry.model import UNIT_SLIPS
 from warehouse import series
+from warehouse.db import identifier_list, quote_identifier, quote_literal
 
-VARCHAR = duckdb.sqltype("VARCHAR")
-DOUBLE = duckdb.sqltype("DOUBLE")
 # A dataset's long form up to this many rows is held in memory for the rules that read it.
 HELD_BELOW_ROWS = 1_000_000
 # Stored days before the first staged day a daily series' level is read from.
-LEVEL_LOOKBACK = timedelta(days=31)
+LEVEL_LOOKBACK_DAYS = 31
 # The value columns the series rules read beside a series' chained value (splits, one-price
 # days), where a dataset declares them.
 BAR_COLUMNS = ("open", "high", "low", "volume")
@@ -36,68 +34,44 @@ def measured() -> tuple[Dataset, ...]:
     return tuple(d for d in map(by_name, STAGING_TABLES) if d.series and d.measures)
 
 
-def _long(dataset: Dataset, relation: duckdb.DuckDBPyRelation,
-          staged: bool) -> duckdb.DuckDBPyRelation:
-    """``relation``'s rows in long form: one row per row and value column.
+def _statement(steps: dict[str, str]) -> str:
+    """One statement of named steps, each reading the ones before it, the last named final.
 
-    One UNPIVOT of a struct per column, not a union of one projection per column: DuckDB
-    evaluated everything below a union's branches once per branch, the previous-value window
-    of every column included.
+    A dataset's relations are each one statement: built step by step, DuckDB bound every step
+    on its own, some 300 binds a gate and most of a night's gate views. The steps are SQL of
+    quoted declared names only (``quote_identifier``), joined here.
     """
-    assert dataset.series is not None
-    part = (duckdb.ColumnExpression(dataset.subseries).cast(VARCHAR) if dataset.subseries
-            else duckdb.ConstantExpression("").cast(VARCHAR))
-    keys = [
-        duckdb.ConstantExpression(dataset.name).alias("dataset"),
-        duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
-        part.alias("part"),
-        duckdb.ColumnExpression(dataset.date).alias("trade_date"),
-    ]
-    fields = ["value", "level_value", *(["prev_value"] if staged else [])]
-    entries = []
-    for measure in dataset.measures:
-        value = duckdb.ColumnExpression(measure.name).cast(DOUBLE)
-        level = (value if measure.level_via is None else
-                 duckdb.ColumnExpression(measure.level_via).cast(DOUBLE) / value)
-        expressions = [value, level]
-        if staged:
-            expressions.append(duckdb.ColumnExpression(f"previous_{measure.name}").cast(DOUBLE))
-        entries.append(duckdb.FunctionExpression(
-            "struct_pack", *(expression.alias(field)
-                             for expression, field in zip(expressions, fields, strict=True))
-        ).alias(measure.name))
-    long = relation.select(*keys, *entries).unpivot(
-        *(measure.name for measure in dataset.measures), name="measure", value="entry")
-    entry = duckdb.ColumnExpression("entry")
-    return long.select(
-        *(duckdb.ColumnExpression(key) for key in ("dataset", "series", "part", "trade_date")),
-        duckdb.ColumnExpression("measure"),
-        *(duckdb.FunctionExpression("struct_extract", entry, duckdb.ConstantExpression(field))
-          .alias(field) for field in fields))
+    named = (quote_identifier(name) + " AS (" + body + ")" for name, body in steps.items())
+    return "WITH " + ", ".join(named) + " SELECT * FROM final"
 
 
-def _union(parts: list[duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
-    relation = parts[0]
-    for part in parts[1:]:
-        relation = relation.union(part)
-    return relation
+def _rows(dataset: Dataset, stored: bool) -> dict[str, str]:
+    """The steps a dataset's relations start from: its staged rows, the stored rows they are
+    compared with, and of those the days the batch does not restate (``kept``).
 
-
-def _stored_window(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
-                   stored: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """Stored rows a staged batch is compared with: the month before it for daily series.
-
-    Sparse datasets (irregular reports, listings) are small and keep their whole history.
+    Stored rows are the month before the batch for daily series; sparse datasets (irregular
+    reports, listings) are small and keep their whole history. A stored day staged again is
+    judged by its new figure, not the one it replaces.
     """
-    if dataset.lag_sessions is None or dataset.export == "whole":
-        return stored
-    day = duckdb.ColumnExpression(dataset.date)
-    [(first, last)] = staged.aggregate([duckdb.FunctionExpression("min", day),
-                                        duckdb.FunctionExpression("max", day)]).fetchall()
-    if first is None:
-        return stored.limit(0)
-    return stored.filter((day >= duckdb.ConstantExpression(first - LEVEL_LOOKBACK))
-                         & (day <= duckdb.ConstantExpression(last)))
+    if not stored:
+        window = "SELECT * FROM staged LIMIT 0"
+    elif dataset.lag_sessions is None or dataset.export == "whole":
+        window = (f"SELECT {identifier_list(dataset.schema.names())} "
+                  f"FROM core.{quote_identifier(dataset.name)}")
+    else:
+        window = (f"SELECT {identifier_list(dataset.schema.names())} "
+                  f"FROM core.{quote_identifier(dataset.name)} "
+                  f"WHERE {quote_identifier(dataset.date)} BETWEEN "
+                  f"(SELECT min({quote_identifier(dataset.date)}) FROM staged) - "
+                  f"{LEVEL_LOOKBACK_DAYS} "
+                  f"AND (SELECT max({quote_identifier(dataset.date)}) FROM staged)")
+    return {
+        "staged": (f"SELECT {identifier_list(dataset.schema.names())} "
+                   f"FROM staging.{quote_identifier(dataset.name)}"),
+        "stored": window,
+        "kept": (f"SELECT * FROM stored ANTI JOIN (SELECT {identifier_list(_keys(dataset))} "
+                 f"FROM staged) AS restaged USING ({identifier_list(_keys(dataset))})"),
+    }
 
 
 def _keys(dataset: Dataset) -> list[str]:
@@ -105,17 +79,36 @@ def _keys(dataset: Dataset) -> list[str]:
     return [dataset.series, *([dataset.subseries] if dataset.subseries else []), dataset.date]
 
 
-def _kept(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
-          window: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """The stored rows of ``window`` the batch does not restate: a stored day staged again is
-    judged by its new figure, not the one it replaces."""
-    keys = _keys(dataset)
-    return window.set_alias("kept").join(staged.select(*keys).set_alias("restaged"),
-                                         condition=keys, how="anti")
+def _long(dataset: Dataset, stored: bool, staged: bool) -> str:
+    """The staged (or kept stored) rows in long form: one row per row and value column.
+
+    One UNPIVOT of a struct per column, not a union of one projection per column: DuckDB
+    evaluated everything below a union's branches once per branch, the previous-value window
+    of every column included.
+    """
+    fields = ["value", "level_value", *(["prev_value"] if staged else [])]
+    entries = []
+    for measure in dataset.measures:
+        value = f"CAST({quote_identifier(measure.name)} AS DOUBLE)"
+        level = (value if measure.level_via is None else
+                 f"CAST({quote_identifier(measure.level_via)} AS DOUBLE) / {value}")
+        previous = ([f"CAST({quote_identifier('previous_' + measure.name)} AS DOUBLE)"]
+                    if staged else [])
+        packed = ", ".join(field + " := " + expression for field, expression
+                           in zip(fields, [value, level, *previous], strict=True))
+        entries.append(f"struct_pack({packed}) AS {quote_identifier(measure.name)}")
+    steps = {**_rows(dataset, stored), **(_with_previous(dataset) if staged else {})}
+    steps["wide"] = ("SELECT " + ", ".join([*_series_columns(dataset, part=True), *entries])
+                     + (" FROM previous WHERE is_staged" if staged else " FROM kept"))
+    steps["final"] = (
+        "SELECT dataset, series, part, trade_date, measure, "
+        + ", ".join("entry." + field + " AS " + field for field in fields)
+        + f" FROM (UNPIVOT wide ON {identifier_list([m.name for m in dataset.measures])} "
+        "INTO NAME measure VALUE entry)")
+    return _statement(steps)
 
 
-def _with_previous(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
-                   kept: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+def _with_previous(dataset: Dataset) -> dict[str, str]:
     """The staged rows with each value column's previous positive value in the series part's
     chain (the kept stored days before them included), as ``previous_<column>``.
 
@@ -125,39 +118,48 @@ def _with_previous(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
     keys = _keys(dataset)
     # The rest of the natural key orders rows of one day (listings of one exchange).
     order = [keys[-1], *(key for key in dataset.keys if key not in keys)]
-    by_day = (f"PARTITION BY {', '.join(map(_quoted, keys[:-1]))} "
-              f"ORDER BY {', '.join(map(_quoted, order))}")
-    names = dataset.schema.names()
-    chain = staged.select(*names, duckdb.ConstantExpression(True).alias("is_staged")).union(
-        kept.select(*names, duckdb.ConstantExpression(False).alias("is_staged")))
-    previous = [
-        duckdb.SQLExpression(
-            f"lag(CASE WHEN {_quoted(m.name)} > 0 THEN {_quoted(m.name)}::DOUBLE END "
-            f"IGNORE NULLS) OVER ({by_day})").alias(f"previous_{m.name}")
-        for m in dataset.measures
-    ]
-    return (chain.select(duckdb.StarExpression(), *previous)
-            .filter(duckdb.ColumnExpression("is_staged")))
+    previous = ", ".join(
+        f"lag(CASE WHEN {quote_identifier(m.name)} > 0 THEN "
+        f"CAST({quote_identifier(m.name)} AS DOUBLE) END IGNORE NULLS) OVER by_day "
+        f"AS {quote_identifier('previous_' + m.name)}" for m in dataset.measures)
+    return {
+        "chain": "SELECT *, TRUE AS is_staged FROM staged UNION ALL SELECT *, FALSE FROM kept",
+        "previous": ("SELECT *, " + previous + " FROM chain WINDOW by_day AS (PARTITION BY "
+                     + identifier_list(keys[:-1]) + " ORDER BY " + identifier_list(order) + ")"),
+    }
 
 
-def _bars(dataset: Dataset, staged: duckdb.DuckDBPyRelation,
-          kept: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """The staged and kept stored rows' ``BAR_COLUMNS``, wide (NULL where not declared)."""
+def _series_columns(dataset: Dataset, part: bool) -> list[str]:
+    """The dataset, series (and series part) and date a row of any dataset is known by."""
     assert dataset.series is not None
+    subseries = (f"CAST({quote_identifier(dataset.subseries)} AS VARCHAR)" if dataset.subseries
+                 else "''")
+    return [f"CAST({quote_literal(dataset.name)} AS VARCHAR) AS dataset",
+            f"CAST({quote_identifier(dataset.series)} AS VARCHAR) AS series",
+            *([f"{subseries} AS part"] if part else []),
+            f"{quote_identifier(dataset.date)} AS trade_date"]
+
+
+def _bars(dataset: Dataset, stored: bool) -> str:
+    """The staged and kept stored rows' ``BAR_COLUMNS``, wide (NULL where not declared)."""
     declared = {measure.name for measure in dataset.measures}
-    columns = [
-        duckdb.ConstantExpression(dataset.name).alias("dataset"),
-        duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
-        duckdb.ColumnExpression(dataset.date).alias("trade_date"),
-        *((duckdb.ColumnExpression(name) if name in declared else duckdb.ConstantExpression(None))
-          .cast(DOUBLE).alias(name) for name in BAR_COLUMNS),
-    ]
-    return staged.select(*columns).union(kept.select(*columns))
+    columns = ", ".join([*_series_columns(dataset, part=False), *(
+        f"CAST({quote_identifier(name) if name in declared else 'NULL'} AS DOUBLE) "
+        f"AS {quote_identifier(name)}" for name in BAR_COLUMNS)])
+    return _statement({**_rows(dataset, stored), "final": (
+        "SELECT " + columns + " FROM staged UNION ALL SELECT " + columns + " FROM kept")})
 
 
-def _quoted(name: str) -> str:
-    """A declared column name as a SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+def _union_all(statements: list[str]) -> str:
+    """One statement of every dataset's rows: a night's few rows bound and read once."""
+    return " UNION ALL ".join("SELECT * FROM (" + statement + ")" for statement in statements)
+
+
+def _union(parts: list[duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
+    relation = parts[0]
+    for part in parts[1:]:
+        relation = relation.union(part)
+    return relation
 
 
 def dated() -> tuple[Dataset, ...]:
@@ -165,46 +167,51 @@ def dated() -> tuple[Dataset, ...]:
     return tuple(d for d in map(by_name, STAGING_TABLES) if d.series and d.calendar)
 
 
-def _files(dataset: Dataset, staged: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+def _files(dataset: Dataset) -> str:
     """The file of each staged series' latest row: a value finding's place to go and look.
 
     Kept apart from the long form, which had carried a file name on every one of a year's ten
     million values only for this.
     """
     assert dataset.series is not None
-    return staged.filter(duckdb.ColumnExpression(dataset.series).isnotnull()).aggregate([
-        duckdb.ConstantExpression(dataset.name).alias("dataset"),
-        duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
-        duckdb.FunctionExpression("arg_max", duckdb.ColumnExpression("source_file"),
-                                  duckdb.ColumnExpression(dataset.date)).alias("source_file"),
-    ], _quoted(dataset.series))
+    return (f"SELECT CAST({quote_literal(dataset.name)} AS VARCHAR) AS dataset, "
+            f"CAST({quote_identifier(dataset.series)} AS VARCHAR) AS series, "
+            f"arg_max(source_file, {quote_identifier(dataset.date)}) AS source_file "
+            f"FROM staging.{quote_identifier(dataset.name)} "
+            f"WHERE {quote_identifier(dataset.series)} IS NOT NULL "
+            f"GROUP BY {quote_identifier(dataset.series)}")
 
 
-def _dated(staged: dict[str, duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
-    parts = []
-    for dataset in dated():
-        assert dataset.series is not None
-        parts.append(staged[dataset.name].select(
-            duckdb.ConstantExpression(dataset.name).alias("dataset"),
-            duckdb.ColumnExpression(dataset.series).cast(VARCHAR).alias("series"),
-            duckdb.ColumnExpression(dataset.date).alias("trade_date"),
-            duckdb.ColumnExpression("source_file")))
-    return _union(parts)
+def _dated() -> str:
+    return " UNION ALL ".join(
+        f"SELECT CAST({quote_literal(dataset.name)} AS VARCHAR) AS dataset, "
+        f"CAST({quote_identifier(dataset.series or '')} AS VARCHAR) AS series, "
+        f"{quote_identifier(dataset.date)} AS trade_date, source_file "
+        f"FROM staging.{quote_identifier(dataset.name)}" for dataset in dated())
 
 
-def _held(con: duckdb.DuckDBPyConnection, dataset: Dataset, wide: duckdb.DuckDBPyRelation,
-          relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """A dataset's long form ``relation`` of the ``wide`` rows, held in memory (Arrow) when small.
+def _held(con: duckdb.DuckDBPyConnection, dataset: Dataset, sql: str,
+          wide_rows: int) -> duckdb.DuckDBPyRelation:
+    """A dataset's long form ``sql`` of ``wide_rows`` rows, held in memory (Arrow) when small.
 
     Each dataset's value and series rules read it again, so a night's few rows are built once;
     a year of the market in long form is gigabytes, and recomputing it in the one or two
     queries that read it was faster as well as 1.9 GB leaner than holding it. The size is told
     from the wide rows (a plain count), not by building the long form twice.
     """
-    [(rows,)] = wide.aggregate("count(*)").fetchall()
-    if rows * len(dataset.measures) >= HELD_BELOW_ROWS:
+    relation = con.sql(sql)
+    if wide_rows * len(dataset.measures) >= HELD_BELOW_ROWS:
         return relation
     return con.from_arrow(relation.to_arrow_table())
+
+
+def _counts(con: duckdb.DuckDBPyConnection, dataset: Dataset, stored: bool) -> tuple[int, int]:
+    """How many rows a dataset stages, and how many stored rows they are compared with."""
+    steps = {**_rows(dataset, stored), "final": (
+        "SELECT (SELECT count(*) FROM staged) AS staged_rows, "
+        "(SELECT count(*) FROM stored) AS stored_rows")}
+    [(staged, window)] = con.sql(_statement(steps)).fetchall()
+    return staged, window
 
 
 def _specs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
@@ -236,29 +243,19 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
     """
     staged_parts: list[duckdb.DuckDBPyRelation] = []
     stored_parts: list[duckdb.DuckDBPyRelation] = []
-    bar_parts: list[duckdb.DuckDBPyRelation] = []
-    file_parts: list[duckdb.DuckDBPyRelation] = []
-    staged_tables = {table: con.table(f"staging.{table}") for table in STAGING_TABLES}
-    stored_tables = {table: con.table(f"core.{table}") for table in STAGING_TABLES
-                     if table in core_tables}
     for dataset in measured():
-        staged = staged_tables[dataset.name]
-        stored = stored_tables.get(dataset.name)
-        window = (_stored_window(dataset, staged, stored) if stored is not None
-                  else staged.select(*dataset.schema.names()).limit(0))
-        kept = _kept(dataset, staged, window)
-        staged_parts.append(_held(con, dataset, staged, _long(
-            dataset, _with_previous(dataset, staged, kept), staged=True)))
-        stored_parts.append(_held(con, dataset, window, _long(dataset, kept, staged=False)))
-        bar_parts.append(_bars(dataset, staged, kept))
-        file_parts.append(_files(dataset, staged))
+        stored = dataset.name in core_tables
+        staged_rows, window_rows = _counts(con, dataset, stored)
+        staged_parts.append(_held(con, dataset, _long(dataset, stored, staged=True), staged_rows))
+        stored_parts.append(_held(con, dataset, _long(dataset, stored, staged=False),
+                                  window_rows))
     views = {
-        "gate_staged_dates": _dated(staged_tables),
+        "gate_staged_dates": con.sql(_dated()),
         "gate_dataset_calendars": series.calendars(con, every_dataset=True),
         "gate_staged_measures": _union(staged_parts),
         "gate_stored_measures": _union(stored_parts),
-        "gate_bars": _union(bar_parts),
-        "gate_series_files": _union(file_parts),
+        "gate_bars": con.sql(_union_all([_bars(d, d.name in core_tables) for d in measured()])),
+        "gate_series_files": con.sql(_union_all([_files(d) for d in measured()])),
         "gate_measure_specs": _specs(con),
         "gate_unit_slips": _slips(con),
         # The staged-plus-stored chain every chained dataset's suite continues its series on.
