@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
 import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from expectations import judges
+from expectations import gx, judges
 from expectations.checks import SuiteInputs, read_sql
 from expectations.measures import measure_views
 from expectations.runner import history_views
@@ -37,7 +34,7 @@ def preload() -> None:
     A process whose frames go to a judging worker (:mod:`expectations.judges`) skips it.
     """
     if not _preloading and not judges.started():
-        thread = threading.Thread(target=_import_gx, name="preload-great-expectations",
+        thread = threading.Thread(target=gx.load, name="preload-great-expectations",
                                   daemon=True)
         _preloading.append(thread)
         thread.start()
@@ -84,11 +81,6 @@ class GateResult:
         return "\n".join(lines)
 
 
-def _import_gx() -> ModuleType:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    return importlib.import_module("great_expectations")
-
-
 def run_gate(
     con: duckdb.DuckDBPyConnection, *, run_id: str, as_of: date, results_dir: Path
 ) -> GateResult:
@@ -133,7 +125,7 @@ def run_gate(
 def quiet_context(data_docs_sites: dict[str, Any] | None = None) -> Any:
     """An ephemeral GX context: stores in memory, no progress bars on a scheduled run's log,
     no analytics, and no data-docs site unless ``data_docs_sites`` names one."""
-    gx = _import_gx()
+    great_expectations = gx.load()
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
@@ -146,16 +138,16 @@ def quiet_context(data_docs_sites: dict[str, Any] | None = None) -> Any:
         analytics_enabled=False,
         data_docs_sites=data_docs_sites,
     )
-    return gx.get_context(mode="ephemeral", project_config=config)
+    return great_expectations.get_context(mode="ephemeral", project_config=config)
 
 
 @cache
 def batch_definition() -> BatchDefinition:
     """An in-memory GX context's whole-frame batch definition for the check frames, built once
     per process: every gate judges its frames as throwaway batches of the same asset."""
+    context = quiet_context()
     from great_expectations.execution_engine import pandas_execution_engine
 
-    context = quiet_context()
     # GX fingerprints every pandas batch under HASH_THRESHOLD bytes by hashing all of its rows,
     # only to label the batch; the gate's batches are throwaway frames never looked up again,
     # and hashing them cost more than validating a full-market partition.

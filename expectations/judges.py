@@ -225,7 +225,9 @@ def _build(inputs: SuiteInputs) -> tuple[list[Check], BatchDefinition]:
     from expectations.gate import batch_definition
     from expectations.suites import all_checks
 
-    return all_checks(inputs), batch_definition()
+    # The batch definition first: it imports Great Expectations the way the gate does.
+    definition = batch_definition()
+    return all_checks(inputs), definition
 
 
 # The worker's side: the suites of the gate in progress, built once from its inputs.

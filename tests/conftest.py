@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from expectations import gx
 from tests import prefect_api
 from tests.session import SHARED_ENV
 
@@ -38,8 +39,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """The controller makes the session's shared directory; xdist workers inherit its path.
 
     With xdist workers to start, it also launches the session's Prefect API: migrating its
-    database takes as long as a worker's imports and collection, which it then overlaps.
+    database takes as long as a worker's imports and collection, which it then overlaps. Every
+    process imports Great Expectations as the gate's processes do (``expectations.gx``).
     """
+    gx.defer()
     if SHARED_ENV not in os.environ:
         os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="cntech-test-session-")
         config.stash[_OWNER] = Path(os.environ[SHARED_ENV])
