@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from registry import STAGING_TABLES
+
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
 
@@ -54,10 +56,18 @@ class Check:
 
 @dataclass(frozen=True)
 class SuiteInputs:
-    """What suites are parameterised with: the run's as-of date and the seeded identifiers."""
+    """What suites are parameterised with: the run's as-of date, the seeded identifiers and
+    the datasets whose suites run (``tables``; every dataset's when empty)."""
 
     as_of: date
     index_codes: tuple[str, ...]
+    tables: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.tables) - set(STAGING_TABLES))
+        if unknown:
+            raise ValueError(f"no suite for {', '.join(unknown)}; the datasets with suites are "
+                             f"{', '.join(STAGING_TABLES)}")
 
 
 def read_sql(name: str) -> str:

@@ -82,9 +82,11 @@ class GateResult:
 
 
 def run_gate(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, as_of: date, results_dir: Path
+    con: duckdb.DuckDBPyConnection, *, run_id: str, as_of: date, results_dir: Path,
+    tables: tuple[str, ...] = (),
 ) -> GateResult:
-    """Validate every staging table against its suite and write the results as JSON.
+    """Validate every staging table against its suite (only ``tables``' suites when named) and
+    write the results as JSON.
 
     Writes `results_dir/<run_id>.json` and `results_dir/latest.json`, each atomically. The
     connection is only read from; the temp views the checks need are dropped before returning.
@@ -95,9 +97,10 @@ def run_gate(
     inputs = SuiteInputs(
         as_of=as_of,
         index_codes=_column(con, "seeded_indices.sql"),
+        tables=tables,
     )
     core_tables = set(_column(con, "core_tables.sql"))
-    with history_views(con), measure_views(con, core_tables):
+    with history_views(con), measure_views(con, core_tables, tables):
         outcomes = judges.judged(con, inputs)
     failures = [
         Failure(o.table, o.rule, o.severity, o.message, o.unexpected_count, o.sample)

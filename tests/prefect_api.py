@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from flows.startup import server_command
+from flows.startup import TEMPORARY_SERVER_ENV, server_command
 from tests.session import exclusive
 
 STATE = "prefect-api.json"
@@ -69,7 +69,10 @@ def _launch(home: Path) -> dict[str, object]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "0",
+    # Run as a run's own temporary server is (an ephemeral server's services, no block
+    # registration): it was ready after 13.8 s of CPU rather than 16.9 s, and no test reads
+    # what the scheduler, triggers or registered blocks would add.
+    env = {**os.environ, **TEMPORARY_SERVER_ENV, "PREFECT_HOME": str(home),
            "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'prefect.db'}",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)

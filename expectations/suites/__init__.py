@@ -13,7 +13,8 @@ SUITES = tuple(importlib.import_module(f"expectations.suites.{table}")
 
 
 def all_checks(inputs: SuiteInputs) -> list[Check]:
-    """Every check of every dataset's suite, then the rules its declaration implies.
+    """Every check of each dataset's suite (those of ``inputs.tables`` when named), then the
+    rules its declaration implies.
 
     A dated dataset's rows must fall on its calendar's sessions (unless its suite judges that
     row by row already); its declared value columns get the unit and plausibility rules.
@@ -26,6 +27,8 @@ def all_checks(inputs: SuiteInputs) -> list[Check]:
     with_calendar = {dataset.name for dataset in dated()}
     checks = []
     for suite in SUITES:
+        if inputs.tables and getattr(suite, "TABLE", None) not in inputs.tables:
+            continue
         own = suite.checks(inputs)
         checks += own
         table = getattr(suite, "TABLE", None)

@@ -32,16 +32,17 @@ def inputs(con: duckdb.DuckDBPyConnection) -> SuiteInputs:
 
 
 @contextmanager
-def gate_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The temp views the gate registers before its checks run."""
+def gate_views(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = ()) -> Iterator[None]:
+    """The temp views the gate registers before the checks of ``tables`` (of every dataset
+    when none are named) run."""
     core = {row[0] for row in con.execute(read_sql("core_tables.sql")).fetchall()}
-    with history_views(con), measure_views(con, core):
+    with history_views(con), measure_views(con, core, tables):
         yield
 
 
 def judge(con: duckdb.DuckDBPyConnection, checks: Sequence[Check]) -> dict[str, Outcome]:
     """Every rule's outcome, by ``<suite>:<rule>``."""
-    with gate_views(con):
+    with gate_views(con, tuple(sorted({check.table for check in checks}))):
         return {f"{o.suite}:{o.rule}": o
                 for check in checks for o in run_check(con, check, batch_definition())}
 

@@ -74,6 +74,32 @@ def test_bad_data_fails_and_names_the_row(
         assert all(row["source_file"] for row in failure.sample)
 
 
+def test_a_gate_of_named_datasets_judges_their_suites_as_the_whole_gate_does(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    warehouse.execute(
+        update("security_bars", at("symbol", "603019.SH", "2026-01-21"), "volume = 0")
+    )
+    named = ("security_bars", "fx_rates")
+
+    def outcomes(result: GateResult) -> list[dict[str, object]]:
+        recorded = json.loads(result.results_path.read_text())["results"]
+        return [outcome for outcome in recorded if outcome["table"] in named]
+
+    judge_here()
+    whole = run_gate(warehouse, run_id="whole", as_of=AS_OF, results_dir=tmp_path)
+    narrowed = run_gate(warehouse, run_id="narrowed", as_of=AS_OF, results_dir=tmp_path,
+                        tables=named)
+
+    assert narrowed.checks_run == len(outcomes(narrowed)) < whole.checks_run
+    assert outcomes(narrowed) == outcomes(whole)
+    assert not narrowed.passed
+    assert {f.rule for f in narrowed.failures} == {"volume_positive"}
+    with pytest.raises(ValueError, match="no suite for stock_quotes; the datasets with suites"):
+        run_gate(warehouse, run_id="unknown", as_of=AS_OF, results_dir=tmp_path,
+                 tables=("stock_quotes",))
+
+
 def test_summary_names_table_rule_count_and_keys(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
