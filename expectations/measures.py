@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from expectations.checks import read_sql
 from registry import STAGING_TABLES, Dataset, by_name
@@ -155,13 +156,6 @@ def _union_all(statements: list[str]) -> str:
     return " UNION ALL ".join("SELECT * FROM (" + statement + ")" for statement in statements)
 
 
-def _union(parts: list[duckdb.DuckDBPyRelation]) -> duckdb.DuckDBPyRelation:
-    relation = parts[0]
-    for part in parts[1:]:
-        relation = relation.union(part)
-    return relation
-
-
 def dated() -> tuple[Dataset, ...]:
     """Datasets whose rows are dated on their series' trading calendar."""
     return tuple(d for d in map(by_name, STAGING_TABLES) if d.series and d.calendar)
@@ -190,20 +184,21 @@ def _dated() -> str:
         f"FROM staging.{quote_identifier(dataset.name)}" for dataset in dated())
 
 
-def _held(con: duckdb.DuckDBPyConnection, dataset: Dataset, sql: str,
-          wide_rows: int | None) -> duckdb.DuckDBPyRelation:
-    """A dataset's long form ``sql`` of ``wide_rows`` rows, held in memory (Arrow) when small;
-    left to the queries that read it when large or when ``wide_rows`` is None (not judged).
+def _held(con: duckdb.DuckDBPyConnection, dataset: Dataset, sql: str, wide_rows: int | None,
+          name: str, held: dict[str, pa.Table]) -> str:
+    """A dataset's long form ``sql`` of ``wide_rows`` rows, as a statement reading it from
+    memory (Arrow, kept in ``held`` under ``name``) when small; ``sql`` itself, left to the
+    queries that read it, when large or when ``wide_rows`` is None (not judged).
 
     Each dataset's value and series rules read it again, so a night's few rows are built once;
     a year of the market in long form is gigabytes, and recomputing it in the one or two
     queries that read it was faster as well as 1.9 GB leaner than holding it. The size is told
     from the wide rows (a plain count), not by building the long form twice.
     """
-    relation = con.sql(sql)
     if wide_rows is None or wide_rows * len(dataset.measures) >= HELD_BELOW_ROWS:
-        return relation
-    return con.from_arrow(relation.to_arrow_table())
+        return sql
+    held[name] = con.sql(sql).to_arrow_table()
+    return "SELECT * FROM " + quote_identifier(name)
 
 
 def _counts(con: duckdb.DuckDBPyConnection, dataset: Dataset, stored: bool) -> tuple[int, int]:
@@ -215,7 +210,7 @@ def _counts(con: duckdb.DuckDBPyConnection, dataset: Dataset, stored: bool) -> t
     return staged, window
 
 
-def _specs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+def _specs() -> pa.Table:
     rows = [(d.name, m.name, m.unit, m.low, m.high, m.shift, m.step, m.zero_is_missing,
              list(m.sentinels), m.slip_only,
              f"{m.level_via} / {m.name}" if m.level_via else m.name, m.level_via)
@@ -225,13 +220,13 @@ def _specs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
         "high": pl.Float64, "max_shift": pl.Float64, "max_step": pl.Float64,
         "zero_is_missing": pl.Boolean, "sentinels": pl.List(pl.Float64),
         "slip_only": pl.Boolean, "level_of": pl.String, "level_via": pl.String})
-    return con.from_arrow(frame.to_arrow())
+    return frame.to_arrow()
 
 
-def _slips(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+def _slips() -> pa.Table:
     frame = pl.DataFrame({"decades": list(UNIT_SLIPS), "likely_slip": list(UNIT_SLIPS.values())},
                          schema={"decades": pl.Int64, "likely_slip": pl.String})
-    return con.from_arrow(frame.to_arrow())
+    return frame.to_arrow()
 
 
 @contextmanager
@@ -245,26 +240,29 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
     when none are named) are held: a gate of one dataset's suite reads the others' rarely, and
     building them all was 0.3 s of each such gate.
     """
-    staged_parts: list[duckdb.DuckDBPyRelation] = []
-    stored_parts: list[duckdb.DuckDBPyRelation] = []
+    held: dict[str, pa.Table] = {}
+    staged_parts: list[str] = []
+    stored_parts: list[str] = []
     for dataset in measured():
         stored = dataset.name in core_tables
         staged_rows, window_rows = (_counts(con, dataset, stored)
                                     if not judged or dataset.name in judged else (None, None))
-        staged_parts.append(_held(con, dataset, _long(dataset, stored, staged=True), staged_rows))
+        staged_parts.append(_held(con, dataset, _long(dataset, stored, staged=True), staged_rows,
+                                  f"gate_staged_measures_{len(held)}", held))
         stored_parts.append(_held(con, dataset, _long(dataset, stored, staged=False),
-                                  window_rows))
-    views = {
-        "gate_staged_dates": con.sql(_dated()),
+                                  window_rows, f"gate_stored_measures_{len(held)}", held))
+    views: dict[str, duckdb.DuckDBPyRelation | pa.Table | str] = {
+        **held,
+        "gate_staged_dates": _dated(),
         "gate_dataset_calendars": series.calendars(con, every_dataset=True),
-        "gate_staged_measures": _union(staged_parts),
-        "gate_stored_measures": _union(stored_parts),
-        "gate_bars": con.sql(_union_all([_bars(d, d.name in core_tables) for d in measured()])),
-        "gate_series_files": con.sql(_union_all([_files(d) for d in measured()])),
-        "gate_measure_specs": _specs(con),
-        "gate_unit_slips": _slips(con),
+        "gate_staged_measures": _union_all(staged_parts),
+        "gate_stored_measures": _union_all(stored_parts),
+        "gate_bars": _union_all([_bars(d, d.name in core_tables) for d in measured()]),
+        "gate_series_files": _union_all([_files(d) for d in measured()]),
+        "gate_measure_specs": _specs(),
+        "gate_unit_slips": _slips(),
         # The staged-plus-stored chain every chained dataset's suite continues its series on.
-        "gate_series_chain": con.sql(read_sql("series_chain.sql")),
+        "gate_series_chain": read_sql("series_chain.sql"),
     }
     with series.registered(con, views):
         yield
