@@ -254,7 +254,7 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
     views: dict[str, duckdb.DuckDBPyRelation | pa.Table | str] = {
         **held,
         "gate_staged_dates": _dated(),
-        "gate_dataset_calendars": series.calendars(con, every_dataset=True),
+        "gate_dataset_calendars": series.calendars(every_dataset=True),
         "gate_staged_measures": _union_all(staged_parts),
         "gate_stored_measures": _union_all(stored_parts),
         "gate_bars": _union_all([_bars(d, d.name in core_tables) for d in measured()]),

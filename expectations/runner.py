@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -17,6 +17,7 @@ from expectations.configurations import built_once
 from expectations.frames import check_frame
 from registry import DATASETS
 from warehouse import series
+from warehouse.db import identifier_list, qualified_name, quote_identifier
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -41,7 +42,7 @@ SAMPLE_FORMAT: dict[str, Any] = {
 
 # Stored days before the first staged day that the chains see: a restated range continues from
 # the day before it (a series' last stored day comes from gate_series_tails, however old).
-HISTORY_LOOKBACK = timedelta(days=31)
+HISTORY_LOOKBACK_DAYS = 31
 # Prior history the close, rate and balance chains continue from; core may hold none of it yet.
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
     d.name: (d.series, d.date, d.chain) for d in DATASETS if d.series and d.chain
@@ -67,69 +68,42 @@ class Outcome:
 def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Expose the history the checks continue from as temp views, bounded by what is staged.
 
-    `gate_history_<table>` holds the `core.<table>` rows from `HISTORY_LOOKBACK` before the
+    `gate_history_<table>` holds the `core.<table>` rows from `HISTORY_LOOKBACK_DAYS` before the
     first staged day to the last one, so a check costs what is staged, not what is stored;
     `gate_series_tails` gives every series' first day and its last stored day and value, the
     seam a new day continues from however long ago it was; `gate_series_days` joins the two to
     the staged days once, for the chain and the series rules. Tables core does not hold yet read
-    as empty. Registered relations are temporary views: they work on a read-only connection
-    and leave nothing behind in the writer's warehouse.
+    as empty. Temporary views work on a read-only connection and leave nothing behind in the
+    writer's warehouse.
     """
-    names = []
-    try:
-        for table, columns in HISTORY_COLUMNS.items():
-            staged = con.table(f"staging.{table}")
-            if _exists(con, "core", table):
-                [(first, last)] = staged.aggregate("min(trade_date), max(trade_date)").fetchall()
-                relation = con.table(f"core.{table}").select(*columns)
-                if first is None:
-                    relation = relation.limit(0)
-                else:
-                    day = duckdb.ColumnExpression("trade_date")
-                    relation = relation.filter(
-                        (day >= duckdb.ConstantExpression(first - HISTORY_LOOKBACK))
-                        & (day <= duckdb.ConstantExpression(last))
-                    )
-            else:
-                relation = staged.select(*columns).limit(0)
-            names.append(f"gate_history_{table}")
-            con.register(names[-1], relation)
-        names.append("gate_series_tails")
-        con.register(names[-1], _tails(con))
-        long_forms = {
-            "gate_staged_series": series.staged(con),
-            "gate_merged_series": series.long_form(
-                {table: con.table(f"gate_history_{table}") for table in HISTORY_COLUMNS}),
-            "gate_series_calendars": series.calendars(con),
-        }
-        for name, relation in long_forms.items():
-            names.append(name)
-            con.register(name, relation)
-        # Binding reads the long forms, so it waits until they are registered.
-        names.append("gate_series_days")
-        con.register(names[-1], con.sql(read_sql("series_days.sql")))
+    stored = {row[0] for row in con.execute(read_sql("core_tables.sql")).fetchall()}
+    views = {f"gate_history_{table}": _history(table, columns, table in stored)
+             for table, columns in HISTORY_COLUMNS.items()}
+    # The merges' core.series_tails (flows build it with load.ensure_tails before the gate): a
+    # second derivation here would be a second definition of the same table.
+    views["gate_series_tails"] = ("SELECT * FROM core.series_tails" if "series_tails" in stored
+                                  else read_sql("series_tails_empty.sql"))
+    views["gate_staged_series"] = series.staged()
+    views["gate_merged_series"] = series.long_form(
+        {table: quote_identifier(f"gate_history_{table}") for table in HISTORY_COLUMNS})
+    views["gate_series_calendars"] = series.calendars()
+    # Reads the views before it.
+    views["gate_series_days"] = read_sql("series_days.sql")
+    with series.registered(con, views):
         yield
-    finally:
-        for name in names:
-            con.unregister(name)
 
 
-def _tails(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    """The merges' `core.series_tails` (flows build it with `load.ensure_tails` before the gate).
-
-    Deriving it here as well would keep a second definition of the same table; a warehouse
-    without core (a read-only gate over staging alone) has no history to chain to.
-    """
-    if _exists(con, "core", "series_tails"):
-        return con.table("core.series_tails")
-    return con.sql(read_sql("series_tails_empty.sql"))
-
-
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    params = {"schema": schema, "table": table}
-    # fetchall, not fetchone: DuckDB refuses new work while a result is half-read.
-    [(present,)] = con.execute(read_sql("table_exists.sql"), params).fetchall()
-    return bool(present)
+def _history(table: str, columns: tuple[str, ...], stored: bool) -> str:
+    """The stored rows of ``table`` a month before its staged days to the last of them; no
+    rows (of the staged table's columns) when core does not hold the table yet."""
+    if not stored:
+        return f"SELECT {identifier_list(columns)} FROM {qualified_name('staging', table)} LIMIT 0"
+    return (f"SELECT {identifier_list(columns)} FROM {qualified_name('core', table)} "
+            f"WHERE {quote_identifier(columns[1])} BETWEEN "
+            f"(SELECT min({quote_identifier(columns[1])}) "
+            f"FROM {qualified_name('staging', table)}) - {HISTORY_LOOKBACK_DAYS} "
+            f"AND (SELECT max({quote_identifier(columns[1])}) "
+            f"FROM {qualified_name('staging', table)})")
 
 
 def rule_columns(rule: Rule, frame: pd.DataFrame) -> tuple[str, ...]:

@@ -20,7 +20,8 @@ SQL_METHODS = {"execute", "executemany", "sql", "query", "table", "aggregate", "
 SQL_START = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|ATTACH|DETACH|"
                        r"COMMENT|WITH|PRAGMA|SET|CALL|EXPORT|IMPORT|INSTALL|LOAD)\b", re.I)
 # Functions that only ever return an allow-listed table name or a safely quoted token.
-VETTING_CALLS = {"_table", "quote_identifier", "identifier_list", "equal_columns", "quote_literal"}
+VETTING_CALLS = {"_table", "quote_identifier", "identifier_list", "equal_columns", "quote_literal",
+                 "qualified_name"}
 TLS_OFF = re.compile(r"verify\s*=\s*False|CERT_NONE|check_hostname\s*=\s*False|"
                      r"_create_unverified_context|disable_warnings|PYTHONHTTPSVERIFY")
 SECRET_NAME = re.compile(r"token|secret|password|passwd|api_?key|cookie|credential", re.I)

@@ -84,6 +84,12 @@ def equal_columns(names: Sequence[str], left: str, right: str) -> str:
                         f"{quote_identifier(right)}.{quote_identifier(name)}" for name in names)
 
 
+def qualified_name(schema: str, name: str) -> str:
+    """``schema.name``, both quoted."""
+    return quote_identifier(schema) + "." + quote_identifier(name)
+
+
 def quote_literal(text: str) -> str:
-    """A SQL string literal for statements that take no bound parameters (ATTACH, COMMENT ON)."""
+    """A SQL string literal for statements that take no bound parameters (ATTACH, COMMENT ON, a
+    view's definition)."""
     return "'" + text.replace("'", "''") + "'"

@@ -85,7 +85,7 @@ def ensure_tails(con: duckdb.DuckDBPyConnection) -> None:
     """Build ``core.series_tails`` once for a warehouse whose history predates it."""
     [(missing,)] = con.execute(sql_text("ops/tails_missing.sql")).fetchall()
     if missing:
-        with series.registered(con, {"stored_series": series.stored(con)}):
+        with series.registered(con, {"stored_series": series.stored()}):
             run_sql_file(con, "core/series_tails_rebuild.sql")
 
 
@@ -114,8 +114,7 @@ def merge_core(
     counts: dict[str, int] = {}
     # Registered before the transaction: unregistering inside an aborted one would fail and
     # hide the error that aborted it.
-    merged_rows = {f"merged_{table}": con.sql(sql_text(f"core/{table}.sql"))
-                   for table in STAGING_TABLES}
+    merged_rows = {f"merged_{table}": sql_text(f"core/{table}.sql") for table in STAGING_TABLES}
     with series.registered(con, merged_rows):
         con.execute("BEGIN TRANSACTION")
         try:
@@ -160,7 +159,7 @@ def _delete_staged_keys(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def _merge_tails_and_record(con: duckdb.DuckDBPyConnection, partition: Partition | None,
                             staged_rows: dict[str, int] | None) -> None:
-    with series.registered(con, {"staged_series": series.staged(con)}):
+    with series.registered(con, {"staged_series": series.staged()}):
         run_sql_file(con, "core/series_tails.sql")
     if partition is not None:
         con.execute(sql_text("ops/record_partition.sql"), {

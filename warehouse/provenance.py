@@ -23,9 +23,8 @@ def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> 
     a body's range is the span of its staged rows, or the ranges its manifest declares within
     that span. Returns the number of ranges now stored.
     """
-    con.register("run_origins", run_origins.to_arrow())
-    con.register("staged_file_spans", series.file_spans(con))
-    try:
+    views = {"run_origins": run_origins.to_arrow(), "staged_file_spans": series.file_spans()}
+    with series.registered(con, views):
         con.execute("BEGIN TRANSACTION")
         try:
             run_sql_file(con, "ops/data_origins_next.sql")
@@ -34,9 +33,6 @@ def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> 
         except Exception:
             con.execute("ROLLBACK")
             raise
-    finally:
-        con.unregister("run_origins")
-        con.unregister("staged_file_spans")
     [(count,)] = con.execute("SELECT count(*) FROM ops.data_origins").fetchall()
     return int(count)
 

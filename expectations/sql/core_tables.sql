@@ -1,4 +1,4 @@
--- The core tables the warehouse holds (a fresh warehouse may hold none).
+-- The core tables the connection's warehouse holds (a fresh warehouse may hold none).
 SELECT table_name
 FROM duckdb_tables()
-WHERE schema_name = 'core'
+WHERE database_name = current_database() AND schema_name = 'core'

@@ -30,7 +30,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 def test_staged_long_form_carries_each_chained_datasets_value(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    rows = series.staged(con).order("dataset, trade_date").fetchall()
+    rows = con.sql(series.staged()).order("dataset, trade_date").fetchall()
     assert rows == [
         ("index_bars", "STAR50", date(2026, 1, 29), 1500.0, "eastmoney/kline/1.000688.json"),
         ("margin", "SSE", date(2026, 1, 29), 1.4e12, "sse/margin/SSE.json"),
@@ -43,17 +43,18 @@ def test_staged_long_form_carries_each_chained_datasets_value(
 def test_calendars_come_from_seeds_fixed_and_by_series_declarations(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    chained = dict(((d, s), c) for d, s, c in series.calendars(con).fetchall())
+    chained = dict(((d, s), c) for d, s, c in con.sql(series.calendars()).fetchall())
     assert chained[("index_bars", "HSI")] == "XHKG"
     assert chained[("margin", "SSE")] == "XSHG"
-    every = dict(((d, s), c) for d, s, c in series.calendars(con, every_dataset=True).fetchall())
+    every = dict(((d, s), c)
+                 for d, s, c in con.sql(series.calendars(every_dataset=True)).fetchall())
     assert every[("valuation", "688256.SH")] == "XSHG"
     assert every[("ipo_listings", "HKEX")] == "XHKG"
     assert ("valuation", "688256.SH") not in chained
 
 
 def test_file_spans_cover_every_staged_body(con: duckdb.DuckDBPyConnection) -> None:
-    spans = {f: (a, b) for f, a, b in series.file_spans(con).fetchall()}
+    spans = {f: (a, b) for f, a, b in con.sql(series.file_spans()).fetchall()}
     assert spans == {
         "eastmoney/kline/1.000688.json": (date(2026, 1, 29), date(2026, 1, 29)),
         "sse/margin/SSE.json": (date(2026, 1, 29), date(2026, 1, 30)),
