@@ -237,8 +237,9 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
 
     ``core_tables`` are the core tables that exist; a dataset core does not hold yet has no
     stored level to compare with. Only the long forms of the ``judged`` datasets (every one
-    when none are named) are held: a gate of one dataset's suite reads the others' rarely, and
-    building them all was 0.3 s of each such gate.
+    when none are named) are held: no check reads another dataset's, and building them all was
+    0.3 s of each gate of one dataset's suite. The others stay statements that a query reading
+    them would compute.
     """
     held: dict[str, pa.Table] = {}
     staged_parts: list[str] = []

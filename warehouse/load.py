@@ -112,8 +112,8 @@ def merge_core(
     core. A staged key that occurs twice refuses the whole merge (``DuplicateKey``).
     """
     counts: dict[str, int] = {}
-    # Registered before the transaction: unregistering inside an aborted one would fail and
-    # hide the error that aborted it.
+    # Created before the transaction: dropping them inside an aborted one would fail and hide
+    # the error that aborted it.
     merged_rows = {f"merged_{table}": sql_text(f"core/{table}.sql") for table in STAGING_TABLES}
     with series.registered(con, merged_rows):
         con.execute("BEGIN TRANSACTION")
