@@ -16,7 +16,7 @@ import duckdb
 from expectations import gx, judges
 from expectations.checks import SuiteInputs, read_sql
 from expectations.measures import measure_views
-from expectations.runner import history_views
+from expectations.runner import history_views, stored_tables
 from warehouse.files import write_atomically
 
 if TYPE_CHECKING:
@@ -99,8 +99,8 @@ def run_gate(
         index_codes=_column(con, "seeded_indices.sql"),
         tables=tables,
     )
-    core_tables = set(_column(con, "core_tables.sql"))
-    with history_views(con), measure_views(con, core_tables, tables):
+    core_tables = stored_tables(con)
+    with history_views(con, core_tables), measure_views(con, core_tables, tables):
         outcomes = judges.judged(con, inputs)
     failures = [
         Failure(o.table, o.rule, o.severity, o.message, o.unexpected_count, o.sample)

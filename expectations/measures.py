@@ -19,7 +19,7 @@ from expectations.checks import read_sql
 from registry import STAGING_TABLES, Dataset, by_name
 from registry.model import UNIT_SLIPS
 from warehouse import series
-from warehouse.db import identifier_list, quote_identifier, quote_literal
+from warehouse.db import identifier_list, quote_identifier, quote_literal, temporary_views
 
 # A dataset's long form up to this many rows is held in memory for the rules that read it.
 HELD_BELOW_ROWS = 1_000_000
@@ -265,5 +265,5 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
         # The staged-plus-stored chain every chained dataset's suite continues its series on.
         "gate_series_chain": read_sql("series_chain.sql"),
     }
-    with series.registered(con, views):
+    with temporary_views(con, views):
         yield

@@ -17,7 +17,7 @@ from expectations.configurations import built_once
 from expectations.frames import check_frame
 from registry import DATASETS
 from warehouse import series
-from warehouse.db import identifier_list, qualified_name, quote_identifier
+from warehouse.db import identifier_list, qualified_name, quote_identifier, temporary_views
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -64,24 +64,29 @@ class Outcome:
     sample: list[dict[str, Any]]
 
 
+def stored_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The core tables the connection's warehouse holds (a fresh warehouse may hold none)."""
+    return {row[0] for row in con.execute(read_sql("core_tables.sql")).fetchall()}
+
+
 @contextmanager
-def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def history_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iterator[None]:
     """Expose the history the checks continue from as temp views, bounded by what is staged.
 
     `gate_history_<table>` holds the `core.<table>` rows from `HISTORY_LOOKBACK_DAYS` before the
     first staged day to the last one, so a check costs what is staged, not what is stored;
     `gate_series_tails` gives every series' first day and its last stored day and value, the
     seam a new day continues from however long ago it was; `gate_series_days` joins the two to
-    the staged days once, for the chain and the series rules. Tables core does not hold yet read
-    as empty. Temporary views work on a read-only connection and leave nothing behind in the
-    writer's warehouse.
+    the staged days once, for the chain and the series rules. Tables core does not hold yet
+    (not in ``core_tables``, from :func:`stored_tables`) read as empty. Temporary views work on
+    a read-only connection and leave nothing behind in the writer's warehouse.
     """
-    stored = {row[0] for row in con.execute(read_sql("core_tables.sql")).fetchall()}
-    views = {f"gate_history_{table}": _history(table, columns, table in stored)
+    views = {f"gate_history_{table}": _history(table, columns, table in core_tables)
              for table, columns in HISTORY_COLUMNS.items()}
     # The merges' core.series_tails (flows build it with load.ensure_tails before the gate): a
     # second derivation here would be a second definition of the same table.
-    views["gate_series_tails"] = ("SELECT * FROM core.series_tails" if "series_tails" in stored
+    views["gate_series_tails"] = ("SELECT * FROM core.series_tails"
+                                  if "series_tails" in core_tables
                                   else read_sql("series_tails_empty.sql"))
     views["gate_staged_series"] = series.staged()
     views["gate_merged_series"] = series.long_form(
@@ -89,7 +94,7 @@ def history_views(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     views["gate_series_calendars"] = series.calendars()
     # Reads the views before it.
     views["gate_series_days"] = read_sql("series_days.sql")
-    with series.registered(con, views):
+    with temporary_views(con, views):
         yield
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from registry import STAGING_TABLES
 from warehouse.migrate import migrate
@@ -93,3 +95,32 @@ def quote_literal(text: str) -> str:
     """A SQL string literal for statements that take no bound parameters (ATTACH, COMMENT ON, a
     view's definition)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+@contextmanager
+def temporary_views(
+    con: duckdb.DuckDBPyConnection,
+    views: Mapping[str, duckdb.DuckDBPyRelation | pa.Table | str],
+) -> Iterator[None]:
+    """Expose relations, Arrow tables and statements as temporary views for the SQL files that
+    read them, in order (a statement may read the views before it).
+
+    A statement becomes a view as it is: built as a relation first, DuckDB bound it once to
+    build it and again to register it (30 ms a statement, against 7 ms for the view). Its text
+    is SQL of quoted declared names only, as the relations' was.
+    """
+    done: list[tuple[str, bool]] = []
+    try:
+        for name, view in views.items():
+            if isinstance(view, str):
+                con.execute("CREATE TEMP VIEW " + quote_identifier(name) + " AS " + view)
+            else:
+                con.register(name, view)
+            done.append((name, isinstance(view, str)))
+        yield
+    finally:
+        for name, statement in reversed(done):
+            if statement:
+                con.execute("DROP VIEW IF EXISTS temp.main." + quote_identifier(name))
+            else:
+                con.unregister(name)

@@ -11,7 +11,13 @@ import polars as pl
 
 from registry import DATASETS, STAGING_TABLES, by_name
 from warehouse import series
-from warehouse.db import equal_columns, identifier_list, run_sql_file, sql_text
+from warehouse.db import (
+    equal_columns,
+    identifier_list,
+    run_sql_file,
+    sql_text,
+    temporary_views,
+)
 
 DATE_COLUMNS = frozenset(dataset.date for dataset in DATASETS)
 
@@ -85,7 +91,7 @@ def ensure_tails(con: duckdb.DuckDBPyConnection) -> None:
     """Build ``core.series_tails`` once for a warehouse whose history predates it."""
     [(missing,)] = con.execute(sql_text("ops/tails_missing.sql")).fetchall()
     if missing:
-        with series.registered(con, {"stored_series": series.stored()}):
+        with temporary_views(con, {"stored_series": series.stored()}):
             run_sql_file(con, "core/series_tails_rebuild.sql")
 
 
@@ -115,7 +121,7 @@ def merge_core(
     # Created before the transaction: dropping them inside an aborted one would fail and hide
     # the error that aborted it.
     merged_rows = {f"merged_{table}": sql_text(f"core/{table}.sql") for table in STAGING_TABLES}
-    with series.registered(con, merged_rows):
+    with temporary_views(con, merged_rows):
         con.execute("BEGIN TRANSACTION")
         try:
             for table in STAGING_TABLES:
@@ -159,7 +165,7 @@ def _delete_staged_keys(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def _merge_tails_and_record(con: duckdb.DuckDBPyConnection, partition: Partition | None,
                             staged_rows: dict[str, int] | None) -> None:
-    with series.registered(con, {"staged_series": series.staged()}):
+    with temporary_views(con, {"staged_series": series.staged()}):
         run_sql_file(con, "core/series_tails.sql")
     if partition is not None:
         con.execute(sql_text("ops/record_partition.sql"), {

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from warehouse import series
-from warehouse.db import run_sql_file, sql_text
+from warehouse.db import run_sql_file, sql_text, temporary_views
 
 
 def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> int:
@@ -24,7 +24,7 @@ def merge_origins(con: duckdb.DuckDBPyConnection, run_origins: pl.DataFrame) -> 
     that span. Returns the number of ranges now stored.
     """
     views = {"run_origins": run_origins.to_arrow(), "staged_file_spans": series.file_spans()}
-    with series.registered(con, views):
+    with temporary_views(con, views):
         con.execute("BEGIN TRANSACTION")
         try:
             run_sql_file(con, "ops/data_origins_next.sql")

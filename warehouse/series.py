@@ -9,11 +9,7 @@ a SQL union in every file that needs them; the SQL files read them as temporary 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-
-import duckdb
-import pyarrow as pa
+from collections.abc import Mapping
 
 from registry import STAGING_TABLES, Dataset, by_name
 from warehouse.db import qualified_name, quote_identifier, quote_literal
@@ -95,30 +91,3 @@ def _seeded(dataset: str, seed: str, key: str) -> str:
         raise ValueError(f"{dataset}: no reference seed {seed!r} to take calendars from")
     return (f"SELECT {quote_literal(dataset)}, CAST({quote_identifier(key)} AS VARCHAR), calendar "
             f"FROM {qualified_name('ref', seed)}")
-
-
-@contextmanager
-def registered(con: duckdb.DuckDBPyConnection,
-               views: Mapping[str, duckdb.DuckDBPyRelation | pa.Table | str]) -> Iterator[None]:
-    """Expose relations, Arrow tables and statements as temporary views for the SQL files that
-    read them, in order (a statement may read the views before it).
-
-    A statement becomes a view as it is: built as a relation first, DuckDB bound it once to
-    build it and again to register it (30 ms a statement, against 7 ms for the view). Its text
-    is SQL of quoted declared names only, as the relations' was.
-    """
-    done: list[tuple[str, bool]] = []
-    try:
-        for name, view in views.items():
-            if isinstance(view, str):
-                con.execute("CREATE TEMP VIEW " + quote_identifier(name) + " AS " + view)
-            else:
-                con.register(name, view)
-            done.append((name, isinstance(view, str)))
-        yield
-    finally:
-        for name, statement in reversed(done):
-            if statement:
-                con.execute("DROP VIEW IF EXISTS temp.main." + quote_identifier(name))
-            else:
-                con.unregister(name)

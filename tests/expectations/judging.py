@@ -12,7 +12,7 @@ import duckdb
 from expectations import gate
 from expectations.checks import Check, SuiteInputs, read_sql
 from expectations.measures import measure_views
-from expectations.runner import Outcome, history_views, run_check
+from expectations.runner import Outcome, history_views, run_check, stored_tables
 from tests.expectations.gate_fixture import AS_OF
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ def inputs(con: duckdb.DuckDBPyConnection) -> SuiteInputs:
 def gate_views(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = ()) -> Iterator[None]:
     """The temp views the gate registers before the checks of ``tables`` (of every dataset
     when none are named) run."""
-    core = {row[0] for row in con.execute(read_sql("core_tables.sql")).fetchall()}
-    with history_views(con), measure_views(con, core, tables):
+    core = stored_tables(con)
+    with history_views(con, core), measure_views(con, core, tables):
         yield
 
 

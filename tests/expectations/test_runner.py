@@ -35,7 +35,7 @@ def test_history_views_hold_core_rows_from_a_month_before_the_staged_days_only(
         warehouse.execute("INSERT INTO core.index_bars VALUES ('STAR50', ?, NULL, NULL, NULL, ?, "
                           "NULL, NULL, 'run-0')", [day, close])
 
-    with runner.history_views(warehouse):
+    with runner.history_views(warehouse, runner.stored_tables(warehouse)):
         history = warehouse.execute("SELECT trade_date, close FROM gate_history_index_bars "
                                     "ORDER BY trade_date").fetchall()
         merged = warehouse.execute("SELECT count(*) FROM gate_merged_series "
@@ -60,7 +60,7 @@ def test_series_days_hold_the_staged_rows_the_window_not_restaged_and_the_seam(
     warehouse.execute("INSERT INTO staging.index_bars (index_code, trade_date, close, "
                       "source_file) VALUES ('STAR50', DATE '2026-01-30', 1600.0, 'again.json')")
 
-    with runner.history_views(warehouse):
+    with runner.history_views(warehouse, runner.stored_tables(warehouse)):
         stored = warehouse.execute(
             "SELECT series, trade_date, value, is_seam, source_file FROM gate_series_days "
             "WHERE dataset = 'index_bars' AND NOT is_staged ORDER BY series").fetchall()
@@ -84,7 +84,7 @@ def test_without_core_the_history_and_tails_read_empty() -> None:
     con.execute("INSERT INTO staging.fx_rates VALUES ('USDCNY', DATE '2026-01-30', 6.98, "
                 "'yahoo/chart/CNY=X.json')")
 
-    with runner.history_views(con):
+    with runner.history_views(con, runner.stored_tables(con)):
         assert con.execute("SELECT count(*) FROM gate_history_fx_rates").fetchall() == [(0,)]
         assert con.execute("SELECT count(*) FROM gate_series_tails").fetchall() == [(0,)]
         assert con.execute("SELECT series, value FROM gate_staged_series").fetchall() == [

@@ -1,5 +1,5 @@
 -- The first and last stored day of every daily series (staged_series: the registry's long
--- form of the staged chained datasets, registered by warehouse.series), and its last value, maintained from what
+-- form of the staged chained datasets, built by warehouse.series), and its last value, maintained from what
 -- is staged: the gate's history checks read a series' seam with the past from here instead of
 -- scanning the history.
 INSERT OR REPLACE INTO core.series_tails BY NAME
