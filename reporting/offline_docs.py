@@ -24,6 +24,8 @@ REMOTE_ASSET = re.compile(
     r"|<(?:img|iframe)\b[^>]*\bsrc=\"https?:[^\"]*\"[^>]*>\s*"
     r"|<link\b[^>]*\bhref=\"https?:[^\"]*\"[^>]*>\s*", re.IGNORECASE)
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.IGNORECASE | re.DOTALL)
+LOCAL_LINK = re.compile(r"(<link\b[^>]*\bhref=\")(?!https?:|data:|#)([^\"]+)(\"[^>]*>\s*)",
+                        re.IGNORECASE)
 ICONS = (
     (re.compile(r"<i class=\"fas fa-check-circle text-success\"[^>]*>\s*</i>"),
      '<span class="gate-status gate-passed">✔ passed</span>'),
@@ -38,7 +40,8 @@ def make_offline(site_dir: Path, doc: dict[str, Any], pages: dict[str, Path]) ->
     """Rewrite every page of ``site_dir`` to need no network, and its index as a static page."""
     css = (TEMPLATES / "gate_docs.css").read_text(encoding="utf-8")
     for page in site_dir.rglob("*.html"):
-        page.write_text(offline_page(page.read_text(encoding="utf-8"), css), encoding="utf-8")
+        html = offline_page(page.read_text(encoding="utf-8"), css)
+        page.write_text(_local_links(html, page, site_dir), encoding="utf-8")
     (site_dir / "index.html").write_text(index_page(site_dir, doc, pages, css),
                                          encoding="utf-8")
 
@@ -49,6 +52,27 @@ def offline_page(html: str, css: str) -> str:
     for pattern, replacement in ICONS:
         html = pattern.sub(replacement, html)
     return html.replace("</head>", f"<style>{css}</style>\n</head>", 1)
+
+
+def _local_links(html: str, page: Path, site_dir: Path) -> str:
+    """``page``'s links to the site's own files, each pointing at a file the site holds.
+
+    GX writes a validation page's favicon one directory short (``validations/static/...``); a
+    browser asked for it late and logged the miss, sometimes while the page was being read. A
+    ``static/`` file is found from the site's root, and a link to nothing is dropped.
+    """
+    def resolved(match: re.Match[str]) -> str:
+        href = match.group(2)
+        if (page.parent / href).exists():
+            return match.group(0)
+        if "static/" in href:
+            target = site_dir / href[href.index("static/"):]
+            if target.exists():
+                relative = Path(os.path.relpath(target, page.parent)).as_posix()
+                return match.group(1) + relative + match.group(3)
+        return ""
+
+    return LOCAL_LINK.sub(resolved, html)
 
 
 def index_page(site_dir: Path, doc: dict[str, Any], pages: dict[str, Path], css: str) -> str:
