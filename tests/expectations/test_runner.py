@@ -149,6 +149,27 @@ def test_a_rule_that_holds_records_the_rows_it_saw(
     assert 0 < usdhkd < rows
 
 
+def test_a_judged_frame_leaves_nothing_of_itself_in_great_expectations() -> None:
+    # GX's engine is the datasource's, shared by every batch: its metric cache and loaded
+    # batch held a year's bar rows' masks and copies (190 MB) until the next frame.
+    frame = pd.DataFrame({"pair": ["USDHKD", "USDCNH", "USDHKD"], "rate": [7.8, 7.1, 7.5],
+                          "trade_date": pd.to_datetime(["2026-01-28", "2026-01-28",
+                                                        "2026-01-29"])})
+    positive = Rule("rate_positive", gxe.ExpectColumnValuesToBeBetween(
+        column="rate", min_value=0, strict_min=True), "rate must be above zero")
+    fx = Check("fx_rates", "fx_rates", "fx_rates.sql", {}, ("pair", "trade_date"),
+               (usdhkd_band(), positive))
+
+    outcomes = runner.judge_frame(fx, frame, batch_definition())
+
+    assert [(o.rule, o.success, o.unexpected_count) for o in outcomes] == [
+        ("usdhkd_in_range", False, 1), ("rate_positive", True, 0)]
+    engine = batch_definition().data_asset.datasource.get_execution_engine()
+    assert engine._metric_cache == {}
+    assert engine.batch_manager.batch_data_cache == {}
+    assert engine.batch_manager.batch_cache == {}
+
+
 @pytest.mark.parametrize(("value", "plain"), [
     (pd.Timestamp("2026-01-30"), "2026-01-30"),
     (datetime(2026, 1, 30, 15, 0), "2026-01-30"),
