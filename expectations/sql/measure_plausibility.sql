@@ -4,18 +4,21 @@
 -- split into parts (an EPS forecast per fiscal year) is judged part by part; a column declared
 -- with a level basis is levelled on that quotient (market cap / P/E: the trailing earnings).
 WITH specs AS (
-    SELECT
-        measure, unit, low, high, max_shift, max_step, zero_is_missing, sentinels, slip_only,
-        level_of, level_via
+    SELECT measure, unit, low, high, max_shift, max_step, slip_only, level_of, level_via
     FROM gate_measure_specs
     WHERE dataset = $dataset
 ),
 
--- Each staged value with the previous positive value of its series part (staged or stored).
+-- Each staged series part's values of a column, summarised: how many lie outside the
+-- column's range (the first of them and its date), the level the part arrives at (the median
+-- of its first five positive levels, from first_date) and its largest step from the previous
+-- positive value of its chain, staged or stored.
 staged AS (
-    SELECT series, part, trade_date, measure, value, level_value, prev_value
-    FROM gate_staged_measures
-    WHERE dataset = $dataset AND series IS NOT NULL
+    SELECT
+        series, part, measure, out_of_range, first_bad_date, first_bad_value, incoming_level,
+        first_date, worst_step, worst_step_date
+    FROM gate_staged_summaries
+    WHERE dataset = $dataset
 ),
 
 -- The file each series' latest staged row came from, to go and look at.
@@ -32,34 +35,10 @@ stored AS (
     WHERE dataset = $dataset
 ),
 
-judged_values AS (
-    SELECT
-        staged.*,
-        specs.unit,
-        specs.low,
-        specs.high,
-        staged.value IS NULL
-        OR (
-            (specs.low IS NULL OR staged.value >= specs.low)
-            AND (specs.high IS NULL OR staged.value <= specs.high)
-            AND NOT (specs.zero_is_missing AND staged.value = 0)
-            AND NOT list_contains(specs.sentinels, staged.value)
-        ) AS in_range
-    FROM staged
-    INNER JOIN specs USING (measure)
-),
-
--- The level a batch arrives at: the median of its first five positive levels per series part.
 incoming_levels AS (
-    SELECT
-        series,
-        part,
-        measure,
-        list_median(arg_min(level_value, trade_date, 5)) AS incoming_level,
-        min(trade_date) AS first_date
+    SELECT series, part, measure, incoming_level, first_date
     FROM staged
-    WHERE level_value > 0
-    GROUP BY series, part, measure
+    WHERE incoming_level IS NOT NULL
 ),
 
 -- The level the part stood at: the median of its last five stored levels before the batch.
@@ -87,44 +66,35 @@ levels AS (
     GROUP BY series, measure
 ),
 
-steps AS (
-    SELECT series, measure, trade_date, value / prev_value AS step
-    FROM staged
-    WHERE value > 0 AND prev_value > 0
-),
-
-worst_steps AS (
-    SELECT
-        series,
-        measure,
-        max(greatest(step, 1 / step)) AS worst_step,
-        arg_max(trade_date, greatest(step, 1 / step)) AS worst_step_date
-    FROM steps
-    GROUP BY series, measure
-),
-
+-- A series' values of a column across its parts: the first bad value, the worst step.
 range_summaries AS (
     SELECT
         series,
         measure,
-        any_value(unit) AS unit,
-        any_value(low) AS low,
-        any_value(high) AS high,
-        count(*) FILTER (WHERE NOT in_range) AS out_of_range,
-        min(trade_date) FILTER (WHERE NOT in_range) AS first_bad_date,
-        arg_min(value, trade_date) FILTER (WHERE NOT in_range) AS first_bad_value
-    FROM judged_values
+        CAST(sum(out_of_range) AS BIGINT) AS out_of_range,
+        min(first_bad_date) AS first_bad_date,
+        arg_min(first_bad_value, first_bad_date) AS first_bad_value,
+        max(worst_step) AS worst_step,
+        arg_max(worst_step_date, worst_step) AS worst_step_date
+    FROM staged
     GROUP BY series, measure
 ),
 
 verdicts AS (
     SELECT
-        range_summaries.*,
+        range_summaries.series,
+        range_summaries.measure,
+        specs.unit,
+        specs.low,
+        specs.high,
+        range_summaries.out_of_range,
+        range_summaries.first_bad_date,
+        range_summaries.first_bad_value,
         levels.incoming_level,
         levels.reference_level,
         levels.incoming_level / levels.reference_level AS level_factor,
-        worst_steps.worst_step,
-        worst_steps.worst_step_date,
+        range_summaries.worst_step,
+        range_summaries.worst_step_date,
         specs.max_shift,
         specs.max_step,
         specs.slip_only,
@@ -134,7 +104,6 @@ verdicts AS (
     FROM range_summaries
     INNER JOIN specs USING (measure)
     LEFT JOIN levels USING (series, measure)
-    LEFT JOIN worst_steps USING (series, measure)
     LEFT JOIN files USING (series)
 ),
 

@@ -116,3 +116,20 @@ def test_one_day_in_another_unit_fails_the_step_rule(
     assert closes and closes[0]["series"] == "NDX"
     assert closes[0]["worst_step"] == pytest.approx(10, rel=0.05)
     assert "tenfold" in closes[0]["likely_step_slip"]
+
+
+def test_a_series_in_parts_counts_bad_values_across_parts_and_names_the_first(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # 688256.SH's forecasts for fiscal 2025 and 2026 are one series in two parts.
+    warehouse.execute("INSERT INTO staging.eps_forecast SELECT * REPLACE "
+                      "(DATE '2026-01-13' AS report_date, 4000.0 AS eps) FROM staging.eps_forecast "
+                      "WHERE symbol = '688256.SH' AND fiscal_year = 2026")
+    warehouse.execute("UPDATE staging.eps_forecast SET eps = -3000 "
+                      "WHERE symbol = '688256.SH' AND fiscal_year = 2025")
+
+    result = gate(warehouse, tmp_path, "eps_forecast", rules=("value_in_plausible_range",))
+
+    [row] = failure(result, "eps_forecast", "value_in_plausible_range")
+    assert row | {"series": "688256.SH", "measure": "eps", "out_of_range": 2,
+                  "first_bad_date": "2026-01-13", "first_bad_value": 4000.0} == row
