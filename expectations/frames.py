@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 
 from expectations.checks import Check, read_sql
-from warehouse.db import qualified_name, quote_literal
 
 # Rows DuckDB hands over at a time when a result may be spilled.
 BATCH_ROWS = 100_000
@@ -115,13 +114,3 @@ def frames_ahead(con: duckdb.DuckDBPyConnection,
                 pending = pool.submit(check_frame, con, following)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def small_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], below_rows: int) -> set[int]:
-    """The positions of the checks of datasets that staging holds fewer than ``below_rows``
-    rows of: their queries' working memory and frames are small."""
-    tables = sorted({check.table for check in checks})
-    sql = " UNION ALL ".join(f"SELECT {quote_literal(table)}, count(*) FROM "
-                             f"{qualified_name('staging', table)}" for table in tables)
-    small = {table for table, rows in con.execute(sql).fetchall() if rows < below_rows}
-    return {position for position, check in enumerate(checks) if check.table in small}
