@@ -197,7 +197,7 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
     ``core_tables`` are the core tables that exist; a dataset core does not hold yet has no
     stored level to compare with. The summaries of the ``judged`` datasets (every one when
     none are named) are computed once and held, a row per series and column, for the rules
-    that read them again; no check reads another dataset's, whose stay  The stored
+    that read them again; no check reads another dataset's, which stay statements. The stored
     long form is read once, by the query that needs it.
     """
     held: dict[str, pa.Table] = {}
