@@ -21,7 +21,13 @@ from expectations.statements import rows, series_columns, statement, union_all, 
 from registry import STAGING_TABLES, Dataset, Measure, by_name
 from registry.model import UNIT_SLIPS
 from warehouse import series
-from warehouse.db import identifier_list, quote_identifier, quote_literal, temporary_views
+from warehouse.db import (
+    identifier_list,
+    qualified_name,
+    quote_identifier,
+    quote_literal,
+    temporary_views,
+)
 
 # The value columns the series rules read beside a series' chained value (splits, one-price
 # days), where a dataset declares them.
@@ -65,6 +71,8 @@ def _summaries(dataset: Dataset, stored: bool) -> str:
     summaries = []
     for measure in dataset.measures:
         value, previous = _value(measure.name), _value("previous_" + measure.name)
+        # The reciprocal of the ratio, not previous / value: the worst step rounds as it did
+        # over the long form, to the last bit.
         step = f"greatest({value} / {previous}, 1 / ({value} / {previous}))"
         bad, level = _out_of_range(measure), _level(measure)
         moved = f"{value} > 0 AND {previous} > 0"
@@ -147,7 +155,7 @@ def _files(dataset: Dataset) -> str:
     return (f"SELECT CAST({quote_literal(dataset.name)} AS VARCHAR) AS dataset, "
             f"CAST({quote_identifier(dataset.series)} AS VARCHAR) AS series, "
             f"arg_max(source_file, {quote_identifier(dataset.date)}) AS source_file "
-            f"FROM staging.{quote_identifier(dataset.name)} "
+            f"FROM {qualified_name('staging', dataset.name)} "
             f"WHERE {quote_identifier(dataset.series)} IS NOT NULL "
             f"GROUP BY {quote_identifier(dataset.series)}")
 
@@ -157,7 +165,7 @@ def _dated() -> str:
         f"SELECT CAST({quote_literal(dataset.name)} AS VARCHAR) AS dataset, "
         f"CAST({quote_identifier(dataset.series or '')} AS VARCHAR) AS series, "
         f"{quote_identifier(dataset.date)} AS trade_date, source_file "
-        f"FROM staging.{quote_identifier(dataset.name)}" for dataset in dated())
+        f"FROM {qualified_name('staging', dataset.name)}" for dataset in dated())
 
 
 def _held(con: duckdb.DuckDBPyConnection, sql: str, hold: bool, name: str,

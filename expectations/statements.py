@@ -7,7 +7,7 @@ Every statement is SQL of quoted declared names only (``quote_identifier``, ``qu
 from __future__ import annotations
 
 from registry import Dataset
-from warehouse.db import identifier_list, quote_identifier, quote_literal
+from warehouse.db import identifier_list, qualified_name, quote_identifier, quote_literal
 
 # Stored days before the first staged day a daily series' level is read from.
 LEVEL_LOOKBACK_DAYS = 31
@@ -36,17 +36,17 @@ def rows(dataset: Dataset, stored: bool) -> dict[str, str]:
         window = "SELECT * FROM staged LIMIT 0"
     elif dataset.lag_sessions is None or dataset.export == "whole":
         window = (f"SELECT {identifier_list(dataset.schema.names())} "
-                  f"FROM core.{quote_identifier(dataset.name)}")
+                  f"FROM {qualified_name('core', dataset.name)}")
     else:
         window = (f"SELECT {identifier_list(dataset.schema.names())} "
-                  f"FROM core.{quote_identifier(dataset.name)} "
+                  f"FROM {qualified_name('core', dataset.name)} "
                   f"WHERE {quote_identifier(dataset.date)} BETWEEN "
                   f"(SELECT min({quote_identifier(dataset.date)}) FROM staged) - "
                   f"{LEVEL_LOOKBACK_DAYS} "
                   f"AND (SELECT max({quote_identifier(dataset.date)}) FROM staged)")
     return {
         "staged": (f"SELECT {identifier_list(dataset.schema.names())} "
-                   f"FROM staging.{quote_identifier(dataset.name)}"),
+                   f"FROM {qualified_name('staging', dataset.name)}"),
         "stored": window,
         "kept": (f"SELECT * FROM stored ANTI JOIN (SELECT {identifier_list(chain_keys(dataset))} "
                  f"FROM staged) AS restaged USING ({identifier_list(chain_keys(dataset))})"),
