@@ -17,4 +17,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY dataset, series, provider, trade_date

@@ -66,4 +66,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY dataset, series, trade_date

@@ -43,4 +43,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY series

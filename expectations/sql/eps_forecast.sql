@@ -20,4 +20,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY symbol, report_date, fiscal_year

@@ -30,4 +30,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY pair, trade_date

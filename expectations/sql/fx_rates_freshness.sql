@@ -28,4 +28,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY pair

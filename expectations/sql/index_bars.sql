@@ -83,4 +83,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY index_code, trade_date

@@ -35,4 +35,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY symbol, listing_date

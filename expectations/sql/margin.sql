@@ -37,4 +37,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY exchange, trade_date

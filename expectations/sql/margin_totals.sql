@@ -31,4 +31,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY trade_date

@@ -161,4 +161,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY series, measure

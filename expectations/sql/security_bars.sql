@@ -108,4 +108,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY symbol, trade_date

@@ -69,4 +69,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY series

@@ -369,4 +369,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY series

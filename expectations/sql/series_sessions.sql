@@ -87,4 +87,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY series, trade_date

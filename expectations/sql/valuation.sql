@@ -47,4 +47,3 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY symbol, trade_date

@@ -149,6 +149,40 @@ def test_a_rule_that_holds_records_the_rows_it_saw(
     assert 0 < usdhkd < rows
 
 
+@pytest.mark.parametrize("symbols", [40, runner.NARROW_FROM_ROWS // 20 + 1])
+def test_samples_are_the_first_broken_rows_in_key_order_whatever_the_frame_order(
+    symbols: int,
+) -> None:
+    # Check queries leave their rows unordered: DuckDB returns a parallel query's rows in any
+    # order. Twenty sessions of each symbol, shuffled; three of one symbol and two of another
+    # close at zero. The larger frame is judged on narrowed columns.
+    days = pd.bdate_range("2026-01-05", periods=20)
+    frame = pd.DataFrame({
+        "symbol": np.repeat([f"{n:06d}.SZ" for n in range(symbols)], len(days)),
+        "trade_date": np.tile(days.values, symbols),
+        "close": 10.0,
+        "source_file": "eastmoney/kline.json",
+    })
+    broken = {("000007.SZ", "2026-01-09"), ("000007.SZ", "2026-01-06"),
+              ("000031.SZ", "2026-01-30"), ("000031.SZ", "2026-01-05"),
+              ("000007.SZ", "2026-01-30")}
+    for symbol, day in broken:
+        frame.loc[(frame.symbol == symbol) & (frame.trade_date == day), "close"] = 0.0
+    shuffled = frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    positive = Rule("close_positive", gxe.ExpectColumnValuesToBeBetween(
+        column="close", min_value=0, strict_min=True), "close must be above zero",
+        show=("close",))
+    bars = Check("security_bars", "security_bars", "security_bars.sql", {},
+                 ("symbol", "trade_date"), (positive,))
+
+    [outcome] = runner.judge_frame(bars, shuffled, batch_definition())
+
+    assert outcome.unexpected_count == 5
+    assert [(row["symbol"], row["trade_date"]) for row in outcome.sample] == sorted(broken)
+    assert outcome.sample[0] == {"symbol": "000007.SZ", "trade_date": "2026-01-06",
+                                 "source_file": "eastmoney/kline.json", "close": 0.0}
+
+
 def test_a_judged_frame_leaves_nothing_of_itself_in_great_expectations() -> None:
     # GX's engine is the datasource's, shared by every batch: its metric cache and loaded
     # batch held a year's bar rows' masks and copies (190 MB) until the next frame.
