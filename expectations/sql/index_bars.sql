@@ -22,9 +22,10 @@ chain AS (
     WHERE dataset = 'index_bars' AND is_staged
 ),
 
--- Turnover per share traded is an average price: one value per staged day.
+-- Turnover per share traded is an average price: one value per staged day (a day's copies keep
+-- the smallest, the same on every run).
 turnover_prices AS (
-    SELECT index_code, trade_date, any_value(amount / nullif(volume, 0)) AS turnover_price
+    SELECT index_code, trade_date, min(amount / nullif(volume, 0)) AS turnover_price
     FROM staged
     GROUP BY index_code, trade_date
 ),

@@ -2,9 +2,10 @@
 -- the stored days around them not staged again and each series' last stored day however old it
 -- is; with each day's previous value and date in the chain and the series' first day in it.
 -- A day staged twice is one day (the key rules name the duplicate), and so is a last stored day
--- the window holds too: staged rows are grouped by day, stored rows by day and value.
+-- the window holds too: staged rows are grouped by day, stored rows by day and value. A day's
+-- copies keep their smallest figure, the same on every run whichever copy a scan meets first.
 WITH chain AS (
-    SELECT dataset, series, trade_date, any_value(value) AS value, is_staged
+    SELECT dataset, series, trade_date, min(value) AS value, is_staged
     FROM gate_series_days
     GROUP BY dataset, series, trade_date, is_staged, CASE WHEN NOT is_staged THEN value END
 ),

@@ -16,18 +16,25 @@ files AS (
     GROUP BY series
 ),
 
--- A day staged twice is here twice: any_value keeps one figure of each column, as for the chain.
-bars AS (
+-- One row per day with its bar. A day staged twice (the key rules name it) is one day, with the
+-- smallest of its figures, so the windows below order days without ties: a copied day had
+-- turned a series' run stale or not depending on which copy each sort met first.
+bar_days AS (
     SELECT
-        series,
-        trade_date,
-        any_value(open) AS open,
-        any_value(high) AS high,
-        any_value(low) AS low,
-        any_value(volume) AS volume
-    FROM gate_bars
-    WHERE dataset = $dataset
-    GROUP BY series, trade_date
+        chain.series,
+        chain.trade_date,
+        min(chain.value) AS value,
+        bool_or(chain.is_staged) AS is_staged,
+        min(bars.open) AS open,
+        min(bars.high) AS high,
+        min(bars.low) AS low,
+        min(bars.volume) AS volume
+    FROM chain
+    LEFT JOIN gate_bars AS bars
+        ON bars.dataset = $dataset
+        AND bars.series = chain.series
+        AND bars.trade_date = chain.trade_date
+    GROUP BY chain.series, chain.trade_date
 ),
 
 suspended AS (
@@ -100,21 +107,19 @@ peer_moves AS (
 -- Each day of the chain with its bar and whether it is a session of the series' home market.
 days AS (
     SELECT
-        chain.*,
-        bars.volume,
-        bars.high,
-        bars.low,
-        bars.open,
+        bar_days.*,
         homed.series IS NULL OR EXISTS (
             SELECT 1 FROM home_sessions
-            WHERE home_sessions.series = chain.series
-                AND home_sessions.trade_date = chain.trade_date
+            WHERE home_sessions.series = bar_days.series
+                AND home_sessions.trade_date = bar_days.trade_date
         ) AS is_home_session,
         -- Traded heavily at one price: no intraday range at all.
-        coalesce(bars.high = bars.low AND bars.volume * chain.value >= $liquid_traded, false)
-            AS is_one_price
-    FROM chain
-    LEFT JOIN bars USING (series, trade_date)
+        coalesce(
+            bar_days.high = bar_days.low
+                AND bar_days.volume * bar_days.value >= $liquid_traded,
+            false
+        ) AS is_one_price
+    FROM bar_days
     LEFT JOIN homed USING (series)
 ),
 

@@ -88,3 +88,24 @@ def test_clean_history_raises_none_of_them(
     rules = ("no_spike_and_revert", "not_stale", "no_unadjusted_split")
     result = gate(warehouse, tmp_path, rules=rules)
     assert [f.message for f in result.failures if f.rule in rules] == []
+
+
+def test_a_day_staged_twice_is_one_day_to_the_series_rules(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # Every staged stock bar arrives twice, the copies shuffled among the rows, and one copy of
+    # one day closes 40% higher. The key rule names the copies; the series rules see each day
+    # once, so neither the copy's jump and fall back nor the order a sort met the copies in
+    # makes a spike or a run of unchanged closes.
+    store_history(warehouse)
+    warehouse.execute("CREATE TEMP TABLE copied AS SELECT * FROM staging.security_bars")
+    warehouse.execute("UPDATE copied SET close = close * 1.4, high = high * 1.4 "
+                      "WHERE symbol = '00700.HK' AND trade_date = DATE '2026-01-22'")
+    warehouse.execute("INSERT INTO staging.security_bars SELECT * FROM copied ORDER BY random()")
+    [(copied,)] = warehouse.execute("SELECT count(*) FROM copied").fetchall()
+    rules = ("unique_key", "no_spike_and_revert", "not_stale", "no_unadjusted_split")
+
+    runs = [gate(warehouse, tmp_path, "security_bars", rules=rules) for _ in range(3)]
+
+    verdicts = [sorted((f.rule, f.unexpected_count) for f in run.failures) for run in runs]
+    assert verdicts == [[("unique_key", 2 * copied)]] * 3
