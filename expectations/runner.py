@@ -14,7 +14,7 @@ import pandas as pd
 
 from expectations.checks import Check, Rule, Severity, read_sql
 from expectations.configurations import built_once
-from expectations.frames import check_frame
+from expectations.frames import check_frame, key_order
 from registry import DATASETS
 from warehouse import series
 from warehouse.db import identifier_list, qualified_name, quote_identifier, temporary_views
@@ -164,7 +164,7 @@ def judge_frame(check: Check, frame: pd.DataFrame,
     just those columns: GX copies a whole batch whenever an expectation filters rows (a row
     condition, a pair ignoring missing values), and a full-market partition is millions of rows
     with every column. Samples of broken rules are still read from the whole frame, its first
-    unexpected rows in key order (:func:`key_order`).
+    unexpected rows in key order (``frames.key_order``).
     """
     import great_expectations as gx
 
@@ -203,20 +203,6 @@ def judge_frame(check: Check, frame: pd.DataFrame,
             counted.update(validate(columns, broken, SAMPLE_FORMAT, order))
         results.update(counted)
     return [_judge(check, rule, results[rule.rule], frame) for rule in check.rules]
-
-
-def key_order(frame: pd.DataFrame, check: Check) -> pd.Index:
-    """The frame's row labels in the order of the check's keys, missing keys last.
-
-    Check queries return their rows in no particular order (sorting a year of the market's rows
-    cost a full-market query a quarter to a third of its time), so a broken rule's samples,
-    its first few unexpected rows, are read from the rows in this order: the same rows on
-    every run.
-    """
-    keys = [key for key in check.keys if key in frame.columns]
-    if not keys:
-        return frame.index
-    return frame[keys].sort_values(keys, kind="stable", na_position="last").index
 
 
 @contextmanager

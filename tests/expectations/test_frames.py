@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations import frames, runner
+from expectations import frames
 from expectations.checks import Check
 from tests.expectations.judging import gate_views
 
@@ -64,7 +64,7 @@ def test_frames_ahead_yields_what_the_queries_give_one_by_one_in_order(
 
 def in_key_order(frame: pd.DataFrame, check: Check = MARGIN_FRESHNESS) -> pd.DataFrame:
     """The frame's rows in key order: check queries return theirs in any order."""
-    return frame.loc[runner.key_order(frame, check)].reset_index(drop=True)
+    return frame.loc[frames.key_order(frame, check)].reset_index(drop=True)
 
 
 class Recorder:
