@@ -26,21 +26,23 @@ AHEAD_BELOW_ROWS = 100_000
 
 
 def check_frame(con: duckdb.DuckDBPyConnection, check: Check) -> pd.DataFrame:
-    """The check query's result as the pandas frame GX validates.
+    """The check query's result as the pandas frame GX validates."""
+    return arrow_frame(check_table(con, check), check)
 
-    It travels through Arrow, which converts a full-market partition about twice as fast as
-    DuckDB's own ``df()``.
-    """
-    return arrow_frame(_query(con, check).to_arrow_table(), check)
+
+def check_table(con: duckdb.DuckDBPyConnection, check: Check) -> pa.Table:
+    """The check query's result in Arrow, which converts a full-market partition to pandas
+    about twice as fast as DuckDB's own ``df()``."""
+    return _query(con, check).to_arrow_table()
 
 
 def check_result(con: duckdb.DuckDBPyConnection, check: Check, spill_from_rows: int,
-                 directory: Path) -> pd.DataFrame | Path:
-    """The check query's frame, or, once it reaches ``spill_from_rows`` rows, an Arrow IPC
-    file in ``directory`` holding it (``spilled_frame`` reads it back).
+                 directory: Path) -> pa.Table | Path:
+    """The check query's result, or, once it reaches ``spill_from_rows`` rows, an Arrow IPC
+    file in ``directory`` holding it (``spilled_table`` reads it back).
 
     The result streams from DuckDB in batches, so a spilled result is never held here whole:
-    a process that hands large frames to another one to judge never pays their memory.
+    a process that hands large results to another one to judge never pays their memory.
     """
     reader = _query(con, check).to_arrow_reader(BATCH_ROWS)
     batches: list[pa.RecordBatch] = []
@@ -57,18 +59,26 @@ def check_result(con: duckdb.DuckDBPyConnection, check: Check, spill_from_rows: 
                 for batch in reader:
                     out.write_batch(batch)
             return path
-    return arrow_frame(pa.Table.from_batches(batches, schema=reader.schema), check)
+    return pa.Table.from_batches(batches, schema=reader.schema)
 
 
-def spilled_frame(path: Path, check: Check) -> pd.DataFrame:
-    """The frame ``check_result`` spilled to ``path``.
+def spilled_table(path: Path) -> pa.Table:
+    """The result ``check_result`` spilled to ``path``.
 
-    The file is mapped, not read: its columns become the frame's without a copy in between
-    (a year's bar rows: 0.1 s against 0.4-1.1 s read into memory, 76 MB less at the peak).
+    The file is mapped, not read: only the pages a screen or a frame touches are read, and
+    nothing is copied in between (a year's bar rows reached pandas in 0.1 s against 0.4-1.1 s
+    read into memory, 76 MB less at the peak).
     """
     with pa.memory_map(str(path)) as source:
-        table = pa.ipc.open_file(source).read_all()
-    return arrow_frame(table, check)
+        return pa.ipc.open_file(source).read_all()
+
+
+def keyed_table(table: pa.Table, check: Check) -> pa.Table:
+    """The result with a shared query's generic ``series`` column named for the check's key."""
+    if check.series_key is None or "series" not in table.column_names:
+        return table
+    return table.rename_columns([check.series_key if name == "series" else name
+                                 for name in table.column_names])
 
 
 def arrow_frame(table: pa.Table, check: Check) -> pd.DataFrame:
@@ -78,7 +88,8 @@ def arrow_frame(table: pa.Table, check: Check) -> pd.DataFrame:
     type value by value in Python.
     """
     # Each column's Arrow buffers are freed as it is converted: the frame is never held twice.
-    frame = table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
+    frame = keyed_table(table, check).to_pandas(date_as_object=False, split_blocks=True,
+                                                self_destruct=True)
     for column in frame.select_dtypes(include=["datetime64[us]", "datetime64[ms]",
                                                "datetime64[s]"]).columns:
         try:
@@ -87,8 +98,6 @@ def arrow_frame(table: pa.Table, check: Check) -> pd.DataFrame:
             # A date past 2262 (a typo'd year) fits no nanosecond; GX compares it value by
             # value, and no_future_date names it.
             continue
-    if check.series_key is not None:
-        frame = frame.rename(columns={"series": check.series_key})
     return frame
 
 
@@ -111,24 +120,25 @@ def _query(con: duckdb.DuckDBPyConnection, check: Check) -> duckdb.DuckDBPyRelat
 
 
 def frames_ahead(con: duckdb.DuckDBPyConnection,
-                 checks: Sequence[Check]) -> Generator[tuple[Check, pd.DataFrame], None, None]:
-    """Each check with its frame, in order, the next query running while the caller judges.
+                 checks: Sequence[Check]) -> Generator[tuple[Check, pa.Table], None, None]:
+    """Each check with its query's result, in order, the next query running while the caller
+    judges.
 
     Only the worker thread touches ``con`` until the iterator is exhausted or closed (closing
     waits for a query in flight), so the caller must close it before dropping the views the
-    queries read. A query's error is raised where its frame would have been yielded.
+    queries read. A query's error is raised where its result would have been yielded.
     """
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate-frames")
-    pending: Future[pd.DataFrame] | None = None
+    pending: Future[pa.Table] | None = None
     try:
         for position, check in enumerate(checks):
-            frame = pending.result() if pending is not None else check_frame(con, check)
+            table = pending.result() if pending is not None else check_table(con, check)
             pending = None
             following = checks[position + 1] if position + 1 < len(checks) else None
-            if following is not None and len(frame) < AHEAD_BELOW_ROWS:
-                pending = pool.submit(check_frame, con, following)
-            yield check, frame
+            if following is not None and len(table) < AHEAD_BELOW_ROWS:
+                pending = pool.submit(check_table, con, following)
+            yield check, table
             if following is not None and pending is None:
-                pending = pool.submit(check_frame, con, following)
+                pending = pool.submit(check_table, con, following)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

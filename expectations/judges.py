@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from expectations.checks import Check, SuiteInputs, read_sql
-from expectations.frames import check_result, frames_ahead, spilled_frame
-from expectations.runner import Outcome, judge_frame
+from expectations.frames import check_result, frames_ahead, spilled_table
+from expectations.runner import Outcome
+from expectations.tables import judge_table
 from warehouse.db import release_memory
 
 if TYPE_CHECKING:
@@ -119,11 +120,11 @@ class Suites:
             self.built = _build(self.inputs)
         return self.built[0]
 
-    def judge(self, position: int, frame: pd.DataFrame) -> list[Outcome]:
-        """The outcomes of check ``position``'s rules on ``frame``."""
+    def judge(self, position: int, table: pa.Table) -> list[Outcome]:
+        """The outcomes of check ``position``'s rules on its query's result, ``table``."""
         check = self.checks()[position]
         assert self.built is not None
-        return judge_frame(check, frame, self.built[1])
+        return judge_table(check, table, self.built[1])
 
 
 def judged(con: duckdb.DuckDBPyConnection, inputs: SuiteInputs) -> list[Outcome]:
@@ -138,8 +139,8 @@ def judged(con: duckdb.DuckDBPyConnection, inputs: SuiteInputs) -> list[Outcome]
     if queries is not None:
         return list(_judged_beside(con, suites, token, queries))
     with closing(frames_ahead(con, suites.checks())) as frames:
-        return [outcome for position, (_, frame) in enumerate(frames)
-                for outcome in suites.judge(position, frame)]
+        return [outcome for position, (_, table) in enumerate(frames)
+                for outcome in suites.judge(position, table)]
 
 
 def _judged_beside(con: duckdb.DuckDBPyConnection, suites: Suites, token: str,
@@ -151,7 +152,7 @@ def _judged_beside(con: duckdb.DuckDBPyConnection, suites: Suites, token: str,
     the next query waits for its verdict.
     """
     with _spill_directory(con) as spill:
-        pending: tuple[int, pd.DataFrame | Path, Future[list[Outcome]] | None] | None = None
+        pending: tuple[int, pa.Table | Path, Future[list[Outcome]] | None] | None = None
         for position, query in enumerate(queries):
             result = check_result(con, query, SPILL_FROM_ROWS, Path(spill))
             if pending is not None:
@@ -182,14 +183,13 @@ def _spill_directory(con: duckdb.DuckDBPyConnection) -> tempfile.TemporaryDirect
     return tempfile.TemporaryDirectory(prefix="cntech-gate-frames-")
 
 
-def _collect(suites: Suites, position: int, result: pd.DataFrame | Path,
+def _collect(suites: Suites, position: int, result: pa.Table | Path,
              future: Future[list[Outcome]] | None) -> list[Outcome]:
-    """The worker's outcomes for the frame it was given; this process's if it died."""
+    """The worker's outcomes for the result it was given; this process's if it died."""
     judged = _result(future) if future is not None else None
     if judged is None:
-        frame = (result if isinstance(result, pd.DataFrame)
-                 else spilled_frame(result, suites.checks()[position]))
-        judged = suites.judge(position, frame)
+        judged = suites.judge(position, result if isinstance(result, pa.Table)
+                              else spilled_table(result))
     if isinstance(result, Path):
         result.unlink()
     return judged
@@ -260,11 +260,11 @@ def _queries(token: str, inputs: SuiteInputs) -> list[Check]:
     return [replace(check, rules=()) for check in suites.built[0]]
 
 
-def _judge(token: str, position: int, result: pd.DataFrame | Path) -> list[Outcome]:
+def _judge(token: str, position: int, result: pa.Table | Path) -> list[Outcome]:
     suites = _current[token]
-    if isinstance(result, pd.DataFrame):
+    if isinstance(result, pa.Table):
         return suites.judge(position, result)
-    outcomes = suites.judge(position, spilled_frame(result, suites.checks()[position]))
+    outcomes = suites.judge(position, spilled_table(result))
     _return_freed_memory()
     return outcomes
 

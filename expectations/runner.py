@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +14,7 @@ import pandas as pd
 
 from expectations.checks import Check, Rule, Severity, read_sql
 from expectations.configurations import built_once
-from expectations.frames import check_frame, key_order
+from expectations.frames import key_order
 from registry import DATASETS
 from warehouse import series
 from warehouse.db import identifier_list, qualified_name, quote_identifier, temporary_views
@@ -111,8 +111,8 @@ def _history(table: str, columns: tuple[str, ...], stored: bool) -> str:
             f"FROM {qualified_name('staging', table)})")
 
 
-def rule_columns(rule: Rule, frame: pd.DataFrame) -> tuple[str, ...]:
-    """The frame columns a rule's expectation reads, row condition included.
+def rule_columns(rule: Rule, columns: Iterable[Hashable]) -> tuple[str, ...]:
+    """The columns, of a frame's ``columns``, a rule's expectation reads, row condition included.
 
     Anything not recognised as reading named columns only (a table-level expectation, a row
     condition given as text) gets every column, so narrowing never changes a verdict.
@@ -126,7 +126,7 @@ def rule_columns(rule: Rule, frame: pd.DataFrame) -> tuple[str, ...]:
     names.extend(getattr(expectation, "column_list", None) or [])
     condition_columns = _condition_columns(getattr(expectation, "row_condition", None))
     if not names or condition_columns is None:
-        return tuple(str(column) for column in frame.columns)
+        return tuple(str(column) for column in columns)
     return tuple(dict.fromkeys([*names, *condition_columns]))
 
 
@@ -149,30 +149,26 @@ def _condition_columns(condition: Any) -> list[str] | None:
     return None
 
 
-def run_check(
-    con: duckdb.DuckDBPyConnection, check: Check, batch_definition: BatchDefinition
-) -> list[Outcome]:
-    """Run one check query and judge every rule of its suite against the frame."""
-    return judge_frame(check, check_frame(con, check), batch_definition)
-
-
-def judge_frame(check: Check, frame: pd.DataFrame,
-                batch_definition: BatchDefinition) -> list[Outcome]:
-    """Judge every rule of ``check``'s suite against its query's ``frame`` (``check_frame``).
+def judge_frame(check: Check, frame: pd.DataFrame, batch_definition: BatchDefinition,
+                *, count_domains: bool = True) -> list[Outcome]:
+    """Judge every rule of ``check``'s suite against ``frame``, its query's result or rows of it.
 
     On a large frame each group of rules reading the same columns is validated on a frame of
     just those columns: GX copies a whole batch whenever an expectation filters rows (a row
     condition, a pair ignoring missing values), and a full-market partition is millions of rows
     with every column. Samples of broken rules are still read from the whole frame, its first
-    unexpected rows in key order (``frames.key_order``).
+    unexpected rows in key order (``frames.key_order``). Without ``count_domains`` (the caller
+    counted them) a rule with a row condition that holds is not validated apart to count its
+    domain's rows.
     """
     import great_expectations as gx
 
     groups: dict[tuple[tuple[str, ...], bool], list[Rule]] = {}
     for rule in check.rules:
-        columns = (rule_columns(rule, frame) if len(frame) >= NARROW_FROM_ROWS
+        columns = (rule_columns(rule, frame.columns) if len(frame) >= NARROW_FROM_ROWS
                    else tuple(str(column) for column in frame.columns))
-        conditioned = getattr(rule.expectation, "row_condition", None) is not None
+        conditioned = (count_domains
+                       and getattr(rule.expectation, "row_condition", None) is not None)
         groups.setdefault((columns, conditioned), []).append(rule)
 
     def validate(columns: tuple[str, ...], rules: list[Rule], result_format: dict[str, Any],

@@ -12,7 +12,8 @@ import duckdb
 from expectations import gate
 from expectations.checks import Check, SuiteInputs, read_sql
 from expectations.measures import measure_views
-from expectations.runner import Outcome, history_views, run_check, stored_tables
+from expectations.runner import Outcome, history_views, stored_tables
+from expectations.tables import run_check
 from tests.expectations.gate_fixture import AS_OF
 
 if TYPE_CHECKING:

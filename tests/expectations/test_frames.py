@@ -1,4 +1,5 @@
-"""Check frames: their types, and the next query running while the caller judges a frame."""
+"""Check results and frames: their types, spills, and the next query running while the caller
+judges a result."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from expectations import frames
@@ -43,11 +45,13 @@ def test_a_result_from_the_spill_size_on_is_a_file_that_reads_back_as_the_same_f
         whole = frames.check_frame(warehouse, MARGIN_FRESHNESS)
         held = frames.check_result(warehouse, MARGIN_FRESHNESS, len(whole) + 1, tmp_path)
         spilled = frames.check_result(warehouse, MARGIN_FRESHNESS, 2, tmp_path)
-    assert isinstance(held, pd.DataFrame) and isinstance(spilled, Path)
+    assert isinstance(held, pa.Table) and isinstance(spilled, Path)
     assert spilled.parent == tmp_path and len(whole) == 3
-    pd.testing.assert_frame_equal(in_key_order(held), in_key_order(whole))
+    pd.testing.assert_frame_equal(in_key_order(frames.arrow_frame(held, MARGIN_FRESHNESS)),
+                                  in_key_order(whole))
     pd.testing.assert_frame_equal(
-        in_key_order(frames.spilled_frame(spilled, MARGIN_FRESHNESS)), in_key_order(whole))
+        in_key_order(frames.arrow_frame(frames.spilled_table(spilled), MARGIN_FRESHNESS)),
+        in_key_order(whole))
 
 
 def test_frames_ahead_yields_what_the_queries_give_one_by_one_in_order(
@@ -58,8 +62,9 @@ def test_frames_ahead_yields_what_the_queries_give_one_by_one_in_order(
         alone = [frames.check_frame(warehouse, check) for check in checks]
         ahead = list(frames.frames_ahead(warehouse, checks))
     assert [check for check, _ in ahead] == checks
-    for (check, frame), expected in zip(ahead, alone, strict=True):
-        pd.testing.assert_frame_equal(in_key_order(frame, check), in_key_order(expected, check))
+    for (check, table), expected in zip(ahead, alone, strict=True):
+        pd.testing.assert_frame_equal(in_key_order(frames.arrow_frame(table, check), check),
+                                      in_key_order(expected, check))
 
 
 def in_key_order(frame: pd.DataFrame, check: Check = MARGIN_FRESHNESS) -> pd.DataFrame:
@@ -76,13 +81,13 @@ class Recorder:
         self.started: list[str] = []
         self.finished = threading.Event()
 
-    def __call__(self, con: object, check: Check) -> pd.DataFrame:
+    def __call__(self, con: object, check: Check) -> pa.Table:
         self.started.append(check.suite)
         if check.suite == self.failing:
             raise duckdb.BinderException(f"{check.suite} does not bind")
         if check.suite == "slow":
             self.finished.wait(5)
-        return pd.DataFrame({"row": range(self.sizes.get(check.suite, 1))})
+        return pa.table({"row": range(self.sizes.get(check.suite, 1))})
 
 
 def _check(suite: str) -> Check:
@@ -93,15 +98,15 @@ def test_the_next_query_runs_while_a_small_frame_is_judged_but_not_beside_a_larg
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     recorder = Recorder({"large": frames.AHEAD_BELOW_ROWS})
-    monkeypatch.setattr(frames, "check_frame", recorder)
+    monkeypatch.setattr(frames, "check_table", recorder)
     ahead = frames.frames_ahead(duckdb.connect(), [_check(s) for s in ("small", "large", "last")])
 
     check, _ = next(ahead)
     assert check.suite == "small"
     threading.Event().wait(0.2)
     assert recorder.started == ["small", "large"]
-    check, frame = next(ahead)
-    assert (check.suite, len(frame)) == ("large", frames.AHEAD_BELOW_ROWS)
+    check, table = next(ahead)
+    assert (check.suite, len(table)) == ("large", frames.AHEAD_BELOW_ROWS)
     threading.Event().wait(0.2)
     assert recorder.started == ["small", "large"]
     assert [check.suite for check, _ in ahead] == ["last"]
@@ -111,14 +116,14 @@ def test_a_failing_query_raises_at_its_place_and_closing_waits_for_the_query_in_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     recorder = Recorder({}, failing="broken")
-    monkeypatch.setattr(frames, "check_frame", recorder)
+    monkeypatch.setattr(frames, "check_table", recorder)
     ahead = frames.frames_ahead(duckdb.connect(), [_check(s) for s in ("first", "broken")])
     assert next(ahead)[0].suite == "first"
     with pytest.raises(duckdb.BinderException, match="broken does not bind"):
         next(ahead)
 
     recorder = Recorder({})
-    monkeypatch.setattr(frames, "check_frame", recorder)
+    monkeypatch.setattr(frames, "check_table", recorder)
     ahead = frames.frames_ahead(duckdb.connect(), [_check(s) for s in ("first", "slow")])
     next(ahead)
     threading.Timer(0.3, recorder.finished.set).start()

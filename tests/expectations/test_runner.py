@@ -12,7 +12,7 @@ import pytest
 from great_expectations import expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
-from expectations import runner
+from expectations import runner, tables
 from expectations.checks import Check, Rule
 from expectations.suites.common import at_least, not_empty
 from tests.expectations.judging import batch_definition, gate_views
@@ -114,8 +114,8 @@ def test_verdicts_word_counts_samples_and_observed_values(
                 (not_empty(),))
 
     with gate_views(warehouse):
-        [warned] = runner.run_check(warehouse, fx, batch_definition())
-        [empty] = runner.run_check(warehouse, eps, batch_definition())
+        [warned] = tables.run_check(warehouse, fx, batch_definition())
+        [empty] = tables.run_check(warehouse, eps, batch_definition())
 
     assert (warned.success, warned.severity, warned.unexpected_count) == (False, "warn", 1)
     assert warned.message == ("fx_rates: 1 row breaks usdhkd_in_range: USDHKD must lie between "
@@ -141,7 +141,7 @@ def test_a_rule_that_holds_records_the_rows_it_saw(
     ).fetchall()
 
     with gate_views(warehouse):
-        outcomes = runner.run_check(warehouse, fx, batch_definition())
+        outcomes = tables.run_check(warehouse, fx, batch_definition())
 
     assert [(o.rule, o.success, o.unexpected_count) for o in outcomes] == [
         ("usdhkd_in_range", True, 0), ("rate_positive", True, 0)]
