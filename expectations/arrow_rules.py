@@ -1,10 +1,10 @@
 """Expectations read in Arrow: for each kind of rule the screens know, the rows that could
-break it, a superset of the rows Great Expectations' pandas engine finds unexpected.
+break it: a superset of the rows Great Expectations' pandas engine finds unexpected, larger
+only by the rows outside a rule's row condition and those with a missing key part.
 
 Each reader returns None where Arrow and pandas could read the rule apart (a column type
 compared differently, a bound of another type), and the rule is then judged on the whole
-frame. Where a reading could differ only at the edge (a bound floored to a column's unit), the
-reader errs towards more rows.
+frame.
 """
 
 from __future__ import annotations
@@ -82,30 +82,33 @@ def _judged(inside: Mask, skipped: Mask) -> Mask:
 
 
 def _between(expectation: Any, table: pa.Table) -> Mask | None:
-    """Rows with a value outside the bounds; one that could sit on a bound is left to GX."""
+    """Rows with a value outside the bounds."""
     values = table[expectation.column]
     checks = []
-    for bound, strict, compare in (
-            (expectation.min_value, expectation.strict_min, (pc.greater, pc.greater_equal)),
-            (expectation.max_value, expectation.strict_max, (pc.less, pc.less_equal))):
+    for bound, strict, upper in ((expectation.min_value, expectation.strict_min, False),
+                                 (expectation.max_value, expectation.strict_max, True)):
         if bound is None:
             continue
-        found = _bound(bound, values.type)
+        found = _bound(bound, values.type, upper)
         if found is None:
             return None
         value, exact = found
-        checks.append(compare[0 if strict or not exact else 1](values, value))
+        # A rounded bound lies between the column's values: on it is inside, strict or not.
+        compare = ((pc.less if upper else pc.greater) if strict and exact
+                   else (pc.less_equal if upper else pc.greater_equal))
+        checks.append(compare(values, value))
     if not checks:
         return None
     inside = checks[0] if len(checks) == 1 else pc.and_(checks[0], checks[1])
     return _judged(inside, _missing(table, expectation.column))
 
 
-def _bound(bound: object, kind: pa.DataType) -> tuple[pa.Scalar, bool] | None:
+def _bound(bound: object, kind: pa.DataType, upper: bool) -> tuple[pa.Scalar, bool] | None:
     """A bound as a scalar of the column's type, and whether it is exactly the bound.
 
-    Dates and times are floored to the column's unit; a value strictly past a floored bound is
-    past the bound itself, so such a bound is compared strictly.
+    A date or time is rounded to the column's unit towards the inside (an upper bound down, a
+    lower one up): a value of that unit is within the bound exactly when it is within the
+    rounded one.
     """
     family = _family(kind)
     if family == "number":
@@ -117,11 +120,10 @@ def _bound(bound: object, kind: pa.DataType) -> tuple[pa.Scalar, bool] | None:
     stamp = pd.Timestamp(bound)
     if stamp.tzinfo is not None:
         return None
-    if pa.types.is_date32(kind):
-        floored = stamp.floor("D")
-        return pa.scalar(floored.date(), type=kind), floored == stamp
-    floored = stamp.floor(pd.Timedelta(1, unit=kind.unit))
-    return pa.scalar(floored.to_pydatetime(warn=False), type=kind), floored == stamp
+    unit = "D" if pa.types.is_date32(kind) else pd.Timedelta(1, unit=kind.unit)
+    rounded = stamp.floor(unit) if upper else stamp.ceil(unit)
+    value = rounded.date() if pa.types.is_date32(kind) else rounded.to_pydatetime(warn=False)
+    return pa.scalar(value, type=kind), rounded == stamp
 
 
 def _in_set(expectation: Any, table: pa.Table) -> Mask | None:

@@ -4,8 +4,8 @@ A full-market frame is millions of rows, and nearly every row holds every rule; 
 Expectations spent 1.2 s of a year's gate judging the bar rows, most of it copying and masking
 rows that could not break anything. A screen finds, column by column in Arrow, every row that
 could break a rule (``arrow_rules``): a superset, which errs towards more rows wherever GX's
-reading and Arrow's could differ (a bound floored to a column's unit, a row outside the rule's
-row condition). Great Expectations then judges just those rows, so the unexpected rows, their
+reading and Arrow's could differ (a missing key part, a row outside the rule's row condition).
+Great Expectations then judges just those rows, so the unexpected rows, their
 count and the samples are the ones it finds on the whole frame; what only the whole frame
 knows, the rows each rule's domain holds (``element_count``), is counted here.
 
@@ -32,6 +32,7 @@ INERT_FIELDS = frozenset({"id", "meta", "notes", "result_format", "description",
                           "catch_exceptions", "rendered_content", "severity"})
 # Expectations that read the frame's row count and nothing else.
 ROW_COUNT_TYPES = frozenset({"ExpectTableRowCountToBeBetween", "ExpectTableRowCountToEqual"})
+
 
 @dataclass(frozen=True)
 class Screen:

@@ -34,14 +34,14 @@ def judge_table(check: Check, table: pa.Table,
     result, narrowed to the columns it and its samples read. Outcomes follow the suite's order.
     """
     table = keyed_table(table, check)
-    screens = {rule.rule: screen(rule, table) for rule in check.rules}
-    screened = tuple(rule for rule in check.rules if screens[rule.rule] is not None)
-    whole = tuple(rule for rule in check.rules if screens[rule.rule] is None)
+    screens = {rule.rule: found for rule in check.rules
+               if (found := screen(rule, table)) is not None}
+    screened = tuple(rule for rule in check.rules if rule.rule in screens)
+    whole = tuple(rule for rule in check.rules if rule.rule not in screens)
     outcomes: dict[str, Outcome] = {}
     if screened:
-        found = [screens[rule.rule] for rule in screened]
-        rows = table.filter(pa.array(any_row([s.could_break for s in found if s], len(table))))
-        frame = arrow_frame(rows, check)
+        could_break = any_row([found.could_break for found in screens.values()], len(table))
+        frame = arrow_frame(table.filter(pa.array(could_break)), check)
         for outcome in judge_frame(replace(check, rules=screened), frame, batch_definition,
                                    count_domains=False):
             outcomes[outcome.rule] = _counted(outcome, screens[outcome.rule])
@@ -53,9 +53,9 @@ def judge_table(check: Check, table: pa.Table,
     return [outcomes[rule.rule] for rule in check.rules]
 
 
-def _counted(outcome: Outcome, found: Screen | None) -> Outcome:
+def _counted(outcome: Outcome, found: Screen) -> Outcome:
     """The outcome with the rows its rule's domain holds in the whole result."""
-    if found is None or outcome.element_count is None:
+    if outcome.element_count is None:
         return outcome
     return replace(outcome, element_count=found.domain_rows)
 

@@ -30,10 +30,12 @@ def export_touched(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
         for (month,) in months:
             following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
             day = duckdb.ColumnExpression(column)
+            # Unsorted: sorting a month by date cost a quarter of its export (a year of bars
+            # and valuations 2.6 against 2.1 s), and the folders already cut it by month.
             rows = con.table(f"core.{table}").filter(
                 (day >= duckdb.ConstantExpression(month))
                 & (day < duckdb.ConstantExpression(following))
-            ).order(f"{column}")
+            )
             target = out_dir / table / f"year={month.year}" / f"month={month.month:02d}"
             _write(rows, target / "data.parquet")
             written += 1

@@ -80,7 +80,7 @@ def edge_rules() -> tuple[Rule, ...]:
             max_value=pd.Timestamp(DAYS[4]), strict_min=True, strict_max=True), "inside"),
         Rule("date_noons", gxe.ExpectColumnValuesToBeBetween(
             column="trade_date", min_value=datetime(2026, 1, 6, 12),
-            max_value=datetime(2026, 1, 8, 12)), "between noons"),
+            max_value=datetime(2026, 1, 8, 12), strict_min=True, strict_max=True), "noons"),
         Rule("stamp_window", gxe.ExpectColumnValuesToBeBetween(
             column="stamp", min_value=STAMPS[1], max_value=STAMPS[2], strict_max=True),
              "inside the window"),
@@ -110,6 +110,34 @@ def test_screened_rules_judge_as_on_the_whole_frame(seed: int) -> None:
     assert {o.rule for o in whole if not o.success} >= {"unique_key", "x_band", "a_is_b"}
     unscreened = [rule.rule for rule in EDGES.rules if screens.screen(rule, table) is None]
     assert unscreened == ["not_empty"]
+
+
+def test_a_frame_that_breaks_no_rule_sends_no_row_to_great_expectations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GX judges an empty frame of every kind of rule as holding, as the whole frame holds.
+    def clean() -> pa.Table:
+        return pa.table({
+            "symbol": [f"{n:06d}.SZ" for n in range(4)],
+            "trade_date": pa.array([DAYS[2], DAYS[3]] * 2, pa.date32()),
+            "stamp": pa.array([STAMPS[1]] * 4, pa.timestamp("us")),
+            "x": [0.5, 1.0, 0.25, 0.75], "y": [0.0, 0.5, -1.0, 0.5], "count": [1, 1, 1, 1],
+            "kind": ["ohlc"] * 4, "flag": [True] * 4, "a": ["CNY"] * 4, "b": ["CNY"] * 4,
+            "note": pa.array([None] * 4, pa.string()), "source_file": ["kline.json"] * 4,
+        })
+
+    sizes: list[int] = []
+    judge = runner.judge_frame
+
+    def recorded(check: Check, frame: pd.DataFrame, definition: object,
+                 **options: bool) -> list[runner.Outcome]:
+        sizes.append(len(frame))
+        return judge(check, frame, definition, **options)  # type: ignore[arg-type]
+
+    whole = runner.judge_frame(EDGES, arrow_frame(clean(), EDGES), batch_definition())
+    monkeypatch.setattr(tables, "judge_frame", recorded)
+    assert tables.judge_table(EDGES, clean(), batch_definition()) == whole
+    assert all(outcome.success for outcome in whole) and sizes == [0, 4]
 
 
 @pytest.mark.parametrize("seed", range(8))
