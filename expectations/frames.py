@@ -1,8 +1,9 @@
-"""Check queries run into the pandas frames Great Expectations validates.
+"""Check queries run into Arrow results, and results into the pandas frames Great Expectations
+validates.
 
 The gate spends its time in two places that can overlap: DuckDB running a check query (which
-releases the GIL) and Great Expectations judging the previous query's frame (pure Python).
-``frames_ahead`` runs the next query on a worker thread while the current frame is judged.
+releases the GIL) and Great Expectations judging the previous query's result (pure Python).
+``frames_ahead`` runs the next query on a worker thread while the current result is judged.
 """
 
 from __future__ import annotations
