@@ -30,7 +30,9 @@ def edge_frame(seed: int, rows: int = 160) -> pa.Table:
                              float("inf"), 1.0 + 1e-12]
     # In chunks, as a result streamed from DuckDB arrives.
     return pa.Table.from_batches(pa.table({
-        "symbol": pa.array(pick([*(f"{n:06d}.SZ" for n in range(30)), None]), pa.string()),
+        # About as many keys as rows: some shared, most not.
+        "symbol": pa.array(pick([*(f"{n:06d}.SZ" for n in range(rows // 5)), None]),
+                           pa.string()),
         "trade_date": pa.array(pick([*DAYS, None]), pa.date32()),
         "stamp": pa.array(pick([*STAMPS, None]), pa.timestamp("us")),
         "x": pa.array(pick(numbers), pa.float64()),

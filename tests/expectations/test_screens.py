@@ -20,13 +20,12 @@ from tests.expectations.edges import EDGES, edge_frame
 from tests.expectations.judging import batch_definition, gate_views, inputs
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_each_screen_holds_every_row_its_rule_breaks_and_counts_its_domain(seed: int) -> None:
+def test_each_screen_holds_every_row_its_rule_breaks_and_counts_its_domain() -> None:
     # Rule by rule: judged together, one screen's rows would hide another's misses.
     import great_expectations as gx
 
-    frame = arrow_frame(edge_frame(seed), EDGES)
-    table = edge_frame(seed)
+    frame = arrow_frame(edge_frame(seed=0, rows=1280), EDGES)
+    table = edge_frame(seed=0, rows=1280)
     suite = gx.ExpectationSuite(name="edges", expectations=[r.expectation for r in EDGES.rules])
     batch = batch_definition().get_batch(batch_parameters={"dataframe": frame})
     with runner.metrics_forgotten(batch):
