@@ -15,6 +15,20 @@ from tests.expectations.edges import DAYS, EDGES, STAMPS, edge_frame
 from tests.expectations.judging import batch_definition
 
 
+def frames_judged(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[str, ...], int]]:
+    """From now on, the rules of every frame GX validates and the frame's rows, in order."""
+    seen: list[tuple[tuple[str, ...], int]] = []
+    judge = runner.judge_frame
+
+    def recorded(check: Check, frame: pd.DataFrame, definition: object,
+                 **options: bool) -> list[runner.Outcome]:
+        seen.append((tuple(rule.rule for rule in check.rules), len(frame)))
+        return judge(check, frame, definition, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tables, "judge_frame", recorded)
+    return seen
+
+
 def test_screened_rules_judge_as_on_the_whole_frame() -> None:
     # A frame converts its table's buffers away: the whole frame is converted from a twin.
     whole = runner.judge_frame(EDGES, arrow_frame(edge_frame(seed=1, rows=480), EDGES),
@@ -41,18 +55,10 @@ def test_a_frame_that_breaks_no_rule_sends_no_row_to_great_expectations(
             "note": pa.array([None] * 4, pa.string()), "source_file": ["kline.json"] * 4,
         })
 
-    sizes: list[int] = []
-    judge = runner.judge_frame
-
-    def recorded(check: Check, frame: pd.DataFrame, definition: object,
-                 **options: bool) -> list[runner.Outcome]:
-        sizes.append(len(frame))
-        return judge(check, frame, definition, **options)  # type: ignore[arg-type]
-
     whole = runner.judge_frame(EDGES, arrow_frame(clean(), EDGES), batch_definition())
-    monkeypatch.setattr(tables, "judge_frame", recorded)
+    seen = frames_judged(monkeypatch)
     assert tables.judge_table(EDGES, clean(), batch_definition()) == whole
-    assert all(outcome.success for outcome in whole) and sizes == [0, 4]
+    assert all(outcome.success for outcome in whole) and [rows for _, rows in seen] == [0, 4]
 
 
 def test_only_the_rows_that_could_break_a_rule_reach_great_expectations(
@@ -68,15 +74,7 @@ def test_only_the_rows_that_could_break_a_rule_reach_great_expectations(
     check = Check("security_bars", "security_bars", "unused.sql", {}, ("symbol", "trade_date"),
                   (not_empty(), *key_rules(("symbol", "trade_date")), positive("close"),
                    not_null("close")))
-    seen: list[tuple[tuple[str, ...], int]] = []
-    judge = runner.judge_frame
-
-    def recorded(check: Check, frame: pd.DataFrame, definition: object,
-                 **options: bool) -> list[runner.Outcome]:
-        seen.append((tuple(rule.rule for rule in check.rules), len(frame)))
-        return judge(check, frame, definition, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(tables, "judge_frame", recorded)
+    seen = frames_judged(monkeypatch)
     outcomes = tables.judge_table(check, table, batch_definition())
 
     assert seen == [(("symbol_not_null", "trade_date_not_null", "unique_key", "close_positive",
