@@ -26,11 +26,6 @@ BATCH_ROWS = 100_000
 AHEAD_BELOW_ROWS = 100_000
 
 
-def check_frame(con: duckdb.DuckDBPyConnection, check: Check) -> pd.DataFrame:
-    """The check query's result as the pandas frame GX validates."""
-    return arrow_frame(check_table(con, check), check)
-
-
 def check_table(con: duckdb.DuckDBPyConnection, check: Check) -> pa.Table:
     """The check query's result in Arrow, which converts a full-market partition to pandas
     about twice as fast as DuckDB's own ``df()``."""

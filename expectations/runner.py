@@ -264,9 +264,13 @@ def _exception_message(info: dict[str, Any]) -> str | None:
     return None
 
 
+def sample_columns(check: Check, rule: Rule) -> list[str]:
+    """What a broken rule's sample rows show: the keys, the source file, the rule's values."""
+    return list(dict.fromkeys([*check.keys, "source_file", *rule.show]))
+
+
 def _sample_row(frame: pd.DataFrame, index: Any, check: Check, rule: Rule) -> dict[str, Any]:
-    wanted = [*check.keys, "source_file", *rule.show]
-    columns = [column for column in dict.fromkeys(wanted) if column in frame.columns]
+    columns = [column for column in sample_columns(check, rule) if column in frame.columns]
     return {column: _plain(frame.at[index, column]) for column in columns}
 
 

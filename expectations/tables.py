@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from expectations.checks import Check, Rule
 from expectations.frames import arrow_frame, check_table, keyed_table
-from expectations.runner import Outcome, judge_frame, rule_columns
+from expectations.runner import Outcome, judge_frame, rule_columns, sample_columns
 from expectations.screens import Screen, any_row, reads_row_count_only, screen
 
 if TYPE_CHECKING:
@@ -69,8 +69,7 @@ def _whole_columns(check: Check, rules: tuple[Rule, ...], schema: pa.Schema) -> 
     wanted: list[str] = []
     for rule in rules:
         if not reads_row_count_only(rule):
-            wanted.extend([*rule_columns(rule, schema.names), *check.keys, "source_file",
-                           *rule.show])
+            wanted.extend([*rule_columns(rule, schema.names), *sample_columns(check, rule)])
     present = [name for name in dict.fromkeys(wanted) if name in schema.names]
     if present:
         return present

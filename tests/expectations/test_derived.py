@@ -20,7 +20,7 @@ from expectations.derived import (
     series_rules_check,
     sessions_only_check,
 )
-from expectations.frames import check_frame
+from expectations.frames import arrow_frame, check_table
 from expectations.measures import dated, measured
 from expectations.runner import rule_columns
 from registry import by_name
@@ -94,7 +94,7 @@ def test_every_column_a_derived_rule_reads_or_shows_is_in_its_query(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     with gate_views(warehouse):
-        frames = {check.suite: (check, check_frame(warehouse, check))
+        frames = {check.suite: (check, arrow_frame(check_table(warehouse, check), check))
                   for check in derived_checks()}
     assert len(frames) == len(measured()) + len(dated()) + 4
     for suite, (check, frame) in frames.items():

@@ -25,11 +25,16 @@ FX_FRESHNESS = Check("fx_rates", "fx_rates.freshness", "series_freshness.sql",
                      ("pair",), (), series_key="pair")
 
 
+def margin_freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The margin freshness query's result as the frame GX validates."""
+    return frames.arrow_frame(frames.check_table(con, MARGIN_FRESHNESS), MARGIN_FRESHNESS)
+
+
 def test_a_check_frame_has_nanosecond_dates_and_the_series_key_renamed(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     with gate_views(warehouse):
-        frame = frames.check_frame(warehouse, MARGIN_FRESHNESS)
+        frame = margin_freshness(warehouse)
     assert "series" not in frame.columns
     assert sorted(frame["exchange"]) == ["SSE", "SZSE", "TOTAL"]
     assert frame["last_date"].dtype == np.dtype("datetime64[ns]")
@@ -42,7 +47,7 @@ def test_a_result_from_the_spill_size_on_is_a_file_that_reads_back_as_the_same_f
     # Batches of one row: the spill begins part-way through the stream.
     monkeypatch.setattr(frames, "BATCH_ROWS", 1)
     with gate_views(warehouse):
-        whole = frames.check_frame(warehouse, MARGIN_FRESHNESS)
+        whole = margin_freshness(warehouse)
         held = frames.check_result(warehouse, MARGIN_FRESHNESS, len(whole) + 1, tmp_path)
         spilled = frames.check_result(warehouse, MARGIN_FRESHNESS, 2, tmp_path)
     assert isinstance(held, pa.Table) and isinstance(spilled, Path)
@@ -59,7 +64,8 @@ def test_frames_ahead_yields_what_the_queries_give_one_by_one_in_order(
 ) -> None:
     checks = [MARGIN_FRESHNESS, FX_FRESHNESS, MARGIN_FRESHNESS]
     with gate_views(warehouse):
-        alone = [frames.check_frame(warehouse, check) for check in checks]
+        alone = [frames.arrow_frame(frames.check_table(warehouse, check), check)
+                 for check in checks]
         ahead = list(frames.frames_ahead(warehouse, checks))
     assert [check for check, _ in ahead] == checks
     for (check, table), expected in zip(ahead, alone, strict=True):
