@@ -15,8 +15,8 @@ import duckdb
 
 from expectations import gx, judges
 from expectations.checks import SuiteInputs, read_sql
+from expectations.history import history_views, stored_tables
 from expectations.measures import measure_views
-from expectations.runner import history_views, stored_tables
 from warehouse.files import write_atomically
 
 if TYPE_CHECKING:

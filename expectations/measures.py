@@ -199,7 +199,7 @@ def _slips() -> pa.Table:
 def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
                   judged: tuple[str, ...] = ()) -> Iterator[None]:
     """Register the staged value columns' summaries, the stored values in long form, their
-    declarations, the unit slips and the chained series (inside ``runner.history_views``,
+    declarations, the unit slips and the chained series (inside ``history.history_views``,
     whose views the chain reads).
 
     ``core_tables`` are the core tables that exist; a dataset core does not hold yet has no

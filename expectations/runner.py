@@ -1,4 +1,4 @@
-"""Run check queries on DuckDB and validate their frames with Great Expectations."""
+"""Check frames validated with Great Expectations: verdicts, counts and samples per rule."""
 
 from __future__ import annotations
 
@@ -9,15 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pandas as pd
 
-from expectations.checks import Check, Rule, Severity, read_sql
+from expectations.checks import Check, Rule, Severity
 from expectations.configurations import built_once
 from expectations.frames import key_order
-from registry import DATASETS
-from warehouse import series
-from warehouse.db import identifier_list, qualified_name, quote_identifier, temporary_views
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -40,14 +36,6 @@ SAMPLE_FORMAT: dict[str, Any] = {
     "partial_unexpected_count": SAMPLE_SIZE,
 }
 
-# Stored days before the first staged day that the chains see: a restated range continues from
-# the day before it (a series' last stored day comes from gate_series_tails, however old).
-HISTORY_LOOKBACK_DAYS = 31
-# Prior history the close, rate and balance chains continue from; core may hold none of it yet.
-HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
-    d.name: (d.series, d.date, d.chain) for d in DATASETS if d.series and d.chain
-}
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -62,53 +50,6 @@ class Outcome:
     unexpected_count: int
     message: str
     sample: list[dict[str, Any]]
-
-
-def stored_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The core tables the connection's warehouse holds (a fresh warehouse may hold none)."""
-    return {row[0] for row in con.execute(read_sql("core_tables.sql")).fetchall()}
-
-
-@contextmanager
-def history_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iterator[None]:
-    """Expose the history the checks continue from as temp views, bounded by what is staged.
-
-    `gate_history_<table>` holds the `core.<table>` rows from `HISTORY_LOOKBACK_DAYS` before the
-    first staged day to the last one, so a check costs what is staged, not what is stored;
-    `gate_series_tails` gives every series' first day and its last stored day and value, the
-    seam a new day continues from however long ago it was; `gate_series_days` joins the two to
-    the staged days once, for the chain and the series rules. Tables core does not hold yet
-    (not in ``core_tables``, from :func:`stored_tables`) read as empty. Temporary views work on
-    a read-only connection and leave nothing behind in the writer's warehouse.
-    """
-    views = {f"gate_history_{table}": _history(table, columns, table in core_tables)
-             for table, columns in HISTORY_COLUMNS.items()}
-    # The merges' core.series_tails (flows build it with load.ensure_tails before the gate): a
-    # second derivation here would be a second definition of the same table.
-    views["gate_series_tails"] = ("SELECT * FROM core.series_tails"
-                                  if "series_tails" in core_tables
-                                  else read_sql("series_tails_empty.sql"))
-    views["gate_staged_series"] = series.staged()
-    views["gate_merged_series"] = series.long_form(
-        {table: quote_identifier(f"gate_history_{table}") for table in HISTORY_COLUMNS})
-    views["gate_series_calendars"] = series.calendars()
-    # Reads the views before it.
-    views["gate_series_days"] = read_sql("series_days.sql")
-    with temporary_views(con, views):
-        yield
-
-
-def _history(table: str, columns: tuple[str, ...], stored: bool) -> str:
-    """The stored rows of ``table`` a month before its staged days to the last of them; no
-    rows (of the staged table's columns) when core does not hold the table yet."""
-    if not stored:
-        return f"SELECT {identifier_list(columns)} FROM {qualified_name('staging', table)} LIMIT 0"
-    return (f"SELECT {identifier_list(columns)} FROM {qualified_name('core', table)} "
-            f"WHERE {quote_identifier(columns[1])} BETWEEN "
-            f"(SELECT min({quote_identifier(columns[1])}) "
-            f"FROM {qualified_name('staging', table)}) - {HISTORY_LOOKBACK_DAYS} "
-            f"AND (SELECT max({quote_identifier(columns[1])}) "
-            f"FROM {qualified_name('staging', table)})")
 
 
 def rule_columns(rule: Rule, columns: Iterable[Hashable]) -> tuple[str, ...]:
@@ -232,7 +173,7 @@ def _judge(check: Check, rule: Rule, result: Any, frame: pd.DataFrame) -> Outcom
         return Outcome(check.table, check.suite, rule.rule, "fail", False, None, 0, message, sample)
     success = bool(result.success)
     if success:
-        message = f"{check.table} holds {rule.rule}: {rule.description}."
+        message = _holds(check, rule)
     elif "observed_value" in details:
         message = (
             f"{check.table} breaks {rule.rule}: {rule.description}; "
@@ -252,6 +193,16 @@ def _judge(check: Check, rule: Rule, result: Any, frame: pd.DataFrame) -> Outcom
         message,
         sample,
     )
+
+
+def held(check: Check, rule: Rule, element_count: int | None) -> Outcome:
+    """The outcome of a rule that holds on ``element_count`` rows of its domain."""
+    return Outcome(check.table, check.suite, rule.rule, rule.severity, True, element_count, 0,
+                   _holds(check, rule), [])
+
+
+def _holds(check: Check, rule: Rule) -> str:
+    return f"{check.table} holds {rule.rule}: {rule.description}."
 
 
 def _exception_message(info: dict[str, Any]) -> str | None:

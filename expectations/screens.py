@@ -41,6 +41,10 @@ class Screen:
     could_break: Mask
     domain_rows: int
 
+    def marks_any(self) -> bool:
+        """Whether any row could break the rule (a row the screen left unread could)."""
+        return bool(pc.any(pc.fill_null(self.could_break, True)).as_py())
+
 
 def screen(rule: Rule, table: pa.Table) -> Screen | None:
     """``rule``'s screen on ``table``; None when the rule is not one a screen reads exactly."""

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from expectations.checks import Check, Rule
 from expectations.frames import arrow_frame, check_table, keyed_table
-from expectations.runner import Outcome, judge_frame, rule_columns, sample_columns
+from expectations.runner import Outcome, held, judge_frame, rule_columns, sample_columns
 from expectations.screens import Screen, any_row, reads_row_count_only, screen
 
 if TYPE_CHECKING:
@@ -30,17 +30,22 @@ def judge_table(check: Check, table: pa.Table,
     """Every rule of ``check``'s suite judged against its query's result, ``table``.
 
     Screened rules (``screens``) are judged on the rows that could break any of them and report
-    their domain's size in the whole result; a rule no screen reads is judged on the whole
-    result, narrowed to the columns it and its samples read. Outcomes follow the suite's order.
+    their domain's size in the whole result; one whose screen marks no row holds without a
+    validation. A rule no screen reads is judged on the whole result, narrowed to the columns
+    it and its samples read. Outcomes follow the suite's order.
     """
     table = keyed_table(table, check)
     screens = {rule.rule: found for rule in check.rules
                if (found := screen(rule, table)) is not None}
-    screened = tuple(rule for rule in check.rules if rule.rule in screens)
+    # A screened rule that marks no row holds: Great Expectations would find none unexpected.
+    outcomes = {rule.rule: held(check, rule, screens[rule.rule].domain_rows)
+                for rule in check.rules
+                if rule.rule in screens and not screens[rule.rule].marks_any()}
+    screened = tuple(rule for rule in check.rules
+                     if rule.rule in screens and rule.rule not in outcomes)
     whole = tuple(rule for rule in check.rules if rule.rule not in screens)
-    outcomes: dict[str, Outcome] = {}
     if screened:
-        could_break = any_row([found.could_break for found in screens.values()], len(table))
+        could_break = any_row([screens[rule.rule].could_break for rule in screened], len(table))
         frame = arrow_frame(table.filter(pa.array(could_break)), check)
         for outcome in judge_frame(replace(check, rules=screened), frame, batch_definition,
                                    count_domains=False):

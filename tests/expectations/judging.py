@@ -11,8 +11,9 @@ import duckdb
 
 from expectations import gate
 from expectations.checks import Check, SuiteInputs, read_sql
+from expectations.history import history_views, stored_tables
 from expectations.measures import measure_views
-from expectations.runner import Outcome, history_views, stored_tables
+from expectations.runner import Outcome
 from expectations.tables import run_check
 from tests.expectations.gate_fixture import AS_OF
 
