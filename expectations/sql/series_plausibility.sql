@@ -77,18 +77,20 @@ homes AS (
     SELECT unnest($home_series) AS series, unnest($home_calendars) AS calendar
 ),
 
-homed AS (
-    SELECT DISTINCT series
+-- Each series' home calendars that have sessions, as one key: few series share a market, and
+-- a day is a home session when any of them trades.
+home_sets AS (
+    SELECT series, list_sort(list_distinct(list(calendar))) AS calendars
     FROM homes
     WHERE calendar IN (SELECT calendar FROM ref.sessions)
+    GROUP BY series
 ),
 
--- Only the sessions the chain spans: a calendar's whole history for every series is millions
--- of rows.
-home_sessions AS (
-    SELECT homes.series, sessions.session_date AS trade_date
-    FROM homes
-    INNER JOIN ref.sessions AS sessions USING (calendar)
+-- Only the sessions the chain spans.
+set_sessions AS (
+    SELECT DISTINCT sets.calendars, sessions.session_date AS trade_date
+    FROM (SELECT DISTINCT calendars FROM home_sets) AS sets
+    INNER JOIN ref.sessions AS sessions ON list_contains(sets.calendars, sessions.calendar)
     WHERE sessions.session_date BETWEEN (SELECT min(trade_date) FROM chain)
         AND (SELECT max(trade_date) FROM chain)
 ),
@@ -117,11 +119,7 @@ peer_moves AS (
 days AS (
     SELECT
         bar_days.*,
-        homed.series IS NULL OR EXISTS (
-            SELECT 1 FROM home_sessions
-            WHERE home_sessions.series = bar_days.series
-                AND home_sessions.trade_date = bar_days.trade_date
-        ) AS is_home_session,
+        home_sets.series IS NULL OR set_sessions.trade_date IS NOT NULL AS is_home_session,
         -- Traded heavily at one price: no intraday range at all.
         coalesce(
             bar_days.high = bar_days.low
@@ -129,7 +127,10 @@ days AS (
             false
         ) AS is_one_price
     FROM bar_days
-    LEFT JOIN homed USING (series)
+    LEFT JOIN home_sets USING (series)
+    LEFT JOIN set_sessions
+        ON set_sessions.calendars = home_sets.calendars
+        AND set_sessions.trade_date = bar_days.trade_date
 ),
 
 -- Each day's move, the sessions around it, and counts along its series so far: a run's own

@@ -3,13 +3,17 @@ market cap imply, a debut's offer, the series' market, its second source and its
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from expectations.derived import series_rules_check
 from expectations.gate import GateResult
+from registry import by_name
 from tests.expectations.gate_fixture import AS_OF
+from tests.expectations.judging import judge
 from tests.expectations.narrowed import run_gate_on
 from tests.expectations.test_measures import store_history
 
@@ -206,3 +210,22 @@ def test_a_yuan_rate_still_over_a_mainland_holiday_only_warns(
                       "AND session_date BETWEEN DATE '2026-01-21' AND DATE '2026-01-28'")
     result = gate(warehouse, tmp_path, "fx_rates", "not_stale")
     assert "not_stale" not in rules_broken(result, "fx_rates")
+
+
+def test_a_run_counts_the_sessions_of_any_of_its_series_home_markets(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    store_history(warehouse)
+    _freeze(warehouse, "fx_rates", "pair", "USDCNY", ("rate",))
+    warehouse.execute("DELETE FROM ref.sessions WHERE calendar = 'XSHG' "
+                      "AND session_date BETWEEN DATE '2026-01-21' AND DATE '2026-01-28'")
+    declared = by_name("fx_rates").series_rules
+    assert declared is not None
+    # Hong Kong, trading on, as a second home: the run's days are its sessions again.
+    both = replace(declared, home_calendars=(*declared.home_calendars, ("USDCNY", "XHKG")))
+    onshore = judge(warehouse, [series_rules_check("fx_rates", declared)])
+    either = judge(warehouse, [series_rules_check("fx_rates", both)])
+    assert onshore["fx_rates.series:not_stale"].success
+    assert not either["fx_rates.series:not_stale"].success
+    assert either["fx_rates.series:not_stale"].sample[0]["frozen_evidence"] == (
+        "its second source moved")
