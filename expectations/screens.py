@@ -7,7 +7,8 @@ could break a rule (``arrow_rules``): a superset, which errs towards more rows w
 reading and Arrow's could differ (a missing key part, a row outside the rule's row condition).
 Great Expectations then judges just those rows, so the unexpected rows, their
 count and the samples are the ones it finds on the whole frame; what only the whole frame
-knows, the rows each rule's domain holds (``element_count``), is counted here.
+knows, the rows each rule's domain holds (``element_count``), is counted here. A rule whose
+screen marks no row has no row GX could find unexpected: it holds without a validation.
 
 A rule is screened only where every part of it is understood: a known expectation type with no
 parameter beyond those read here, ``mostly`` of 1, columns of a type compared alike in Arrow and
