@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -239,6 +240,9 @@ def _warm() -> None:
 
     signal.signal(signal.SIGTERM, _exit_on_stop)
     batch_definition()
+    # Great Expectations' modules are most of this process's objects, and a full collection
+    # walks them all (0.16 s); frozen, the collection after a large frame takes 0.02 s.
+    gc.freeze()
 
 
 def _exit_on_stop(signum: int, frame: object) -> None:
@@ -277,6 +281,9 @@ def _return_freed_memory() -> None:
     """
     import pyarrow as pa
 
+    # Errors GX's validators raise and catch keep the judging frames, the frame's table among
+    # them, in reference cycles: a year's bar rows stayed held (240 MB) until a later collection.
+    gc.collect()
     pa.default_memory_pool().release_unused()
     try:
         ctypes.CDLL(None).malloc_trim(0)

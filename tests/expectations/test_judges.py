@@ -3,6 +3,7 @@ and a worker that dies leaves the gate to this process."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing.util
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from expectations import judges
@@ -129,6 +131,7 @@ STOPPED_RUN = """
 import atexit, os, sys
 from pathlib import Path
 import duckdb
+import pyarrow as pa
 from expectations import judges
 from expectations.gate import run_gate
 from tests.expectations.gate_fixture import AS_OF
@@ -173,3 +176,18 @@ def test_stop_returns_with_the_pools_semaphores_released() -> None:
     judges.stop()
     assert semaphores_to_release() <= before
     assert not [t for t in threading.enumerate() if "ExecutorManager" in type(t).__name__]
+
+
+def test_a_judged_frame_kept_only_by_a_reference_cycle_is_given_back() -> None:
+    # As the tracebacks of errors GX catches keep a judged table: only a collection frees it.
+    gc.disable()
+    try:
+        before = pa.total_allocated_bytes()
+        cycle: list[object] = [pa.array(range(1_000_000), pa.int64())]
+        cycle.append(cycle)
+        del cycle
+        assert pa.total_allocated_bytes() >= before + 8_000_000
+        judges._return_freed_memory()
+        assert pa.total_allocated_bytes() <= before
+    finally:
+        gc.enable()
