@@ -7,43 +7,88 @@ history. Spark, Trino's Hive connector and DuckDB read the folder with partition
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from registry import DATASETS
-from warehouse.files import atomic_path
+from warehouse.files import FILE_MODE, atomic_path
 
 # Core table → the date its rows are partitioned by; small reference-like tables are whole.
 PARTITIONED = {d.name: d.date for d in DATASETS if d.export == "monthly"}
 WHOLE = tuple(d.name for d in DATASETS if d.export == "whole")
+# A monthly table's Hive partition columns, each with the date format of its folder names.
+PARTS = {"year": "%Y", "month": "%m"}
 
 
 def export_touched(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
     """Rewrite every month of core that staging touched (staging still holds the merged rows)."""
+    _remove_scratch(out_dir)
     written = 0
     for table, column in PARTITIONED.items():
-        months = (con.table(f"staging.{table}")
-                  .filter(duckdb.ColumnExpression(column).isnotnull())
-                  .select(f"date_trunc('month', {column})::DATE").distinct().fetchall())
-        for (month,) in months:
-            following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-            day = duckdb.ColumnExpression(column)
-            # Unsorted: sorting a month by date cost a quarter of its export (a year of bars
-            # and valuations 2.6 against 2.1 s), and the folders already cut it by month.
-            rows = con.table(f"core.{table}").filter(
-                (day >= duckdb.ConstantExpression(month))
-                & (day < duckdb.ConstantExpression(following))
-            )
-            target = out_dir / table / f"year={month.year}" / f"month={month.month:02d}"
-            _write(rows, target / "data.parquet")
-            written += 1
+        months = [month for (month,) in (
+            con.table(f"staging.{table}")
+            .filter(duckdb.ColumnExpression(column).isnotnull())
+            .select(f"date_trunc('month', {column})::DATE").distinct().fetchall())]
+        if months:
+            written += _export_months(con, table, column, months, out_dir)
     for table in WHOLE:
         if con.table(f"staging.{table}").limit(1).fetchall():
             _write(con.table(f"core.{table}"), out_dir / table / "data.parquet")
             written += 1
     return written
+
+
+def _export_months(con: duckdb.DuckDBPyConnection, table: str, column: str,
+                   months: list[date], out_dir: Path) -> int:
+    """The ``months`` of ``core.<table>`` written in one partitioned pass into a scratch folder,
+    then each month's file renamed over its partition's ``data.parquet``.
+
+    One pass for a year of bars and valuations took 1.5-1.8 s against 2.6-2.8 s a month at a
+    time. Unsorted: the folders already cut by month. A month the pass wrote as several files
+    (or none) is written on its own, as before.
+    """
+    day = duckdb.ColumnExpression(column)
+    month_of = duckdb.FunctionExpression("date_trunc", duckdb.ConstantExpression("month"), day)
+    rows = con.table(f"core.{table}").filter(
+        month_of.isin(*(duckdb.ConstantExpression(month) for month in months)))
+    parts = rows.select(duckdb.StarExpression(), *(
+        duckdb.FunctionExpression("strftime", day, duckdb.ConstantExpression(pattern)).alias(name)
+        for name, pattern in PARTS.items()))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Beside the exported folder, not in it: readers glob it recursively, hidden folders too.
+    scratch = Path(tempfile.mkdtemp(prefix=_scratch_prefix(out_dir), dir=out_dir.parent))
+    try:
+        parts.write_parquet(str(scratch), partition_by=list(PARTS), filename_pattern="data_{i}")
+        for month in months:
+            folder = Path(*(f"{name}={month.strftime(pattern)}" for name, pattern in PARTS.items()))
+            target = out_dir / table / folder / "data.parquet"
+            found = list((scratch / folder).glob("*.parquet"))
+            if len(found) == 1:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.chmod(found[0], FILE_MODE)
+                os.replace(found[0], target)
+            else:
+                following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+                _write(rows.filter((day >= duckdb.ConstantExpression(month))
+                                   & (day < duckdb.ConstantExpression(following))), target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return len(months)
+
+
+def _scratch_prefix(out_dir: Path) -> str:
+    return f".{out_dir.name}-export-"
+
+
+def _remove_scratch(out_dir: Path) -> None:
+    """Scratch folders of an export that died (the writer lock is held)."""
+    for stale in out_dir.parent.glob(_scratch_prefix(out_dir) + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _write(relation: duckdb.DuckDBPyRelation, path: Path) -> None:

@@ -108,3 +108,31 @@ def test_whole_tables_are_written_only_when_staged(
 def test_nothing_staged_writes_nothing(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     assert export.export_touched(con, tmp_path) == 0
     assert written(tmp_path) == []
+
+
+def test_the_scratch_folder_goes_and_one_left_by_a_killed_export_is_removed(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    out = tmp_path / "core"
+    killed = tmp_path / ".core-export-killed" / "margin" / "year=2024" / "month=12"
+    killed.mkdir(parents=True)
+    (killed / "data_0.parquet").write_bytes(b"PAR1")
+    merge(con, "margin", margin([date(2024, 12, 30), date(2025, 1, 2)]))
+
+    assert export.export_touched(con, out) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["core"]
+    assert written(out) == ["margin/year=2024/month=12/data.parquet",
+                            "margin/year=2025/month=01/data.parquet"]
+
+
+def test_a_touched_month_core_holds_no_row_of_is_written_empty(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    # Staged but not merged: the partitioned pass writes no file for the month.
+    for name in STAGING_TABLES:
+        load.stage(con, name, margin([date(2024, 12, 2)]) if name == "margin"
+                   else empty(by_name(name)))
+
+    assert export.export_touched(con, tmp_path) == 1
+    month = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
+    assert month.height == 0 and "financing_balance" in month.columns
