@@ -13,11 +13,14 @@ checked_datasets AS (
 ),
 
 -- The primary's figures on the staged days and the history window before them, a day staged
--- again by its new figure (gate_series_days); a seam older than the window is not compared.
+-- again by its new figure (gate_series_days); a seam older than the window is not compared. A
+-- day staged twice (the key rules name it) is one day with the smaller figure, as in the series
+-- rules: two copies of a day left the moves below to whichever copy the sort met first.
 primary_values AS (
-    SELECT dataset, series, trade_date, value
+    SELECT dataset, series, trade_date, min(value) AS value
     FROM gate_series_days
     WHERE NOT is_seam AND dataset IN (SELECT dataset FROM checked_datasets)
+    GROUP BY dataset, series, trade_date
 ),
 
 paired AS (

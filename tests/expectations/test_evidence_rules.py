@@ -229,3 +229,22 @@ def test_a_run_counts_the_sessions_of_any_of_its_series_home_markets(
     assert not either["fx_rates.series:not_stale"].success
     assert either["fx_rates.series:not_stale"].sample[0]["frozen_evidence"] == (
         "its second source moved")
+
+
+def test_a_rate_staged_twice_is_one_day_beside_its_second_source(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # Every staged rate arrives twice, shuffled, one copy of one day 3% higher: the key rule
+    # names the copies, and the sources' moves are read from one figure a day, whichever copy
+    # a sort meets first.
+    store_history(warehouse)
+    warehouse.execute("CREATE TEMP TABLE copied AS SELECT * FROM staging.fx_rates")
+    warehouse.execute("UPDATE copied SET rate = rate * 1.03 "
+                      "WHERE pair = 'USDCNY' AND trade_date = DATE '2026-01-21'")
+    warehouse.execute("INSERT INTO staging.fx_rates SELECT * FROM copied ORDER BY random()")
+    rules = ("unique_key", "usdcny_move_confirmed", "usdcny_sources_agree")
+    runs = [run_gate_on(warehouse, "fx_rates", "crosscheck", rules=rules, run_id="twice",
+                        as_of=AS_OF, results_dir=tmp_path) for _ in range(3)]
+    assert all(("fx_rates", "unique_key") in {(f.table, f.rule) for f in run.failures}
+               for run in runs)
+    assert [[f.rule for f in run.failures if f.table == "crosscheck"] for run in runs] == [[]] * 3
