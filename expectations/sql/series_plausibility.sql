@@ -96,7 +96,9 @@ set_sessions AS (
 ),
 
 -- The market each series moves with: the median move of the peer datasets' series on its
--- calendar that day (the series among them: a median shrugs one member off).
+-- calendar that day (the series among them: a median shrugs one member off). A day staged
+-- twice (the key rules name it) is sorted by value too, so the median never depends on which
+-- copy a sort met first; grouping the days apart cost a year's index rules half as much again.
 peer_moves AS (
     SELECT calendar, trade_date, median(move) AS market_move, count(*) AS peer_count
     FROM (
@@ -105,7 +107,7 @@ peer_moves AS (
             peers.series,
             peers.trade_date,
             ln(peers.value / lag(peers.value) OVER (
-                PARTITION BY peers.dataset, peers.series ORDER BY peers.trade_date
+                PARTITION BY peers.dataset, peers.series ORDER BY peers.trade_date, peers.value
             )) AS move
         FROM gate_series_days AS peers
         WHERE list_contains($peers, peers.dataset) AND NOT peers.is_seam AND peers.value > 0
