@@ -47,9 +47,12 @@ merged_ends AS (
     WHERE dataset = $dataset
 ),
 
+-- Every day a series holds, copies included (a day staged twice, or staged and stored): a semi
+-- join reads them, hashing the rows once where a UNION hashed them to drop the copies and the
+-- join hashed them again (a year of the market's sessions 0.99 -> 0.77 s).
 present AS (
     SELECT series, trade_date FROM staged WHERE dataset = $dataset
-    UNION
+    UNION ALL
     SELECT series, trade_date FROM merged WHERE dataset = $dataset
 ),
 
@@ -70,14 +73,15 @@ final AS (
     SELECT
         spans.series,
         sessions.session_date AS trade_date,
-        present.trade_date IS NOT NULL AS is_present,
+        EXISTS (
+            SELECT 1 FROM present
+            WHERE present.series = spans.series AND present.trade_date = sessions.session_date
+        ) AS is_present,
         spans.source_file
     FROM spans
     INNER JOIN sessions
         ON sessions.calendar = spans.calendar
         AND sessions.session_date BETWEEN spans.first_date AND spans.last_date
-    LEFT JOIN present
-        ON present.series = spans.series AND present.trade_date = sessions.session_date
     WHERE NOT EXISTS (
         SELECT 1 FROM suspensions
         WHERE suspensions.dataset = $dataset

@@ -7,8 +7,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expectations.frames import check_table
 from expectations.gate import GateResult
+from expectations.suites import all_checks
 from tests.expectations.gate_fixture import AS_OF
+from tests.expectations.judging import gate_views, inputs
 from tests.expectations.narrowed import run_gate_on
 from tests.expectations.test_measures import store_history
 
@@ -109,3 +112,20 @@ def test_a_day_staged_twice_is_one_day_to_the_series_rules(
 
     verdicts = [sorted((f.rule, f.unexpected_count) for f in run.failures) for run in runs]
     assert verdicts == [[("unique_key", 2 * copied)]] * 3
+
+
+def test_a_day_staged_twice_is_one_session_present(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    store_history(warehouse)
+    [check] = [check for check in all_checks(inputs(warehouse))
+               if check.suite == "security_bars.sessions"]
+    with gate_views(warehouse, ("security_bars",)):
+        once = check_table(warehouse, check).sort_by([("series", "ascending"),
+                                                      ("trade_date", "ascending")])
+        warehouse.execute("INSERT INTO staging.security_bars SELECT * FROM staging.security_bars "
+                          "WHERE trade_date >= DATE '2026-01-20'")
+        twice = check_table(warehouse, check).sort_by([("series", "ascending"),
+                                                       ("trade_date", "ascending")])
+    assert twice.num_rows == once.num_rows > 0
+    assert twice.column("is_present").to_pylist() == once.column("is_present").to_pylist()
