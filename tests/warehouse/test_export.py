@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -136,3 +138,21 @@ def test_a_touched_month_core_holds_no_row_of_is_written_empty(
     assert export.export_touched(con, tmp_path) == 1
     month = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
     assert month.height == 0 and "financing_balance" in month.columns
+
+
+def test_a_month_that_cannot_be_renamed_into_place_is_written_there(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As when the exported folder is mounted apart from the data dir (EXDEV): only the renames
+    # out of the scratch folder cross it.
+    rename = os.replace
+
+    def across_filesystems(source: str, target: str) -> None:
+        if "-export-" in str(source):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        rename(source, target)
+
+    merge(con, "margin", margin([date(2024, 12, 30), date(2024, 12, 31)]))
+    monkeypatch.setattr(os, "replace", across_filesystems)
+    assert export.export_touched(con, tmp_path / "core") == 1
+    assert pl.read_parquet(tmp_path / "core/margin/year=2024/month=12/data.parquet").height == 2
