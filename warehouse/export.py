@@ -52,6 +52,8 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, column: str,
     time. Unsorted: the folders already cut by month. A month the pass wrote as several files
     (or none), or whose file cannot be renamed into place, is written on its own, as before.
     """
+    if table not in PARTITIONED:
+        raise ValueError(f"not a monthly exported table: {table!r}")
     day = duckdb.ColumnExpression(column)
     month_of = duckdb.FunctionExpression("date_trunc", duckdb.ConstantExpression("month"), day)
     rows = con.table(f"core.{table}").filter(

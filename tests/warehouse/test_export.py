@@ -156,3 +156,11 @@ def test_a_month_that_cannot_be_renamed_into_place_is_written_there(
     monkeypatch.setattr(os, "replace", across_filesystems)
     assert export.export_touched(con, tmp_path / "core") == 1
     assert pl.read_parquet(tmp_path / "core/margin/year=2024/month=12/data.parquet").height == 2
+
+
+def test_a_table_that_is_not_exported_by_month_is_refused(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    with pytest.raises(ValueError, match="ipo_listings"):
+        export._export_months(con, "ipo_listings", "listing_date", [date(2025, 12, 1)], tmp_path)
+    assert not list(tmp_path.iterdir())
