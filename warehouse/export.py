@@ -35,7 +35,7 @@ def export_touched(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
             .filter(duckdb.ColumnExpression(column).isnotnull())
             .select(f"date_trunc('month', {column})::DATE").distinct().fetchall())]
         if months:
-            written += _export_months(con, table, column, months, out_dir)
+            written += _export_months(con, table, months, out_dir)
     for table in WHOLE:
         if con.table(f"staging.{table}").limit(1).fetchall():
             _write(con.table(f"core.{table}"), out_dir / table / "data.parquet")
@@ -43,8 +43,8 @@ def export_touched(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
     return written
 
 
-def _export_months(con: duckdb.DuckDBPyConnection, table: str, column: str,
-                   months: list[date], out_dir: Path) -> int:
+def _export_months(con: duckdb.DuckDBPyConnection, table: str, months: list[date],
+                   out_dir: Path) -> int:
     """The ``months`` of ``core.<table>`` written in one partitioned pass into a scratch folder,
     then each month's file renamed over its partition's ``data.parquet``.
 
@@ -54,7 +54,7 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, column: str,
     """
     if table not in PARTITIONED:
         raise ValueError(f"not a monthly exported table: {table!r}")
-    day = duckdb.ColumnExpression(column)
+    day = duckdb.ColumnExpression(PARTITIONED[table])
     month_of = duckdb.FunctionExpression("date_trunc", duckdb.ConstantExpression("month"), day)
     rows = con.table(f"core.{table}").filter(
         month_of.isin(*(duckdb.ConstantExpression(month) for month in months)))

@@ -162,5 +162,5 @@ def test_a_table_that_is_not_exported_by_month_is_refused(
     con: duckdb.DuckDBPyConnection, tmp_path: Path,
 ) -> None:
     with pytest.raises(ValueError, match="ipo_listings"):
-        export._export_months(con, "ipo_listings", "listing_date", [date(2025, 12, 1)], tmp_path)
+        export._export_months(con, "ipo_listings", [date(2025, 12, 1)], tmp_path)
     assert not list(tmp_path.iterdir())
