@@ -54,10 +54,15 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, months: list[date
     """
     if table not in PARTITIONED:
         raise ValueError(f"not a monthly exported table: {table!r}")
+    core_rows = con.table(f"core.{table}")
     day = duckdb.ColumnExpression(PARTITIONED[table])
     month_of = duckdb.FunctionExpression("date_trunc", duckdb.ConstantExpression("month"), day)
-    rows = con.table(f"core.{table}").filter(
-        month_of.isin(*(duckdb.ConstantExpression(month) for month in months)))
+    # The range on the bare column lets DuckDB skip row groups by their min/max dates; the month
+    # test alone read every row of core (a year of bars out of ten: 1.56 -> 1.13 s).
+    rows = core_rows.filter(
+        (day >= duckdb.ConstantExpression(min(months)))
+        & (day < duckdb.ConstantExpression(_following(max(months))))
+        & month_of.isin(*(duckdb.ConstantExpression(month) for month in months)))
     parts = rows.select(duckdb.StarExpression(), *(
         duckdb.FunctionExpression("strftime", day, duckdb.ConstantExpression(pattern)).alias(name)
         for name, pattern in PARTS.items()))
@@ -71,12 +76,17 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, months: list[date
             target = out_dir / table / folder / "data.parquet"
             found = list((scratch / folder).glob("*.parquet"))
             if len(found) != 1 or not _moved(found[0], target):
-                following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-                _write(rows.filter((day >= duckdb.ConstantExpression(month))
-                                   & (day < duckdb.ConstantExpression(following))), target)
+                _write(core_rows.filter((day >= duckdb.ConstantExpression(month))
+                                        & (day < duckdb.ConstantExpression(_following(month)))),
+                       target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return len(months)
+
+
+def _following(month: date) -> date:
+    """The first day of the month after ``month``'s."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def _moved(written: Path, target: Path) -> bool:

@@ -91,6 +91,24 @@ def test_a_month_is_rewritten_whole_from_core_and_other_months_are_left_alone(
     assert not list(tmp_path.rglob(".*.tmp"))
 
 
+def test_a_month_between_two_touched_months_is_left_alone(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    merge(con, "margin", margin([date(2024, 10, 31), date(2024, 11, 29), date(2024, 12, 2)]))
+    export.export_touched(con, tmp_path)
+    november = tmp_path / "margin/year=2024/month=11/data.parquet"
+    before = november.stat().st_mtime_ns
+
+    merge(con, "margin", margin([date(2024, 10, 31), date(2024, 12, 3)], balance=1.41e12))
+
+    assert export.export_touched(con, tmp_path) == 2
+    assert november.stat().st_mtime_ns == before
+    october = pl.read_parquet(tmp_path / "margin/year=2024/month=10/data.parquet")
+    december = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
+    assert october["trade_date"].to_list() == [date(2024, 10, 31)]
+    assert december["trade_date"].to_list() == [date(2024, 12, 2), date(2024, 12, 3)]
+
+
 def test_whole_tables_are_written_only_when_staged(
     con: duckdb.DuckDBPyConnection, tmp_path: Path,
 ) -> None:
