@@ -58,6 +58,17 @@ def parse_landed(
     Bodies are parsed in batches of one endpoint (see ``BATCH_BYTES``); errors are reported in
     the order of ``specs``.
     """
+    parts, found = _parse_batches(zone, specs)
+    frames = {table: pl.concat(pieces, how="vertical") if pieces else empty(by_name(table))
+              for table, pieces in parts.items()}
+    return frames, found
+
+
+def _parse_batches(
+    zone: LandingZone, specs: Iterable[RequestSpec]
+) -> tuple[dict[str, list[pl.DataFrame]], ParsedChunk]:
+    """Each staging table's rows as the frames of the batches that parsed them, and what was
+    found (rows per table, the failures in the order of the requests, the newest index bar)."""
     parts: dict[str, list[pl.DataFrame]] = {t: [] for t in STAGING_TABLES}
     found = ParsedChunk()
     failed: list[tuple[int, str]] = []
@@ -96,15 +107,14 @@ def parse_landed(
 
 
 def _assembled(parts: dict[str, list[pl.DataFrame]], found: ParsedChunk,
-               failed: list[tuple[int, str]]) -> tuple[dict[str, pl.DataFrame], ParsedChunk]:
-    """One frame per table, and what was found with each table's rows, the failures in the
+               failed: list[tuple[int, str]]) -> tuple[dict[str, list[pl.DataFrame]], ParsedChunk]:
+    """The batches' frames, and what was found with each table's rows, the failures in the
     order of the requests and the newest index bar's date."""
-    frames = {table: pl.concat(pieces, how="vertical") if pieces else empty(by_name(table))
-              for table, pieces in parts.items()}
-    bars = frames["index_bars"]
-    last: date | None = bars["trade_date"].max() if bars.height else None  # type: ignore[assignment]
-    return frames, replace(
-        found, rows={table: frame.height for table, frame in frames.items() if frame.height},
+    bars = [frame.select("trade_date") for frame in parts["index_bars"]]
+    last: date | None = pl.concat(bars)["trade_date"].max() if bars else None  # type: ignore[assignment]
+    rows = {table: sum(frame.height for frame in pieces) for table, pieces in parts.items()}
+    return parts, replace(
+        found, rows={table: count for table, count in rows.items() if count},
         errors=[message for _, message in sorted(failed)], last_date=last)
 
 
@@ -127,23 +137,35 @@ def parse_to_parquet(
     Rows without a date cannot belong to any partition and are dropped, as a replay's as-of
     filter drops them.
     """
-    frames, parsed = parse_landed(LandingZone(landing_root), specs)
+    parts, parsed = _parse_batches(LandingZone(landing_root), specs)
     files: dict[str, list[str]] = {}
-    for table, frame in frames.items():
-        if not frame.height:
+    for table, pieces in parts.items():
+        if not pieces:
             continue
         if grain is None:
-            files[table] = [_write_parquet(frame, out_dir / table / f"{name}.parquet")]
-            continue
-        column = by_name(table).date
-        labelled = frame.filter(pl.col(column).is_not_null()).with_columns(
-            pl.col(column).dt.strftime(PARTITION_FORMATS[grain]).alias("part"))
-        files[table] = [
-            _write_parquet(group.drop("part"),
-                           out_dir / table / f"part={label}" / f"{name}.parquet")
-            for (label,), group in labelled.group_by("part", maintain_order=True)
-        ]
+            files[table] = [_write_parquet(pl.concat(pieces, how="vertical"),
+                                           out_dir / table / f"{name}.parquet")]
+        else:
+            files[table] = _write_partitions(pieces, by_name(table).date, grain,
+                                             out_dir / table, name)
     return replace(parsed, files=files)
+
+
+def _write_partitions(pieces: list[pl.DataFrame], column: str, grain: str, out_dir: Path,
+                      name: str) -> list[str]:
+    """``pieces`` cut by ``column``'s month or year into ``out_dir/part=<label>/<name>.parquet``.
+
+    Cut piece by piece, one partition at a time: concatenating a chunk's batches and grouping
+    the result held three copies of its rows at once, the worker's peak.
+    """
+    keys = [piece[column].dt.strftime(PARTITION_FORMATS[grain]) for piece in pieces]
+    labels = sorted(set().union(*(key.drop_nulls().unique().to_list() for key in keys)))
+    written = []
+    for label in labels:
+        part = pl.concat([piece.filter(key == label) for piece, key in zip(pieces, keys,
+                                                                           strict=True)])
+        written.append(_write_parquet(part, out_dir / f"part={label}" / f"{name}.parquet"))
+    return written
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:

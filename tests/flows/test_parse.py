@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from flows import parse
 from flows.sources.landing import LandingZone
@@ -33,6 +34,28 @@ def test_a_chunk_is_cut_into_monthly_partitions_and_read_back_whole(
     assert frames["security_bars"].height == chunk.rows["security_bars"]
     assert frames["security_bars"].schema["source_file"] == pl.String
     assert (report.errors, frames["index_bars"].height) == ([], 0)
+
+
+def test_batches_are_cut_partition_by_partition_in_the_order_of_the_requests(
+    snapshot_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inspur = replace(IFLYTEK, subject="000977.SZ", provider_code="0.000977",
+                     path="eastmoney/kline/0.000977.json")
+    # A batch per body: each partition file is put together from both batches' rows.
+    monkeypatch.setattr(parse, "BATCH_BYTES", 1)
+    chunk = parse.parse_to_parquet(snapshot_dir, [IFLYTEK, inspur], tmp_path, "chunk-00000",
+                                   "year")
+
+    whole, _ = parse.parse_landed(LandingZone(snapshot_dir), [IFLYTEK, inspur])
+    bars = whole["security_bars"]
+    files = chunk.files["security_bars"]
+    assert [Path(f).parent.name for f in files] == [
+        f"part={year}" for year in sorted(bars["trade_date"].dt.year().unique().to_list())]
+    for file in files:
+        year = int(Path(file).parent.name.removeprefix("part="))
+        assert pl.read_parquet(file).equals(bars.filter(pl.col("trade_date").dt.year() == year))
+    assert chunk.rows["security_bars"] == bars.height
+    assert set(bars["symbol"]) == {"002230.SZ", "000977.SZ"}
 
 
 def test_landed_bodies_parse_into_every_table_and_a_missing_one_is_reported(
