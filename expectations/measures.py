@@ -131,13 +131,19 @@ def _number(figure: float) -> str:
 
 
 def _bars(dataset: Dataset, stored: bool) -> str:
-    """The staged and kept stored rows' ``BAR_COLUMNS``, wide (NULL where not declared)."""
+    """The staged and kept stored rows' chained value and ``BAR_COLUMNS`` (NULL where not
+    declared), whether each is staged, and a staged row's file: what the series rules read of
+    each day, in one relation they group by day once."""
     declared = {measure.name for measure in dataset.measures}
-    columns = ", ".join([*series_columns(dataset, part=False), *(
+    chain = quote_identifier(dataset.chain) if dataset.chain else "NULL"
+    columns = ", ".join([*series_columns(dataset, part=False),
+                         f"CAST({chain} AS DOUBLE) AS value", *(
         f"CAST({quote_identifier(name) if name in declared else 'NULL'} AS DOUBLE) "
         f"AS {quote_identifier(name)}" for name in BAR_COLUMNS)])
     return statement({**rows(dataset, stored), "final": (
-        "SELECT " + columns + " FROM staged UNION ALL SELECT " + columns + " FROM kept")})
+        "SELECT " + columns + ", TRUE AS is_staged, source_file FROM "
+        + qualified_name("staging", dataset.name)
+        + " UNION ALL SELECT " + columns + ", FALSE, NULL FROM kept")})
 
 
 def dated() -> tuple[Dataset, ...]:
