@@ -12,7 +12,7 @@ WITH rows_of_days AS (
 -- it) is one day, with the smallest of its figures, so the windows below order days without
 -- ties: a copied day had turned a series' run stale or not depending on which copy each sort
 -- met first. One grouping of the rows: grouping days and bars apart and joining them cost a
--- year of the market's rules 0.8 s more.
+-- year of the market's rules 0.6 s more.
 bar_days AS (
     SELECT
         series,
