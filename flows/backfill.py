@@ -72,7 +72,7 @@ def plan_partitions(landing: str, start: date, end: date, grain: str) -> list[lo
         if grain == "year":
             following = date(first.year + 1, 1, 1)
         else:
-            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            following = load.month_after(first)
         last = min(end, following - timedelta(days=1))
         label = f"{first:%Y}" if grain == "year" else f"{first:%Y-%m}"
         parts.append(load.Partition(landing, first, last, label))

@@ -103,19 +103,18 @@ def _parse_batches(
             flush(spec.endpoint)
     for endpoint in list(pending):
         flush(endpoint)
-    return _assembled(parts, found, failed)
+    return parts, _found(parts, found, failed)
 
 
-def _assembled(parts: dict[str, list[pl.DataFrame]], found: ParsedChunk,
-               failed: list[tuple[int, str]]) -> tuple[dict[str, list[pl.DataFrame]], ParsedChunk]:
-    """The batches' frames, and what was found with each table's rows, the failures in the
-    order of the requests and the newest index bar's date."""
+def _found(parts: dict[str, list[pl.DataFrame]], found: ParsedChunk,
+           failed: list[tuple[int, str]]) -> ParsedChunk:
+    """What was found with each table's rows (``parts``, a frame per batch): the rows, the
+    failures in the order of the requests and the newest index bar's date."""
     bars = [frame.select("trade_date") for frame in parts["index_bars"]]
     last: date | None = pl.concat(bars)["trade_date"].max() if bars else None  # type: ignore[assignment]
     rows = {table: sum(frame.height for frame in pieces) for table, pieces in parts.items()}
-    return parts, replace(
-        found, rows={table: count for table, count in rows.items() if count},
-        errors=[message for _, message in sorted(failed)], last_date=last)
+    return replace(found, rows={table: count for table, count in rows.items() if count},
+                   errors=[message for _, message in sorted(failed)], last_date=last)
 
 
 def _parse_batch(endpoint: str, landed: list[Landed]) -> tuple[

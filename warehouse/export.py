@@ -17,6 +17,7 @@ import duckdb
 
 from registry import DATASETS
 from warehouse.files import FILE_MODE, atomic_path
+from warehouse.load import month_after
 
 # Core table → the date its rows are partitioned by; small reference-like tables are whole.
 PARTITIONED = {d.name: d.date for d in DATASETS if d.export == "monthly"}
@@ -58,10 +59,10 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, months: list[date
     day = duckdb.ColumnExpression(PARTITIONED[table])
     month_of = duckdb.FunctionExpression("date_trunc", duckdb.ConstantExpression("month"), day)
     # The range on the bare column lets DuckDB skip row groups by their min/max dates; the month
-    # test alone read every row of core (a year of bars out of ten: 1.56 -> 1.13 s).
+    # test alone read every row of core (a year of bars out of ten: 1.56 -> 1.17 s).
     rows = core_rows.filter(
         (day >= duckdb.ConstantExpression(min(months)))
-        & (day < duckdb.ConstantExpression(_following(max(months))))
+        & (day < duckdb.ConstantExpression(month_after(max(months))))
         & month_of.isin(*(duckdb.ConstantExpression(month) for month in months)))
     parts = rows.select(duckdb.StarExpression(), *(
         duckdb.FunctionExpression("strftime", day, duckdb.ConstantExpression(pattern)).alias(name)
@@ -77,16 +78,11 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, months: list[date
             found = list((scratch / folder).glob("*.parquet"))
             if len(found) != 1 or not _moved(found[0], target):
                 _write(core_rows.filter((day >= duckdb.ConstantExpression(month))
-                                        & (day < duckdb.ConstantExpression(_following(month)))),
+                                        & (day < duckdb.ConstantExpression(month_after(month)))),
                        target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return len(months)
-
-
-def _following(month: date) -> date:
-    """The first day of the month after ``month``'s."""
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def _moved(written: Path, target: Path) -> bool:

@@ -65,6 +65,11 @@ def stage_files(
     return int(count)
 
 
+def month_after(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class Partition:
     """A backfill partition of one landing zone, recorded with the merge that loads it."""
