@@ -8,13 +8,11 @@ from contextlib import contextmanager
 import duckdb
 
 from expectations.checks import read_sql
+from expectations.statements import LOOKBACK_DAYS
 from registry import DATASETS
 from warehouse import series
 from warehouse.db import identifier_list, qualified_name, quote_identifier, temporary_views
 
-# Stored days before the first staged day that the chains see: a restated range continues from
-# the day before it (a series' last stored day comes from gate_series_tails, however old).
-HISTORY_LOOKBACK_DAYS = 31
 # Prior history the close, rate and balance chains continue from; core may hold none of it yet.
 HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {
     d.name: (d.series, d.date, d.chain) for d in DATASETS if d.series and d.chain
@@ -31,7 +29,7 @@ def stored_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def history_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iterator[None]:
     """Expose the history the checks continue from as temp views, bounded by what is staged.
 
-    `gate_history_<table>` holds the `core.<table>` rows from `HISTORY_LOOKBACK_DAYS` before the
+    `gate_history_<table>` holds the `core.<table>` rows from `LOOKBACK_DAYS` before the
     first staged day to the last one, so a check costs what is staged, not what is stored;
     `gate_series_tails` gives every series' first day and its last stored day and value, the
     seam a new day continues from however long ago it was; `gate_series_days` joins the two to
@@ -64,6 +62,6 @@ def _history(table: str, columns: tuple[str, ...], stored: bool) -> str:
     return (f"SELECT {identifier_list(columns)} FROM {qualified_name('core', table)} "
             f"WHERE {quote_identifier(columns[1])} BETWEEN "
             f"(SELECT min({quote_identifier(columns[1])}) "
-            f"FROM {qualified_name('staging', table)}) - {HISTORY_LOOKBACK_DAYS} "
+            f"FROM {qualified_name('staging', table)}) - {LOOKBACK_DAYS} "
             f"AND (SELECT max({quote_identifier(columns[1])}) "
             f"FROM {qualified_name('staging', table)})")

@@ -9,8 +9,10 @@ from __future__ import annotations
 from registry import Dataset
 from warehouse.db import identifier_list, qualified_name, quote_identifier, quote_literal
 
-# Stored days before the first staged day a daily series' level is read from.
-LEVEL_LOOKBACK_DAYS = 31
+# Stored days before the first staged day the gate reads of a daily series: its level, its chain
+# and its series rules all continue from this month (its last stored day, however old, comes
+# from gate_series_tails). One figure: the series rules read both windows side by side.
+LOOKBACK_DAYS = 31
 
 
 def statement(steps: dict[str, str]) -> str:
@@ -42,7 +44,7 @@ def rows(dataset: Dataset, stored: bool) -> dict[str, str]:
                   f"FROM {qualified_name('core', dataset.name)} "
                   f"WHERE {quote_identifier(dataset.date)} BETWEEN "
                   f"(SELECT min({quote_identifier(dataset.date)}) FROM staged) - "
-                  f"{LEVEL_LOOKBACK_DAYS} "
+                  f"{LOOKBACK_DAYS} "
                   f"AND (SELECT max({quote_identifier(dataset.date)}) FROM staged)")
     return {
         "staged": (f"SELECT {identifier_list(dataset.schema.names())} "
