@@ -58,9 +58,16 @@ def stage_files(
         raise ValueError(f"unknown date column {column!r}")
     run_sql_file(con, f"staging/{table}.sql")
     if paths:
-        con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM "
-                    f"read_parquet(?, hive_partitioning = false) WHERE {column} BETWEEN ? AND ?",
-                    [paths, first, last])
+        # Staged rows are a set: every reader orders what it needs. Kept in the files' order, a
+        # partition's rows from one file per parse chunk (33) took twice as long to insert as
+        # from a single file (a year of the market: 1.1 s against 0.6 s).
+        con.execute("SET preserve_insertion_order = false")
+        try:
+            con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM "
+                        f"read_parquet(?, hive_partitioning = false) "
+                        f"WHERE {column} BETWEEN ? AND ?", [paths, first, last])
+        finally:
+            con.execute("RESET preserve_insertion_order")
     [(count,)] = con.execute(f"SELECT count(*) FROM staging.{table}").fetchall()
     return int(count)
 
