@@ -66,32 +66,28 @@ def _summaries(dataset: Dataset, stored: bool) -> str:
 
     Summarised from the staged rows as they are, a column each, and only then turned long:
     over the long form of a year of the market (ten million values) the same aggregates took
-    3.7 s and 830 MB; over the rows, 2.5 s and 330 MB.
+    3.7 s and 830 MB; over the rows, 2.5 s and 330 MB. Each row's tests and step are computed
+    once beside it (``_judged_columns``), not in every aggregate's filter that reads them: a
+    year of bars, 1.07 -> 0.90 s.
     """
-    summaries = []
-    for measure in dataset.measures:
-        value, previous = _value(measure.name), _value("previous_" + measure.name)
-        # The reciprocal of the ratio, not previous / value: the worst step rounds as it did
-        # over the long form, to the last bit.
-        step = f"greatest({value} / {previous}, 1 / ({value} / {previous}))"
-        bad, level = _out_of_range(measure), _level(measure)
-        moved = f"{value} > 0 AND {previous} > 0"
+    summaries, judged = [], []
+    for number, measure in enumerate(dataset.measures):
+        bad, level, step = (quote_identifier(f"{kind}_{number}")
+                            for kind in ("bad", "level", "step"))
+        judged.extend(_judged_columns(measure, bad, level, step))
         summaries.append(
             f"struct_pack(out_of_range := count(*) FILTER ({bad}), "
             f"first_bad_date := min(trade_date) FILTER ({bad}), "
-            f"first_bad_value := arg_min({value}, trade_date) FILTER ({bad}), "
+            f"first_bad_value := arg_min({_value(measure.name)}, trade_date) FILTER ({bad}), "
             f"incoming_level := list_median(arg_min({level}, trade_date, 5) "
             f"FILTER ({level} > 0)), "
             f"first_date := min(trade_date) FILTER ({level} > 0), "
-            f"worst_step := max({step}) FILTER ({moved}), "
-            f"worst_step_date := arg_max(trade_date, {step}) FILTER ({moved})) "
+            f"worst_step := max({step}), worst_step_date := arg_max(trade_date, {step})) "
             f"AS {quote_identifier(measure.name)}")
     steps = {**rows(dataset, stored), **with_previous(dataset)}
-    values = [m.name for m in dataset.measures]
-    values += [*sorted({m.level_via for m in dataset.measures if m.level_via} - set(values)),
-               *("previous_" + name for name in values)]
     steps["rows"] = ("SELECT " + ", ".join([*series_columns(dataset, part=True),
-                                            identifier_list(values)])
+                                            identifier_list([m.name for m in dataset.measures]),
+                                            *judged])
                      + " FROM previous WHERE is_staged")
     steps["summaries"] = ("SELECT dataset, series, part, " + ", ".join(summaries)
                           + " FROM rows WHERE series IS NOT NULL GROUP BY dataset, series, part")
@@ -99,6 +95,18 @@ def _summaries(dataset: Dataset, stored: bool) -> str:
         "SELECT dataset, series, part, measure, entry.* FROM (UNPIVOT summaries ON "
         f"{identifier_list([m.name for m in dataset.measures])} INTO NAME measure VALUE entry)")
     return statement(steps)
+
+
+def _judged_columns(measure: Measure, bad: str, level: str, step: str) -> list[str]:
+    """A row's tests of one value column, as the columns ``bad`` (outside the declared range),
+    ``level`` (what its level is read on) and ``step`` (the ratio to the previous positive
+    value, either way up; NULL unless both are positive)."""
+    value, previous = _value(measure.name), _value("previous_" + measure.name)
+    # The reciprocal of the ratio, not previous / value: the worst step rounds as it did over
+    # the long form, to the last bit.
+    ratio = f"greatest({value} / {previous}, 1 / ({value} / {previous}))"
+    return [f"{_out_of_range(measure)} AS {bad}", f"{_level(measure)} AS {level}",
+            f"CASE WHEN {value} > 0 AND {previous} > 0 THEN {ratio} END AS {step}"]
 
 
 def _value(column: str) -> str:
