@@ -24,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from expectations.gate import preload
 from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, check_seeds, replayable
-from flows.parse import ParsedChunk
+from flows.parse import ParsedChunk, partition_label
 from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
@@ -39,8 +39,6 @@ from flows.tasks import (
 from registry import STAGING_TABLES, by_name
 from warehouse import export, ledger, load, marts, provenance, seeds
 from warehouse.lock import WriterLock, confined
-
-GRAINS = ("month", "year")
 
 
 @dataclass
@@ -62,8 +60,7 @@ class BackfillResult:
 
 def plan_partitions(landing: str, start: date, end: date, grain: str) -> list[load.Partition]:
     """Calendar months or years covering [start, end], the outer two clipped to it."""
-    if grain not in GRAINS:
-        raise ValueError(f"partition must be one of {GRAINS}, got {grain!r}")
+    partition_label(start, grain)
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     parts = []
@@ -74,8 +71,7 @@ def plan_partitions(landing: str, start: date, end: date, grain: str) -> list[lo
         else:
             following = load.month_after(first)
         last = min(end, following - timedelta(days=1))
-        label = f"{first:%Y}" if grain == "year" else f"{first:%Y-%m}"
-        parts.append(load.Partition(landing, first, last, label))
+        parts.append(load.Partition(landing, first, last, partition_label(first, grain)))
         first = following
     return parts
 

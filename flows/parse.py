@@ -27,7 +27,7 @@ from transforms.errors import NotPublished, PayloadError
 from transforms.schemas import empty
 from warehouse.files import atomic_path
 
-PARTITION_FORMATS = {"month": "%Y-%m", "year": "%Y"}
+GRAINS = ("month", "year")
 # Bodies of one endpoint are parsed together up to this many bytes: big enough that per-batch
 # costs vanish, small enough that a chunk of ten-year bodies never sits in memory at once (a
 # chunk of 250 kline bodies peaked at 579 MB in 64 MiB batches, 425 MB in 16 MiB ones, for the
@@ -155,16 +155,39 @@ def _write_partitions(pieces: list[pl.DataFrame], column: str, grain: str, out_d
     """``pieces`` cut by ``column``'s month or year into ``out_dir/part=<label>/<name>.parquet``.
 
     Cut piece by piece, one partition at a time: concatenating a chunk's batches and grouping
-    the result held three copies of its rows at once, the worker's peak.
+    the result held three copies of its rows at once, the worker's peak. Cut on integer keys:
+    formatting every date as its label and comparing strings took 0.46 s of a chunk's 1.25
+    million bars against 0.05 s.
     """
-    keys = [piece[column].dt.strftime(PARTITION_FORMATS[grain]) for piece in pieces]
-    labels = sorted(set().union(*(key.drop_nulls().unique().to_list() for key in keys)))
+    keys = [_partition_key(piece[column], grain) for piece in pieces]
+    found = sorted(set().union(*(key.drop_nulls().unique().to_list() for key in keys)))
     written = []
-    for label in labels:
-        part = pl.concat([piece.filter(key == label) for piece, key in zip(pieces, keys,
-                                                                           strict=True)])
-        written.append(_write_parquet(part, out_dir / f"part={label}" / f"{name}.parquet"))
+    for number in found:
+        part = pl.concat([piece.filter(key == number) for piece, key in zip(pieces, keys,
+                                                                            strict=True)])
+        first = date(number, 1, 1) if grain == "year" else date(number // 100, number % 100, 1)
+        written.append(_write_parquet(
+            part, out_dir / f"part={partition_label(first, grain)}" / f"{name}.parquet"))
     return written
+
+
+def partition_label(day: date, grain: str) -> str:
+    """The label of the ``grain`` (``month`` or ``year``) partition holding ``day``: 2024-12,
+    2024."""
+    _check_grain(grain)
+    return f"{day:%Y}" if grain == "year" else f"{day:%Y-%m}"
+
+
+def _check_grain(grain: str) -> None:
+    if grain not in GRAINS:
+        raise ValueError(f"partition must be one of {GRAINS}, got {grain!r}")
+
+
+def _partition_key(dates: pl.Series, grain: str) -> pl.Series:
+    """Each date's partition as a number: its year, or year * 100 + month."""
+    _check_grain(grain)
+    years = dates.dt.year().cast(pl.Int32)
+    return years if grain == "year" else years * 100 + dates.dt.month().cast(pl.Int32)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
