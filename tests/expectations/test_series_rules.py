@@ -68,6 +68,23 @@ def test_a_frozen_margin_balance_fails(
     assert sample[0]["series"] == "SZSE" and sample[0]["unchanged_sessions"] >= 5
 
 
+def test_a_frozen_run_counts_each_of_its_sessions_once(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    store_history(warehouse)
+    # A figure no earlier day holds, so the run begins on 2026-01-20 exactly.
+    warehouse.execute(
+        "UPDATE staging.margin SET financing_balance = (SELECT financing_balance * 1.001 FROM "
+        "staging.margin WHERE exchange = 'SZSE' AND trade_date = DATE '2026-01-20') "
+        "WHERE exchange = 'SZSE' AND trade_date >= DATE '2026-01-20'")
+    [(sessions,)] = warehouse.execute(
+        "SELECT count(DISTINCT trade_date) FROM staging.margin "
+        "WHERE exchange = 'SZSE' AND trade_date >= DATE '2026-01-20'").fetchall()
+    result = gate(warehouse, tmp_path, "margin", rules=("not_stale",))
+    _, sample = broken(result, "margin", "not_stale")
+    assert sample[0]["unchanged_sessions"] == sessions >= 5
+
+
 @pytest.mark.parametrize("shares_for_one", [2, 10, 0.5], ids=["2-for-1", "10-for-1", "1-for-2"])
 def test_an_unadjusted_split_fails(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, shares_for_one: float
