@@ -7,6 +7,8 @@ history. Spark, Trino's Hive connector and DuckDB read the folder with partition
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import shutil
 import tempfile
@@ -57,13 +59,12 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, months: list[date
         raise ValueError(f"not a monthly exported table: {table!r}")
     core_rows = con.table(f"core.{table}")
     day = duckdb.ColumnExpression(PARTITIONED[table])
-    month_of = duckdb.FunctionExpression("date_trunc", duckdb.ConstantExpression("month"), day)
-    # The range on the bare column lets DuckDB skip row groups by their min/max dates; the month
-    # test alone read every row of core (a year of bars out of ten: 1.56 -> 1.17 s).
-    rows = core_rows.filter(
-        (day >= duckdb.ConstantExpression(min(months)))
-        & (day < duckdb.ConstantExpression(month_after(max(months))))
-        & month_of.isin(*(duckdb.ConstantExpression(month) for month in months)))
+    # Ranges on the bare column: DuckDB skips row groups by their min/max dates (a month test
+    # read every row of core: a year of bars out of ten, 1.56 -> 1.17 s) and tests each row
+    # cheaply (against date_trunc's month IN the list: 0.61 s for that year, not 0.88 s).
+    spans = [(day >= duckdb.ConstantExpression(first))
+             & (day < duckdb.ConstantExpression(end)) for first, end in _runs(months)]
+    rows = core_rows.filter(functools.reduce(operator.or_, spans))
     parts = rows.select(duckdb.StarExpression(), *(
         duckdb.FunctionExpression("strftime", day, duckdb.ConstantExpression(pattern)).alias(name)
         for name, pattern in PARTS.items()))
@@ -83,6 +84,17 @@ def _export_months(con: duckdb.DuckDBPyConnection, table: str, months: list[date
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return len(months)
+
+
+def _runs(months: list[date]) -> list[tuple[date, date]]:
+    """``months`` (their first days) as runs of consecutive months: [first day, end) each."""
+    runs: list[tuple[date, date]] = []
+    for month in sorted(set(months)):
+        if runs and runs[-1][1] == month:
+            runs[-1] = (runs[-1][0], month_after(month))
+        else:
+            runs.append((month, month_after(month)))
+    return runs
 
 
 def _moved(written: Path, target: Path) -> bool:
