@@ -24,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from expectations.gate import preload
 from flows import pipeline, progress, runners
 from flows.catalog import build_catalog, check_seeds, replayable
-from flows.parse import ParsedChunk, partition_label
+from flows.parse import ParsedChunk, check_grain, partition_label
 from flows.settings import Settings, settings_from
 from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
@@ -60,7 +60,7 @@ class BackfillResult:
 
 def plan_partitions(landing: str, start: date, end: date, grain: str) -> list[load.Partition]:
     """Calendar months or years covering [start, end], the outer two clipped to it."""
-    partition_label(start, grain)
+    check_grain(grain)
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     parts = []

@@ -155,9 +155,9 @@ def _write_partitions(pieces: list[pl.DataFrame], column: str, grain: str, out_d
     """``pieces`` cut by ``column``'s month or year into ``out_dir/part=<label>/<name>.parquet``.
 
     Cut piece by piece, one partition at a time: concatenating a chunk's batches and grouping
-    the result held three copies of its rows at once, the worker's peak. Cut on integer keys:
-    formatting every date as its label and comparing strings took 0.46 s of a chunk's 1.25
-    million bars against 0.05 s.
+    the result held three copies of its rows at once, the worker's peak. Cut on integer keys, not
+    each date formatted as its label: a chunk's bars cut by year and written in 0.25 s, not
+    0.31 s.
     """
     keys = [_partition_key(piece[column], grain) for piece in pieces]
     found = sorted(set().union(*(key.drop_nulls().unique().to_list() for key in keys)))
@@ -174,18 +174,19 @@ def _write_partitions(pieces: list[pl.DataFrame], column: str, grain: str, out_d
 def partition_label(day: date, grain: str) -> str:
     """The label of the ``grain`` (``month`` or ``year``) partition holding ``day``: 2024-12,
     2024."""
-    _check_grain(grain)
+    check_grain(grain)
     return f"{day:%Y}" if grain == "year" else f"{day:%Y-%m}"
 
 
-def _check_grain(grain: str) -> None:
+def check_grain(grain: str) -> None:
+    """Refuse a partition grain other than ``month`` or ``year``."""
     if grain not in GRAINS:
         raise ValueError(f"partition must be one of {GRAINS}, got {grain!r}")
 
 
 def _partition_key(dates: pl.Series, grain: str) -> pl.Series:
     """Each date's partition as a number: its year, or year * 100 + month."""
-    _check_grain(grain)
+    check_grain(grain)
     years = dates.dt.year().cast(pl.Int32)
     return years if grain == "year" else years * 100 + dates.dt.month().cast(pl.Int32)
 
