@@ -159,6 +159,7 @@ def _write_partitions(pieces: list[pl.DataFrame], column: str, grain: str, out_d
     each date formatted as its label: a chunk's bars cut by year and written in 0.25 s, not
     0.31 s.
     """
+    check_grain(grain)
     keys = [_partition_key(piece[column], grain) for piece in pieces]
     found = sorted(set().union(*(key.drop_nulls().unique().to_list() for key in keys)))
     written = []
@@ -186,7 +187,6 @@ def check_grain(grain: str) -> None:
 
 def _partition_key(dates: pl.Series, grain: str) -> pl.Series:
     """Each date's partition as a number: its year, or year * 100 + month."""
-    check_grain(grain)
     years = dates.dt.year().cast(pl.Int32)
     return years if grain == "year" else years * 100 + dates.dt.month().cast(pl.Int32)
 

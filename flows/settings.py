@@ -56,9 +56,9 @@ class Settings(BaseSettings):
     parse_workers: int = Field(default=2, ge=1)
     dask_processes: bool = True
     # Bodies per parse task. Each task pays Prefect's run records and a worker's hand-over
-    # (~0.15 s); a chunk of 500 ten-year kline bodies peaks at 430 MB in a worker, as 250 did
-    # before chunks were written partition by partition (10 years x 8,000 securities: parse
-    # 43-48 -> 37-41 s).
+    # (~0.15 s); a chunk of 500 ten-year kline bodies peaks at about 380 MB in a worker, less
+    # than 250 did before chunks were written partition by partition and parsed in 4 MiB
+    # batches (10 years x 8,000 securities: parse 43-48 -> 37-41 s on a slow hour).
     parse_chunk_size: int = Field(default=500, ge=1)
     # Storage format of the published marts.duckdb: v1.0.0 opens in every DuckDB 1.x reader (CLI,
     # Metabase, duckdb-engine on an older duckdb); newer ones compress better but lock them out.
