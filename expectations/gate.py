@@ -22,6 +22,8 @@ from warehouse.files import write_atomically
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
 
+    from expectations.runner import Outcome
+
 SUMMARY_SAMPLE_ROWS = 3
 _preloading: list[threading.Thread] = []
 
@@ -62,6 +64,8 @@ class GateResult:
     checks_run: int
     failures: list[Failure]
     results_path: Path
+    # Staging tables whose row-level unique_key rule held: their staged keys are proved distinct.
+    keys_proved: frozenset[str] = frozenset()
 
     def summary(self) -> str:
         """Human-readable verdict: each broken rule, its row count and sample keys."""
@@ -122,7 +126,15 @@ def run_gate(
             "results": [asdict(outcome) for outcome in outcomes],
         },
     )
-    return GateResult(run_id, as_of, passed, len(outcomes), failures, results_path)
+    return GateResult(run_id, as_of, passed, len(outcomes), failures, results_path,
+                      keys_proved(outcomes))
+
+
+def keys_proved(outcomes: list[Outcome]) -> frozenset[str]:
+    """The tables whose staged natural keys the gate proved distinct: their row-level check
+    (the suite named for the table, validating every staged row) held its ``unique_key`` rule."""
+    return frozenset(o.table for o in outcomes
+                     if o.suite == o.table and o.rule == "unique_key" and o.success)
 
 
 def quiet_context(data_docs_sites: dict[str, Any] | None = None) -> Any:

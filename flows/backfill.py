@@ -96,14 +96,15 @@ def stage_partition(
 
 @task(cache_policy=NO_CACHE)
 def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, int],
-                    origins: pl.DataFrame) -> None:
+                    origins: pl.DataFrame, keys_proved: tuple[str, ...] = ()) -> None:
     """Upsert the staged partition into core and record it as merged, in one transaction.
 
     The partition's provenance (``origins``: manifests of the zone's bodies) follows into
-    ``ops.data_origins`` for the dates it staged.
+    ``ops.data_origins`` for the dates it staged. ``keys_proved`` names the tables whose staged
+    keys the partition's gate proved distinct, which the merge need not prove again.
     """
     with pipeline.connect_warehouse(settings) as con:
-        load.merge_core(con, part, rows)
+        load.merge_core(con, part, rows, keys_proved)
         provenance.merge_origins(con, origins)
         export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
 
@@ -207,6 +208,7 @@ def _load_partitions(
             files = {table: [path for chunk in chunks for path in chunk.files.get(table, [])
                              if Path(path).parent.name == folder] for table in STAGING_TABLES}
             rows = stage_partition(settings, run_id, part, files)
+            keys_proved: tuple[str, ...] = ()
             if any(rows.values()):
                 verdict = gate(settings, run_id, part.end)
                 result.checks_run += verdict.checks_run
@@ -217,7 +219,8 @@ def _load_partitions(
                         gate_failures=verdict.failures, gate_warnings=verdict.warnings))
                     raise GateFailed(f"partition {part.label} ({part.start}..{part.end}) was "
                                      f"not merged; earlier partitions were.\n{verdict.summary}")
-            merge_partition(settings, part, rows, origins)
+                keys_proved = verdict.keys_proved
+            merge_partition(settings, part, rows, origins, keys_proved)
             result.merged.append(part.label)
             for table, count in rows.items():
                 result.rows[table] = result.rows.get(table, 0) + count

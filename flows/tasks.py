@@ -189,6 +189,8 @@ class GateVerdict:
     warnings: list[dict[str, object]] = field(default_factory=list)
     # (table, rule) of every fail-severity rule that broke.
     blocking: list[tuple[str, str]] = field(default_factory=list)
+    # Staging tables whose natural keys the gate proved distinct (``GateResult.keys_proved``).
+    keys_proved: tuple[str, ...] = ()
 
     @property
     def headline(self) -> str:
@@ -207,7 +209,7 @@ def gate(settings: Settings, run_id: str, as_of: date) -> GateVerdict:
          "sample": f.sample} for f in result.failures if f.severity == "warn"]
     blocking = [(f.table, f.rule) for f in result.failures if f.severity == "fail"]
     return GateVerdict(result.passed, len(blocking), result.summary(), result.checks_run,
-                       warnings, blocking)
+                       warnings, blocking, tuple(sorted(result.keys_proved)))
 
 
 @task(cache_policy=NO_CACHE)

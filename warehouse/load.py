@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -119,7 +120,7 @@ class DuplicateKey(duckdb.ConstraintException):
 
 def merge_core(
     con: duckdb.DuckDBPyConnection, partition: Partition | None = None,
-    staged_rows: dict[str, int] | None = None,
+    staged_rows: dict[str, int] | None = None, keys_proved: Iterable[str] = (),
 ) -> dict[str, int]:
     """Merge every staging table into its core table on the natural key, in one transaction.
 
@@ -127,9 +128,11 @@ def merge_core(
     backfill ``partition`` skips the delete for each table whose stored rows do not reach into
     its dates (``inserts_outright``). The series tails follow in the same transaction, and so
     does the record of the partition: a partition is marked merged exactly when its rows are in
-    core. A staged key that occurs twice refuses the whole merge (``DuplicateKey``).
+    core. A staged key that occurs twice refuses the whole merge (``DuplicateKey``), unless the
+    gate already proved that table's staged keys distinct (``keys_proved``) on these same rows.
     """
     counts: dict[str, int] = {}
+    proved = frozenset(keys_proved)
     # Created before the transaction: dropping them inside an aborted one would fail and hide
     # the error that aborted it.
     merged_rows = {f"merged_{table}": sql_text(f"core/{table}.sql") for table in STAGING_TABLES}
@@ -137,7 +140,8 @@ def merge_core(
         con.execute("BEGIN TRANSACTION")
         try:
             for table in STAGING_TABLES:
-                _refuse_duplicate_keys(con, table)
+                if table not in proved:
+                    _refuse_duplicate_keys(con, table)
                 if partition is None or not inserts_outright(con, table):
                     _delete_staged_keys(con, table)
                 con.execute(f"INSERT INTO core.{table} BY NAME SELECT * FROM merged_{table}")
@@ -153,8 +157,8 @@ def merge_core(
 
 def _refuse_duplicate_keys(con: duckdb.DuckDBPyConnection, table: str) -> None:
     # Core tables carry no primary key: maintaining one cost more than half of a backfill
-    # partition's merge. The merge, their only writer, proves the staged keys distinct instead
-    # (a hash aggregate of the staged keys; the gate's unique_key rule already refused them).
+    # partition's merge. The merge, their only writer, proves the staged keys distinct instead:
+    # a hash aggregate of the staged keys, skipped where the gate's unique_key rule proved them.
     if table not in STAGING_TABLES:
         raise ValueError(f"unknown staging table {table!r}")
     keys = by_name(table).keys

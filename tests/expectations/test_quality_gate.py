@@ -49,6 +49,7 @@ def test_clean_run_passes_and_records_every_expectation(
     assert len(recorded["results"]) == recorded["checks_run"] == result.checks_run
     assert {r["table"] for r in recorded["results"]} == set(SUITE_MODULES)
     assert all(r["success"] for r in recorded["results"])
+    assert result.keys_proved == frozenset(SUITE_MODULES)
     leftover = warehouse.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal")
     assert leftover.fetchall() == []
 
@@ -72,6 +73,17 @@ def test_bad_data_fails_and_names_the_row(
     if case.row:
         assert any(case.row.items() <= row.items() for row in failure.sample), failure.sample
         assert all(row["source_file"] for row in failure.sample)
+
+
+def test_a_duplicated_key_leaves_only_its_table_unproved(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    warehouse.execute("INSERT INTO staging.fx_rates SELECT * FROM staging.fx_rates "
+                      f"WHERE {at('pair', 'USDCNY', '2026-01-15')}")
+    result = gate_on(warehouse, tmp_path, "fx_rates", "margin", rules=("unique_key",))
+
+    assert not result.passed
+    assert result.keys_proved == frozenset({"margin"})
 
 
 def test_a_gate_of_named_datasets_judges_their_suites_as_the_whole_gate_does(

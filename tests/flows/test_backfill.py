@@ -7,6 +7,7 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -15,7 +16,9 @@ from benchmarks.generate import Generated, generate
 from flows.backfill import backfill, plan_partitions
 from flows.nightly import GateFailed, nightly
 from flows.sources.bodies import api_json
+from registry import STAGING_TABLES
 from tests.flows.bad_data.payloads import reland
+from warehouse import load
 from warehouse.marts import MARTS
 
 START, END = date(2025, 9, 1), date(2025, 11, 28)
@@ -85,10 +88,21 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     assert not (data / "marts.duckdb").exists()
 
     reland(landing, BODY, original)
+    proofs: list[frozenset[str]] = []
+    merge_core = load.merge_core
+
+    def merge_noting_proofs(con: Any, *args: Any) -> dict[str, int]:
+        if args:
+            proofs.append(frozenset(args[2]))
+        return merge_core(con, *args)
+
+    monkeypatch.setattr(load, "merge_core", merge_noting_proofs)
     result = backfill(START, END, "month", snapshot=str(landing), data_dir=str(data))
 
     assert result.skipped == ["2025-09"]
     assert result.merged == ["2025-10", "2025-11"]
+    # Each partition's gate proved every staged table's keys distinct; the merge reuses that.
+    assert proofs == [frozenset(STAGING_TABLES)] * 2
     assert result.as_of == END and result.published is not None
     assert not any((data / "backfill").iterdir())
     exported = duckdb.execute(

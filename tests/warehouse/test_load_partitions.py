@@ -76,6 +76,19 @@ def test_a_duplicate_staged_key_is_still_refused_and_nothing_is_merged(
     assert load.merged_partitions(con, "zone") == set()
 
 
+def test_a_duplicate_is_refused_unless_the_gate_proved_that_table_distinct(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _stage_bars(con, [("300001.SZ", date(2026, 1, 5), 10.0), ("300001.SZ", date(2026, 1, 5), 11.0)])
+    with pytest.raises(load.DuplicateKey):
+        load.merge_core(con, PART, {"security_bars": 2}, keys_proved=("index_bars", "margin"))
+    assert _core_bars(con) == []
+
+    # A proof is trusted: the merge does not aggregate the keys the gate already judged.
+    load.merge_core(con, PART, {"security_bars": 2}, keys_proved=("security_bars",))
+    assert len(_core_bars(con)) == 2
+
+
 def test_a_dataset_keyed_without_its_date_is_always_upserted(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
