@@ -17,6 +17,7 @@ from expectations import gx, judges
 from expectations.checks import SuiteInputs, read_sql
 from expectations.history import history_views, stored_tables
 from expectations.measures import measure_views
+from expectations.samples import with_files
 from warehouse.files import write_atomically
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def run_gate(
     core_tables = stored_tables(con)
     with history_views(con, core_tables), measure_views(con, core_tables, tables):
         outcomes = judges.judged(con, inputs)
+    outcomes = with_files(con, outcomes)
     failures = [
         Failure(o.table, o.rule, o.severity, o.message, o.unexpected_count, o.sample)
         for o in outcomes

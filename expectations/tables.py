@@ -12,6 +12,7 @@ import pyarrow as pa
 from expectations.checks import Check, Rule
 from expectations.frames import arrow_frame, check_table, keyed_table
 from expectations.runner import Outcome, held, judge_frame, rule_columns, sample_columns
+from expectations.samples import with_files
 from expectations.screens import Screen, any_row, reads_row_count_only, screen
 
 if TYPE_CHECKING:
@@ -21,8 +22,9 @@ if TYPE_CHECKING:
 def run_check(
     con: duckdb.DuckDBPyConnection, check: Check, batch_definition: BatchDefinition
 ) -> list[Outcome]:
-    """Run one check query and judge every rule of its suite against the result."""
-    return judge_table(check, check_table(con, check), batch_definition)
+    """Run one check query and judge every rule of its suite against the result, a sample
+    row's file looked up as the gate does (``samples.with_files``)."""
+    return with_files(con, judge_table(check, check_table(con, check), batch_definition))
 
 
 def judge_table(check: Check, table: pa.Table,

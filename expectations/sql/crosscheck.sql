@@ -1,6 +1,6 @@
 -- One row per staged second-source figure, with the numeric columns that are not finite.
 WITH staged AS (
-    SELECT dataset, series, trade_date, provider, value, source_file
+    SELECT dataset, series, trade_date, provider, value
     FROM staging.crosscheck
 ),
 
@@ -11,7 +11,6 @@ final AS (
         trade_date,
         provider,
         value,
-        source_file,
         CASE WHEN NOT isfinite(value) THEN 'value' END AS nonfinite_columns
     FROM staged
 )

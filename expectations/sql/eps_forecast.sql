@@ -1,7 +1,7 @@
 -- One row per staged analyst EPS forecast, flagged where a number is NaN or infinite or the
 -- security is not seeded.
 WITH staged AS (
-    SELECT symbol, report_date, fiscal_year, eps, source_file
+    SELECT symbol, report_date, fiscal_year, eps
     FROM staging.eps_forecast
 ),
 

@@ -1,6 +1,6 @@
 -- One row per staged FX rate with the previous rate of its pair in its chain (gate_series_chain).
 WITH staged AS (
-    SELECT pair, trade_date, rate, source_file
+    SELECT pair, trade_date, rate
     FROM staging.fx_rates
 ),
 
@@ -22,7 +22,6 @@ final AS (
         pair,
         trade_date,
         rate,
-        source_file,
         prev_rate,
         abs(rate / prev_rate - 1) AS abs_change,
         CASE WHEN NOT isfinite(rate) THEN 'rate' END AS nonfinite_columns

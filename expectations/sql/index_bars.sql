@@ -1,7 +1,7 @@
 -- One row per staged index bar with its seed calendar and the previous close in the series'
 -- chain (staging, or stored history: gate_series_chain).
 WITH staged AS (
-    SELECT index_code, trade_date, open, high, low, close, volume, amount, source_file
+    SELECT index_code, trade_date, open, high, low, close, volume, amount
     FROM staging.index_bars
 ),
 
@@ -55,7 +55,6 @@ final AS (
         chained.volume,
         chained.amount,
         chained.turnover_price_ratio,
-        chained.source_file,
         least(chained.open, chained.close) AS body_low,
         greatest(chained.open, chained.close) AS body_high,
         -- GX row conditions compare strings and numbers, not booleans: hence a label.

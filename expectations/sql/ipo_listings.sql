@@ -6,7 +6,7 @@
 WITH staged AS (
     SELECT
         symbol, name, exchange, board, listing_date, prospectus_date, offer_price,
-        first_day_open, first_day_close, funds_raised, currency, source_file
+        first_day_open, first_day_close, funds_raised, currency
     FROM staging.ipo_listings
 ),
 

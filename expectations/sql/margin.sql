@@ -1,7 +1,7 @@
 -- One row per staged margin balance with the previous balance of its exchange in its chain
 -- (gate_series_chain).
 WITH staged AS (
-    SELECT exchange, trade_date, financing_balance, lending_balance, financing_buy, source_file
+    SELECT exchange, trade_date, financing_balance, lending_balance, financing_buy
     FROM staging.margin
 ),
 
@@ -25,7 +25,6 @@ final AS (
         financing_balance,
         lending_balance,
         financing_buy,
-        source_file,
         prev_balance,
         abs(financing_balance / prev_balance - 1) AS abs_change,
         nullif(concat_ws(', ',

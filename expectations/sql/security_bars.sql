@@ -1,7 +1,7 @@
 -- One row per staged security bar with the context its suite validates: the seed's calendar,
 -- board limit and currency, and the previous close in the series' chain (gate_series_chain).
 WITH staged AS (
-    SELECT symbol, trade_date, open, high, low, close, volume, amount, currency, source_file
+    SELECT symbol, trade_date, open, high, low, close, volume, amount, currency
     FROM staging.security_bars
 ),
 
@@ -69,7 +69,6 @@ final AS (
         chained.close,
         chained.volume,
         chained.currency,
-        chained.source_file,
         least(chained.open, chained.close) AS body_low,
         greatest(chained.open, chained.close) AS body_high,
         -- GX row conditions compare strings and numbers, not booleans: hence a label.

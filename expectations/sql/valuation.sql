@@ -1,7 +1,7 @@
 -- One row per staged valuation with the same day's staged bar close and the market cap implied
 -- by close × total shares, so a unit or scale shift between the two datasets shows up.
 WITH staged AS (
-    SELECT symbol, trade_date, close, pe_ttm, market_cap, total_shares, source_file
+    SELECT symbol, trade_date, close, pe_ttm, market_cap, total_shares
     FROM staging.valuation
 ),
 
@@ -30,7 +30,6 @@ final AS (
         staged.pe_ttm,
         staged.market_cap,
         staged.total_shares,
-        staged.source_file,
         CASE WHEN staged.symbol IS NOT NULL THEN securities.symbol IS NOT NULL END AS is_seeded,
         bar_closes.bar_close,
         abs(staged.close / bar_closes.bar_close - 1) AS close_gap,
