@@ -166,9 +166,8 @@ def _write_partitions(pieces: list[pl.DataFrame], column: str, grain: str, out_d
     for number in found:
         part = pl.concat([piece.filter(key == number) for piece, key in zip(pieces, keys,
                                                                             strict=True)])
-        first = date(number, 1, 1) if grain == "year" else date(number // 100, number % 100, 1)
-        written.append(_write_parquet(
-            part, out_dir / f"part={partition_label(first, grain)}" / f"{name}.parquet"))
+        label = partition_label(_partition_start(number, grain), grain)
+        written.append(_write_parquet(part, out_dir / f"part={label}" / f"{name}.parquet"))
     return written
 
 
@@ -189,6 +188,11 @@ def _partition_key(dates: pl.Series, grain: str) -> pl.Series:
     """Each date's partition as a number: its year, or year * 100 + month."""
     years = dates.dt.year().cast(pl.Int32)
     return years if grain == "year" else years * 100 + dates.dt.month().cast(pl.Int32)
+
+
+def _partition_start(number: int, grain: str) -> date:
+    """The first day of the partition ``_partition_key`` numbered ``number``."""
+    return date(number, 1, 1) if grain == "year" else date(number // 100, number % 100, 1)
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> str:
