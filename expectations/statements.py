@@ -6,7 +6,10 @@ Every statement is SQL of quoted declared names only (``quote_identifier``, ``qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from registry import Dataset
+from registry.model import Measure
 from warehouse.db import identifier_list, qualified_name, quote_identifier, quote_literal
 
 # Stored days before the first staged day the gate reads of a daily series: its level, its chain
@@ -61,8 +64,8 @@ def chain_keys(dataset: Dataset) -> list[str]:
     return [dataset.series, *([dataset.subseries] if dataset.subseries else []), dataset.date]
 
 
-def with_previous(dataset: Dataset) -> dict[str, str]:
-    """The staged rows with each value column's previous positive value in the series part's
+def with_previous(dataset: Dataset, measures: Sequence[Measure]) -> dict[str, str]:
+    """The staged rows with each of ``measures``' previous positive value in the series part's
     chain (the kept stored days before them included), as ``previous_<column>``.
 
     One window over the dataset's own rows: over the long form it sorted a row per value
@@ -74,7 +77,7 @@ def with_previous(dataset: Dataset) -> dict[str, str]:
     previous = ", ".join(
         f"lag(CASE WHEN {quote_identifier(m.name)} > 0 THEN "
         f"CAST({quote_identifier(m.name)} AS DOUBLE) END IGNORE NULLS) OVER by_day "
-        f"AS {quote_identifier('previous_' + m.name)}" for m in dataset.measures)
+        f"AS {quote_identifier('previous_' + m.name)}" for m in measures)
     return {
         "chain": "SELECT *, TRUE AS is_staged FROM staged UNION ALL SELECT *, FALSE FROM kept",
         "previous": ("SELECT *, " + previous + " FROM chain WINDOW by_day AS (PARTITION BY "

@@ -8,6 +8,8 @@ import duckdb
 import pytest
 
 from expectations.gate import GateResult
+from expectations.history import history_views, stored_tables
+from expectations.measures import measure_views, measured
 from registry import STAGING_TABLES
 from tests.expectations.gate_fixture import AS_OF
 from tests.expectations.narrowed import run_gate_on
@@ -116,6 +118,33 @@ def test_one_day_in_another_unit_fails_the_step_rule(
     assert closes and closes[0]["series"] == "NDX"
     assert closes[0]["worst_step"] == pytest.approx(10, rel=0.05)
     assert "tenfold" in closes[0]["likely_step_slip"]
+
+
+def test_only_a_column_that_declares_a_step_is_summarised_by_its_steps(
+    warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    store_history(warehouse)
+    # A tenfold day in a column without a declared step (bars) and in one with a step (indices).
+    warehouse.execute("UPDATE staging.security_bars SET close = close * 10 "
+                      "WHERE symbol = 'NVDA.US' AND trade_date = DATE '2026-01-23'")
+    warehouse.execute("UPDATE staging.index_bars SET close = close * 10 "
+                      "WHERE index_code = 'NDX' AND trade_date = DATE '2026-01-23'")
+    core = stored_tables(warehouse)
+    with history_views(warehouse, core), measure_views(warehouse, core):
+        summaries = warehouse.sql("SELECT dataset, series, measure, worst_step "
+                                  "FROM gate_staged_summaries").fetchall()
+
+    steps = {(d.name, m.name): m.step for d in measured() for m in d.measures}
+    seen: dict[tuple[str, str], list[float | None]] = {}
+    for dataset, _, measure, worst in summaries:
+        seen.setdefault((dataset, measure), []).append(worst)
+    undeclared = {key for key, step in steps.items() if step is None}
+    assert ("security_bars", "close") in undeclared
+    assert all(worst is None for key in undeclared & seen.keys() for worst in seen[key])
+    for key in seen.keys() - undeclared:
+        assert any(worst is not None for worst in seen[key]), key
+    [ndx] = [w for d, s, m, w in summaries if (d, s, m) == ("index_bars", "NDX", "close")]
+    assert ndx == pytest.approx(10, rel=0.05)
 
 
 def test_a_series_in_parts_counts_bad_values_across_parts_and_names_the_first(
