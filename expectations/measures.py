@@ -228,8 +228,8 @@ def _slips() -> pa.Table:
 def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
                   judged: tuple[str, ...] = ()) -> Iterator[None]:
     """Register the staged value columns' summaries, the stored values in long form, their
-    declarations, the unit slips and the chained series (inside ``history.history_views``,
-    whose views the chain reads).
+    declarations, the unit slips, the chained series (inside ``history.history_views``,
+    whose views the chain reads) and each series' days for its series rules.
 
     ``core_tables`` are the core tables that exist; a dataset core does not hold yet has no
     stored level to compare with. The summaries of the ``judged`` datasets (every one when
@@ -257,5 +257,14 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
         # The staged-plus-stored chain every chained dataset's suite continues its series on.
         "gate_series_chain": read_sql("series_chain.sql"),
     }
-    with temporary_views(con, views):
+    with temporary_views(con, views), temporary_views(con, {
+            "gate_distinct_days": _distinct_days(con),
+            "gate_bar_days": read_sql("bar_days.sql")}):
         yield
+
+
+def _distinct_days(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The datasets with series rules whose days in ``gate_bars`` are distinct, held: their
+    series rules read the rows as they are, and only the others group copies of a day."""
+    chained = [dataset.name for dataset in measured() if dataset.series_rules is not None]
+    return con.sql(read_sql("distinct_days.sql"), params={"datasets": chained}).to_arrow_table()

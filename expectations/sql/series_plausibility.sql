@@ -1,38 +1,17 @@
 -- Per staged series of $dataset: spikes that revert the next session, runs of one unchanged
 -- value while the dataset's other series moved or while the series' own evidence says it moved,
 -- and jumps matching a split ratio. Judged on the staged days and the stored month before them
--- (gate_bars: not the seam with older history) that carry a price.
-WITH rows_of_days AS (
+-- that carry a price, each day once (gate_bar_days: not the seam with older history).
+WITH bar_days AS (
     SELECT series, trade_date, value, is_staged, open, high, low, volume, source_file
-    FROM gate_bars
+    FROM gate_bar_days
     WHERE dataset = $dataset AND series IS NOT NULL AND trade_date IS NOT NULL
-),
-
--- One row per day that carries a price, with its bar. A day staged twice (the key rules name
--- it) is one day, with the smallest of its figures, so the windows below order days without
--- ties: a copied day had turned a series' run stale or not depending on which copy each sort
--- met first. One grouping of the rows: grouping days and bars apart and joining them cost a
--- year of the market's rules 0.6 s more.
-bar_days AS (
-    SELECT
-        series,
-        trade_date,
-        min(value) FILTER (WHERE value > 0) AS value,
-        bool_or(is_staged) FILTER (WHERE value > 0) AS is_staged,
-        min(open) AS open,
-        min(high) AS high,
-        min(low) AS low,
-        min(volume) AS volume
-    FROM rows_of_days
-    GROUP BY series, trade_date
-    HAVING count(*) FILTER (WHERE value > 0) > 0
 ),
 
 -- A series' file to go and look at, apart from the rows every window sorts.
 files AS (
     SELECT series, max(source_file) AS source_file
-    FROM rows_of_days
-    WHERE value > 0
+    FROM bar_days
     GROUP BY series
 ),
 
@@ -110,7 +89,7 @@ peer_moves AS (
 -- Each day with its bar and whether it is a session of the series' home market.
 days AS (
     SELECT
-        bar_days.*,
+        bar_days.* EXCLUDE (source_file),
         home_sets.series IS NULL OR set_sessions.trade_date IS NOT NULL AS is_home_session,
         -- Traded heavily at one price: no intraday range at all.
         coalesce(

@@ -10,6 +10,7 @@ import pytest
 from expectations.frames import check_table
 from expectations.gate import GateResult
 from expectations.suites import all_checks
+from registry import DATASETS
 from tests.expectations.gate_fixture import AS_OF
 from tests.expectations.judging import gate_views, inputs
 from tests.expectations.narrowed import run_gate_on
@@ -129,6 +130,32 @@ def test_a_day_staged_twice_is_one_day_to_the_series_rules(
 
     verdicts = [sorted((f.rule, f.unexpected_count) for f in run.failures) for run in runs]
     assert verdicts == [[("unique_key", 2 * copied)]] * 3
+
+
+def test_only_a_batch_with_copies_of_a_day_has_them_grouped(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    # A clean batch's days are read as they are; staged twice, the same days come out of the
+    # grouping, each once and with the same figures.
+    store_history(warehouse)
+    chained = {dataset.name for dataset in DATASETS if dataset.series_rules is not None}
+
+    def days() -> tuple[set[str], list[tuple]]:
+        with gate_views(warehouse):
+            distinct = {name for (name,) in
+                        warehouse.sql("SELECT dataset FROM gate_distinct_days").fetchall()}
+            rows = warehouse.sql("SELECT * EXCLUDE (source_file) FROM gate_bar_days "
+                                 "ORDER BY ALL").fetchall()
+        return distinct, rows
+
+    clean_distinct, clean = days()
+    warehouse.execute("INSERT INTO staging.security_bars SELECT * FROM staging.security_bars "
+                      "WHERE trade_date >= DATE '2026-01-22'")
+    copied_distinct, copied = days()
+
+    assert clean_distinct == chained and "security_bars" in chained
+    assert copied_distinct == chained - {"security_bars"}
+    assert copied == clean and any(row[0] == "security_bars" and row[4] for row in clean)
 
 
 def test_a_day_staged_twice_is_one_session_present(
