@@ -254,17 +254,18 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
         "gate_series_files": union_all([_files(d) for d in measured()]),
         "gate_measure_specs": _specs(),
         "gate_unit_slips": _slips(),
-        # The staged-plus-stored chain every chained dataset's suite continues its series on.
-        "gate_series_chain": read_sql("series_chain.sql"),
     }
     with temporary_views(con, views), temporary_views(con, {
             "gate_distinct_days": _distinct_days(con),
-            "gate_bar_days": read_sql("bar_days.sql")}):
+            "gate_bar_days": read_sql("bar_days.sql"),
+            # The staged-plus-stored chain every chained dataset's suite continues its series on.
+            "gate_series_chain": read_sql("series_chain.sql")}):
         yield
 
 
 def _distinct_days(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """The datasets with series rules whose days in ``gate_bars`` are distinct, held: their
-    series rules read the rows as they are, and only the others group copies of a day."""
+    series rules and chains read the staged rows as they are, and only the others group copies
+    of a day."""
     chained = [dataset.name for dataset in measured() if dataset.series_rules is not None]
     return con.sql(read_sql("distinct_days.sql"), params={"datasets": chained}).to_arrow_table()

@@ -136,26 +136,34 @@ def test_only_a_batch_with_copies_of_a_day_has_them_grouped(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
     # A clean batch's days are read as they are; staged twice, the same days come out of the
-    # grouping, each once and with the same figures.
+    # grouping, each once and with the same figures: for the series rules, the chain and the
+    # valuations' bar closes.
     store_history(warehouse)
     chained = {dataset.name for dataset in DATASETS if dataset.series_rules is not None}
+    [valuations] = [check for check in all_checks(inputs(warehouse)) if check.suite == "valuation"]
 
-    def days() -> tuple[set[str], list[tuple]]:
+    def days() -> tuple[set[str], list[tuple], list[tuple], list[str]]:
         with gate_views(warehouse):
             distinct = {name for (name,) in
                         warehouse.sql("SELECT dataset FROM gate_distinct_days").fetchall()}
-            rows = warehouse.sql("SELECT * EXCLUDE (source_file) FROM gate_bar_days "
-                                 "ORDER BY ALL").fetchall()
-        return distinct, rows
+            bar_days, chain = (warehouse.sql(sql).fetchall() for sql in (
+                "SELECT * EXCLUDE (source_file) FROM gate_bar_days ORDER BY ALL",
+                "SELECT * FROM gate_series_chain ORDER BY ALL"))
+            frame = sorted(str(row) for row in check_table(warehouse, valuations).to_pylist())
+        return distinct, bar_days, chain, frame
 
-    clean_distinct, clean = days()
+    clean = days()
     warehouse.execute("INSERT INTO staging.security_bars SELECT * FROM staging.security_bars "
                       "WHERE trade_date >= DATE '2026-01-22'")
-    copied_distinct, copied = days()
+    copied = days()
 
-    assert clean_distinct == chained and "security_bars" in chained
-    assert copied_distinct == chained - {"security_bars"}
-    assert copied == clean and any(row[0] == "security_bars" and row[4] for row in clean)
+    assert clean[0] == chained and "security_bars" in chained
+    assert copied[0] == chained - {"security_bars"}
+    assert copied[1:] == clean[1:]
+    _, bar_days, chain, frame = clean
+    assert any(row[0] == "security_bars" and row[4] for row in bar_days)
+    assert any(row[0] == "security_bars" and row[4] and row[5] for row in chain)
+    assert frame and all("'bar_close': None" not in row for row in frame)
 
 
 def test_a_day_staged_twice_is_one_session_present(
