@@ -136,7 +136,7 @@ def keys_proved(outcomes: list[Outcome]) -> frozenset[str]:
     """The tables whose staged natural keys the gate proved distinct: their row-level check
     (the suite named for the table, validating every staged row) held its ``unique_key`` rule."""
     return frozenset(o.table for o in outcomes
-                     if o.suite == o.table and o.rule == "unique_key" and o.success)
+                     if o.row_level and o.rule == "unique_key" and o.success)
 
 
 def quiet_context(data_docs_sites: dict[str, Any] | None = None) -> Any:

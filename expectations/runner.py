@@ -51,6 +51,12 @@ class Outcome:
     message: str
     sample: list[dict[str, Any]]
 
+    @property
+    def row_level(self) -> bool:
+        """Whether the rule is one of its table's row-level check, the suite named for the
+        table, whose frame holds one row per staged row."""
+        return self.suite == self.table
+
 
 def rule_columns(rule: Rule, columns: Iterable[Hashable]) -> tuple[str, ...]:
     """The columns, of a frame's ``columns``, a rule's expectation reads, row condition included.

@@ -30,8 +30,7 @@ def with_files(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome]) -> list[
 
 
 def _needs_files(outcome: Outcome) -> bool:
-    # A row-level check's suite is named for its staging table.
-    return (outcome.suite == outcome.table and outcome.table in STAGING_TABLES
+    return (outcome.row_level and outcome.table in STAGING_TABLES
             and any(FILE not in row for row in outcome.sample))
 
 

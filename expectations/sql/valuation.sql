@@ -17,21 +17,15 @@ securities AS (
 
 -- A duplicated bar is the security_bars suite's finding; one close per day keeps rows unique here.
 -- Bars whose days are distinct (gate_distinct_days) have one close a day already.
-bars_distinct AS (
-    SELECT count(*) > 0 AS is_distinct
-    FROM gate_distinct_days
-    WHERE dataset = 'security_bars'
-),
-
 bar_closes AS (
     SELECT symbol, trade_date, max(close) AS bar_close
     FROM bars
-    WHERE NOT (SELECT is_distinct FROM bars_distinct)
+    WHERE 'security_bars' NOT IN (SELECT dataset FROM gate_distinct_days)
     GROUP BY symbol, trade_date
     UNION ALL
     SELECT symbol, trade_date, close AS bar_close
     FROM bars
-    WHERE (SELECT is_distinct FROM bars_distinct)
+    WHERE 'security_bars' IN (SELECT dataset FROM gate_distinct_days)
 ),
 
 final AS (
