@@ -174,8 +174,13 @@ def _typed(raw_of: Callable[[str], pl.Expr]) -> list[pl.Expr]:
     typed = [pl.when(raw_of(name).is_in(MISSING)).then(None).otherwise(raw_of(name))
              .cast(pl.Float64, strict=False).alias(f"{name}_f") for name in NUMERIC]
     typed += [_places(raw_of(name)).alias(f"{name}_places") for name in PRICES]
-    return [pl.col("trade_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-            .alias("date"), *typed]
+    return [_date(), *typed]
+
+
+def _date() -> pl.Expr:
+    # Read as written: a padded date is the date rule's to name, not trimmed into a day.
+    return pl.col("trade_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias(
+        "date")
 
 
 def _trimmed(name: str) -> pl.Expr:
@@ -183,17 +188,28 @@ def _trimmed(name: str) -> pl.Expr:
 
 
 def _quick(cells: pl.DataFrame) -> pl.DataFrame:
-    """Typed values of every row from its cells as written (no whitespace trimming)."""
-    return cells.with_columns(_typed(pl.col))
+    """Typed values of every row from its cells as written (no whitespace trimming).
+
+    A missing-value mark fails the cast to a number as any other text does; telling the two
+    apart is the suspect screen's job, so the cast need not (a chunk's casts 0.10 -> 0.08 s).
+    """
+    return cells.with_columns(
+        *(pl.col(name).cast(pl.Float64, strict=False).alias(f"{name}_f") for name in NUMERIC),
+        *(_places(pl.col(name)).alias(f"{name}_places") for name in PRICES),
+        _date(),
+    )
 
 
 _COMMAS = pl.col("line").str.count_matches(",", literal=True)
 # A row the full rules must judge: a short or null line, one narrower than its body's others,
 # an unparsed date or number, a price off its declared precision, or a date not after the
-# previous one of the same body.
+# previous one of the same body. "Narrower than its body's others" is screened as narrower
+# than the batch's widest row: a superset, as every body's widest row is at most that wide,
+# without the per-body window that cost the screen nine tenths of its time (0.17 of 0.20 s a
+# million rows). A batch mixing widths sends its narrower bodies to the full rules.
 _SUSPECT = pl.any_horizontal(
     pl.col("amount").is_null(),
-    _COMMAS < _COMMAS.max().over("item"),
+    _COMMAS < _COMMAS.max(),
     pl.col("date").is_null(),
     *(pl.col(name).is_not_null() & ~pl.col(name).is_in(MISSING) & pl.col(f"{name}_f").is_null()
       for name in NUMERIC),

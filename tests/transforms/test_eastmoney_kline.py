@@ -145,3 +145,20 @@ def test_non_string_entries_are_refused_without_losing_the_batch() -> None:
 def test_non_finite_prices_are_left_to_the_gate_not_called_a_scale_change() -> None:
     frame = security_bars(_body(["2026-01-30,inf,1310,1320,1290,1,1"]), "688256.SH", "1.688256")
     assert frame["open"].to_list() == [float("inf")]
+
+
+def test_bodies_of_different_widths_in_one_batch_are_each_judged_by_their_own_rows() -> None:
+    seven = KlineBody(_body(["2026-01-29,1300,1310,1320,1290,1,1",
+                             "2026-01-30,1300,1310,1320,1290,1,1"]),
+                      "stock_kline", "688256.SH", "1.688256")
+    eleven = KlineBody(_body(["2026-01-29,1300,1310,1320,1290,1,1,2.3,0.8,10,0.5",
+                              "2026-01-30,1300,1310,1320,1290,1,1,2.3,0.8,10,0.5"]),
+                       "stock_kline", "688256.SH", "1.688256")
+    short_row = KlineBody(_body(["2026-01-29,1300,1310,1320,1290,1,1,2.3",
+                                 "2026-01-30,1300,1310,1320,1290,1,1"]),
+                          "stock_kline", "688256.SH", "1.688256")
+    batch = security_bars_batch([eleven, seven, short_row])
+    assert list(batch.errors) == [2]
+    assert "a kline row has 7 fields where the body's others have more" in str(batch.errors[2])
+    assert batch.frame["item"].to_list() == [0, 0, 1, 1]
+    assert batch.frame["close"].to_list() == [1310.0] * 4
