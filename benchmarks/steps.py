@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,16 @@ def _warm_prefect() -> None:
         client.hello()
 
 
+def _heartbeats_as_the_cli() -> AbstractContextManager[None]:
+    """Flow-run heartbeats as ``cntech`` sends them: none to a temporary API (Prefect's own here,
+    the CLI's there), every few minutes to a configured server."""
+    from prefect.settings import PREFECT_API_URL
+
+    from flows import startup
+
+    return startup.heartbeats(temporary=not PREFECT_API_URL.value())
+
+
 def backfill(zone: str, seeds: str, data_dir: str, start: str, end: str,
              partition: str) -> dict[str, Any]:
     """The cntech backfill flow over the zone, as ``cntech backfill`` runs it."""
@@ -132,8 +143,9 @@ def backfill(zone: str, seeds: str, data_dir: str, start: str, end: str,
     from flows.backfill import backfill as backfill_flow
 
     started = time.perf_counter()
-    state = backfill_flow(date.fromisoformat(start), date.fromisoformat(end), partition,
-                          snapshot=zone, data_dir=data_dir, return_state=True)
+    with _heartbeats_as_the_cli():
+        state = backfill_flow(date.fromisoformat(start), date.fromisoformat(end), partition,
+                              snapshot=zone, data_dir=data_dir, return_state=True)
     wall = time.perf_counter() - started
     result = state.result()
     return {"wall_s": wall, "rows": sum(result.rows.values()), "table_rows": result.rows,
@@ -149,7 +161,9 @@ def nightly(zone: str, seeds: str, data_dir: str, history_start: str) -> dict[st
     from flows.nightly import nightly as nightly_flow
 
     started = time.perf_counter()
-    state = nightly_flow(source="snapshot", snapshot=zone, data_dir=data_dir, return_state=True)
+    with _heartbeats_as_the_cli():
+        state = nightly_flow(source="snapshot", snapshot=zone, data_dir=data_dir,
+                             return_state=True)
     wall = time.perf_counter() - started
     result = state.result()
     return {"wall_s": wall, "rows": sum(result.rows.values()), "as_of": str(result.as_of),

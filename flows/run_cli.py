@@ -132,7 +132,7 @@ def call_flow(reporter: StageReporter, api: PrefectApi, flow: Callable[..., Any]
                     f"start-up: still waiting for the Prefect API server ({seconds:.0f} s; "
                     f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"))
                 reporter.line(f"start-up: {api.describe()}")
-            with startup.heartbeats(api):
+            with startup.heartbeats(temporary=api.process is not None):
                 return flow(**parameters)
         finally:
             # The worker lives as long as the flow it judges for.

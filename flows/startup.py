@@ -161,14 +161,14 @@ def ready(api: PrefectApi, waiting: Callable[[float], None] | None = None) -> st
 
 
 @contextmanager
-def heartbeats(api: PrefectApi) -> Iterator[None]:
-    """Flow-run heartbeats on a running server; none on a temporary one.
+def heartbeats(temporary: bool) -> Iterator[None]:
+    """Flow-run heartbeats on a running server; none on a ``temporary`` one.
 
     Heartbeats let a long-lived server mark a run that died as crashed; a temporary server stops
     with the run, so nobody reads them, and Prefect joins the heartbeat thread at the end of
     every flow run, a second of sleep each time.
     """
-    if api.process is None:
+    if not temporary:
         yield
         return
     from prefect.settings import temporary_settings

@@ -182,3 +182,14 @@ def test_a_run_launches_its_server_once_its_arguments_are_known_good(
             startup.stop(api)
     entry.precheck(["status", "--data-dir", str(tmp_path / "data")])
     assert startup.take_early() is None and len(ports) == 1
+
+
+def test_a_temporary_api_gets_no_heartbeats_and_a_running_server_keeps_them() -> None:
+    from prefect.settings import get_current_settings
+
+    sent = get_current_settings().flows.heartbeat_frequency
+    with startup.heartbeats(temporary=True):
+        assert get_current_settings().flows.heartbeat_frequency is None
+    with startup.heartbeats(temporary=False):
+        assert get_current_settings().flows.heartbeat_frequency == sent
+    assert sent is not None
