@@ -220,9 +220,10 @@ def merge_and_build(settings: Settings, origins: pl.DataFrame) -> Merged:
     folded into ``ops.data_origins`` by series and date range.
     """
     with pipeline.connect_warehouse(settings) as con:
+        export.note_staged(con)
         core_rows = load.merge_core(con)
         provenance.merge_origins(con, origins)
-        export.export_touched(con, confined(settings.resolved_data_dir(), "core"))
+        export.export_pending(con, confined(settings.resolved_data_dir(), "core"))
         mart_rows = marts.build_marts(con)
     return Merged(core_rows, mart_rows)
 

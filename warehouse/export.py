@@ -3,6 +3,11 @@
 ``<data-dir>/core/<table>/year=YYYY/month=MM/data.parquet``: after each merge only the months the
 merge touched are rewritten (each file atomically), so the cost follows the new data, not the
 history. Spark, Trino's Hive connector and DuckDB read the folder with partition discovery.
+
+The months due are a ledger, ``ops.export_pending``: :func:`note_staged` writes them down before
+the merge that changes them, :func:`export_pending` writes their files and clears them. A run
+that dies between the two leaves them to the next export; one that dies before its merge leaves
+an export of unchanged rows, which writes the same file again.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+from duckdb.sqltypes import DATE
 
 from registry import DATASETS
+from warehouse.db import sql_text
 from warehouse.files import FILE_MODE, atomic_path
 from warehouse.load import month_after
 
@@ -28,21 +35,37 @@ WHOLE = tuple(d.name for d in DATASETS if d.export == "whole")
 PARTS = {"year": "%Y", "month": "%m"}
 
 
-def export_touched(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
-    """Rewrite every month of core that staging touched (staging still holds the merged rows)."""
+def note_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Note in ``ops.export_pending`` every month of core the staged rows will touch, and every
+    table exported whole that has staged rows: called before the merge."""
+    name = duckdb.ConstantExpression
+    for table, column in PARTITIONED.items():
+        day = duckdb.ColumnExpression(column)
+        (con.table(f"staging.{table}").filter(day.isnotnull())
+         .select(name(table).alias("table_name"),
+                 duckdb.FunctionExpression("date_trunc", name("month"), day)
+                 .cast(DATE).alias("month"))
+         .distinct().insert_into("ops.export_pending"))
+    for table in WHOLE:
+        (con.table(f"staging.{table}").limit(1)
+         .select(name(table).alias("table_name"),
+                 name(None).cast(DATE).alias("month"))
+         .insert_into("ops.export_pending"))
+
+
+def export_pending(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
+    """Write every month and whole table ``ops.export_pending`` holds from core, clearing each
+    table's notes once its files are in place; the number of files written."""
     _remove_scratch(out_dir)
     written = 0
-    for table, column in PARTITIONED.items():
-        months = [month for (month,) in (
-            con.table(f"staging.{table}")
-            .filter(duckdb.ColumnExpression(column).isnotnull())
-            .select(f"date_trunc('month', {column})::DATE").distinct().fetchall())]
-        if months:
+    for table, months, whole in con.execute(sql_text("ops/export_pending.sql")).fetchall():
+        # A table no longer exported (the registry changed) has nothing to write.
+        if table in PARTITIONED and months:
             written += _export_months(con, table, months, out_dir)
-    for table in WHOLE:
-        if con.table(f"staging.{table}").limit(1).fetchall():
+        if table in WHOLE and whole:
             _write(con.table(f"core.{table}"), out_dir / table / "data.parquet")
             written += 1
+        con.execute(sql_text("ops/export_done.sql"), {"table_name": table, "months": months})
     return written
 
 

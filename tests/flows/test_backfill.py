@@ -86,6 +86,8 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     assert merged == [("2025-09",)]
     assert last_bar <= date(2025, 9, 30)
     assert not (data / "marts.duckdb").exists()
+    # September's export ran beside October's gate, and was waited for when that gate failed.
+    assert _exported(data) == _stored(data) == [(2025, 9, 314)]
 
     reland(landing, BODY, original)
     proofs: list[frozenset[str]] = []
@@ -115,3 +117,27 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     replay = nightly(source="snapshot", snapshot=str(landing), data_dir=str(tmp_path / "replay"))
     assert replay.published is not None
     assert _digests(result.published) == _digests(replay.published)
+
+    # A run that died between its merge and its export left October due: a rerun writes it.
+    (data / "core" / "security_bars" / "year=2025" / "month=10" / "data.parquet").unlink()
+    with duckdb.connect(str(data / "warehouse.duckdb")) as con:
+        con.execute("INSERT INTO ops.export_pending VALUES ('security_bars', DATE '2025-10-01')")
+    rerun = backfill(START, END, "month", snapshot=str(landing), data_dir=str(data))
+    assert rerun.merged == [] and rerun.skipped == ["2025-09", "2025-10", "2025-11"]
+    assert _exported(data) == _stored(data)
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ops.export_pending").fetchall() == [(0,)]
+
+
+def _exported(data: Path) -> list[tuple[int, int, int]]:
+    """(year, month, rows) of the exported copy of the stored security bars."""
+    return duckdb.execute(
+        "SELECT year, CAST(month AS INTEGER), count(*) FROM read_parquet(?, "
+        "hive_partitioning = true) GROUP BY ALL ORDER BY ALL",
+        [str(data / "core" / "security_bars" / "*" / "*" / "*.parquet")]).fetchall()
+
+
+def _stored(data: Path) -> list[tuple[int, int, int]]:
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("SELECT year(trade_date), month(trade_date), count(*) "
+                           "FROM core.security_bars GROUP BY ALL ORDER BY ALL").fetchall()

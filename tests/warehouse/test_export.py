@@ -46,9 +46,11 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def merge(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Stage ``frame`` as the run's only rows and merge them into core."""
+    """Stage ``frame`` as the run's only rows and merge them into core, noting the months it
+    touches first, as the flows do."""
     for name in STAGING_TABLES:
         load.stage(con, name, frame if name == table else empty(by_name(name)))
+    export.note_staged(con)
     load.merge_core(con)
 
 
@@ -61,7 +63,7 @@ def test_touched_months_across_a_year_end_are_written_in_hive_layout(
 ) -> None:
     merge(con, "margin", margin([date(2024, 12, 30), date(2024, 12, 31), date(2025, 1, 2)]))
 
-    assert export.export_touched(con, tmp_path) == 2
+    assert export.export_pending(con, tmp_path) == 2
     assert written(tmp_path) == ["margin/year=2024/month=12/data.parquet",
                                  "margin/year=2025/month=01/data.parquet"]
     december = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
@@ -77,13 +79,13 @@ def test_a_month_is_rewritten_whole_from_core_and_other_months_are_left_alone(
     con: duckdb.DuckDBPyConnection, tmp_path: Path,
 ) -> None:
     merge(con, "margin", margin([date(2024, 11, 29), date(2024, 12, 2)]))
-    export.export_touched(con, tmp_path)
+    export.export_pending(con, tmp_path)
     november = tmp_path / "margin/year=2024/month=11/data.parquet"
     before = november.stat().st_mtime_ns
 
     merge(con, "margin", margin([date(2024, 12, 3)], balance=1.41e12))
 
-    assert export.export_touched(con, tmp_path) == 1
+    assert export.export_pending(con, tmp_path) == 1
     assert november.stat().st_mtime_ns == before
     december = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
     assert december.select("trade_date", "financing_balance").rows() == [
@@ -95,13 +97,13 @@ def test_a_month_between_two_touched_months_is_left_alone(
     con: duckdb.DuckDBPyConnection, tmp_path: Path,
 ) -> None:
     merge(con, "margin", margin([date(2024, 10, 31), date(2024, 11, 29), date(2024, 12, 2)]))
-    export.export_touched(con, tmp_path)
+    export.export_pending(con, tmp_path)
     november = tmp_path / "margin/year=2024/month=11/data.parquet"
     before = november.stat().st_mtime_ns
 
     merge(con, "margin", margin([date(2024, 10, 31), date(2024, 12, 3)], balance=1.41e12))
 
-    assert export.export_touched(con, tmp_path) == 2
+    assert export.export_pending(con, tmp_path) == 2
     assert november.stat().st_mtime_ns == before
     october = pl.read_parquet(tmp_path / "margin/year=2024/month=10/data.parquet")
     december = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
@@ -116,17 +118,17 @@ def test_whole_tables_are_written_only_when_staged(
     assert export.PARTITIONED["margin"] == "trade_date"
 
     merge(con, "margin", margin([date(2024, 12, 2)]))
-    export.export_touched(con, tmp_path)
+    export.export_pending(con, tmp_path)
     assert not (tmp_path / "ipo_listings").exists()
 
     merge(con, "ipo_listings", ipo())
-    assert export.export_touched(con, tmp_path) == 1
+    assert export.export_pending(con, tmp_path) == 1
     assert pl.read_parquet(tmp_path / "ipo_listings/data.parquet")["symbol"].to_list() == [
         "688795.SH"]
 
 
 def test_nothing_staged_writes_nothing(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    assert export.export_touched(con, tmp_path) == 0
+    assert export.export_pending(con, tmp_path) == 0
     assert written(tmp_path) == []
 
 
@@ -139,7 +141,7 @@ def test_the_scratch_folder_goes_and_one_left_by_a_killed_export_is_removed(
     (killed / "data_0.parquet").write_bytes(b"PAR1")
     merge(con, "margin", margin([date(2024, 12, 30), date(2025, 1, 2)]))
 
-    assert export.export_touched(con, out) == 2
+    assert export.export_pending(con, out) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["core"]
     assert written(out) == ["margin/year=2024/month=12/data.parquet",
                             "margin/year=2025/month=01/data.parquet"]
@@ -152,8 +154,9 @@ def test_a_touched_month_core_holds_no_row_of_is_written_empty(
     for name in STAGING_TABLES:
         load.stage(con, name, margin([date(2024, 12, 2)]) if name == "margin"
                    else empty(by_name(name)))
+    export.note_staged(con)
 
-    assert export.export_touched(con, tmp_path) == 1
+    assert export.export_pending(con, tmp_path) == 1
     month = pl.read_parquet(tmp_path / "margin/year=2024/month=12/data.parquet")
     assert month.height == 0 and "financing_balance" in month.columns
 
@@ -172,7 +175,7 @@ def test_a_month_that_cannot_be_renamed_into_place_is_written_there(
 
     merge(con, "margin", margin([date(2024, 12, 30), date(2024, 12, 31)]))
     monkeypatch.setattr(os, "replace", across_filesystems)
-    assert export.export_touched(con, tmp_path / "core") == 1
+    assert export.export_pending(con, tmp_path / "core") == 1
     assert pl.read_parquet(tmp_path / "core/margin/year=2024/month=12/data.parquet").height == 2
 
 
@@ -182,3 +185,31 @@ def test_a_table_that_is_not_exported_by_month_is_refused(
     with pytest.raises(ValueError, match="ipo_listings"):
         export._export_months(con, "ipo_listings", [date(2025, 12, 1)], tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def test_months_a_dead_run_merged_are_written_by_the_next_export(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    # The first run dies between its merge and its export: its months stay noted.
+    merge(con, "margin", margin([date(2024, 11, 29)]))
+    merge(con, "ipo_listings", ipo())
+    assert con.execute("SELECT count(*) FROM ops.export_pending").fetchall() == [(2,)]
+
+    merge(con, "margin", margin([date(2025, 1, 2)]))
+    assert export.export_pending(con, tmp_path) == 3
+
+    assert written(tmp_path) == ["ipo_listings/data.parquet",
+                                 "margin/year=2024/month=11/data.parquet",
+                                 "margin/year=2025/month=01/data.parquet"]
+    assert con.execute("SELECT count(*) FROM ops.export_pending").fetchall() == [(0,)]
+    assert export.export_pending(con, tmp_path) == 0
+
+
+def test_a_table_no_longer_exported_is_cleared_from_the_ledger(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+) -> None:
+    con.execute("INSERT INTO ops.export_pending VALUES ('retired_table', DATE '2024-12-01'), "
+                "('retired_table', NULL)")
+    assert export.export_pending(con, tmp_path) == 0
+    assert written(tmp_path) == []
+    assert con.execute("SELECT count(*) FROM ops.export_pending").fetchall() == [(0,)]
