@@ -20,7 +20,6 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 
 from expectations.gate import preload
 from flows import pipeline, progress, runners
@@ -100,20 +99,23 @@ def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, in
                     origins: pl.DataFrame, keys_proved: tuple[str, ...] = ()) -> None:
     """Upsert the staged partition into core and record it as merged, in one transaction.
 
-    The months it touches are noted for export first (:func:`export_core` writes them). The
-    partition's provenance (``origins``: manifests of the zone's bodies) follows into
-    ``ops.data_origins`` for the dates it staged. ``keys_proved`` names the tables whose staged
-    keys the partition's gate proved distinct, which the merge need not prove again.
+    The months it touches are noted for export first, then written once merged
+    (``warehouse.export``). The partition's provenance (``origins``: manifests of the zone's
+    bodies) follows into ``ops.data_origins`` for the dates it staged. ``keys_proved`` names
+    the tables whose staged keys the partition's gate proved distinct, which the merge need not
+    prove again.
     """
     with pipeline.connect_warehouse(settings) as con:
         export.note_staged(con)
         load.merge_core(con, part, rows, keys_proved)
         provenance.merge_origins(con, origins)
+        export.export_pending(con, confined(settings.resolved_data_dir(), "core"))
 
 
 @task(cache_policy=NO_CACHE)
 def export_core(settings: Settings) -> int:
-    """Write the Parquet copies of every core month merged and not yet exported."""
+    """Write the Parquet copies of every core month merged and not yet exported (a run that
+    died between its merge and its export left them)."""
     with pipeline.connect_warehouse(settings) as con:
         return export.export_pending(con, confined(settings.resolved_data_dir(), "core"))
 
@@ -188,7 +190,6 @@ def backfill(
             _load_partitions(settings, run_id, pending, chunks, result,
                              pipeline.origins_frame(LandingZone(landing_root), specs))
             progress.stage_end("merge", f"{sum(result.rows.values()):,} rows")
-        # Whatever a run that died after its merge left unexported, too.
         export_core(settings)
         _publish(settings, run_id, result)
         shutil.rmtree(work, ignore_errors=True)
@@ -212,33 +213,17 @@ def _load_partitions(
     settings: Settings, run_id: str, pending: list[load.Partition],
     chunks: list[ParsedChunk], result: BackfillResult, origins: pl.DataFrame,
 ) -> None:
-    """Stage, gate and merge each partition in date order.
-
-    A partition's export runs beside the next one's staging and gate, which leave a core idle
-    at times; the next merge waits for it, so one export runs at a time and none is left
-    running when this returns.
-    """
-    exporting: PrefectFuture[int] | None = None
-    try:
-        with progress.progress_bar("backfill", len(pending)) as advance:
-            for part in pending:
-                advance(0, part.label)
-                rows = stage_partition(settings, run_id, part, _partition_files(chunks, part))
-                keys_proved = _gated(settings, run_id, part, rows, result)
-                if exporting is not None:
-                    exporting.result()
-                merge_partition(settings, part, rows, origins, keys_proved)
-                exporting = export_core.submit(settings)
-                result.merged.append(part.label)
-                for table, count in rows.items():
-                    result.rows[table] = result.rows.get(table, 0) + count
-                advance(1, part.label)
-    except BaseException:
-        if exporting is not None:
-            exporting.wait()
-        raise
-    if exporting is not None:
-        exporting.result()
+    """Stage, gate and merge each partition in date order."""
+    with progress.progress_bar("backfill", len(pending)) as advance:
+        for part in pending:
+            advance(0, part.label)
+            rows = stage_partition(settings, run_id, part, _partition_files(chunks, part))
+            keys_proved = _gated(settings, run_id, part, rows, result)
+            merge_partition(settings, part, rows, origins, keys_proved)
+            result.merged.append(part.label)
+            for table, count in rows.items():
+                result.rows[table] = result.rows.get(table, 0) + count
+            advance(1, part.label)
 
 
 def _partition_files(chunks: list[ParsedChunk], part: load.Partition) -> dict[str, list[str]]:

@@ -86,7 +86,6 @@ def test_failed_partition_stops_the_backfill_and_a_rerun_resumes_after_the_merge
     assert merged == [("2025-09",)]
     assert last_bar <= date(2025, 9, 30)
     assert not (data / "marts.duckdb").exists()
-    # September's export ran beside October's gate, and was waited for when that gate failed.
     assert _exported(data) == _stored(data) == [(2025, 9, 314)]
 
     reland(landing, BODY, original)
