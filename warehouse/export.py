@@ -54,17 +54,21 @@ def note_staged(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def export_pending(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
-    """Write every month and whole table ``ops.export_pending`` holds from core, clearing each
-    table's notes once its files are in place; the number of files written."""
+    """Write every month and whole table ``ops.export_pending`` holds from core, then clear
+    what was written (and the notes of a table no longer exported); the files written."""
     _remove_scratch(out_dir)
+    due = {table: (months, whole) for table, months, whole in
+           con.execute(sql_text("ops/export_pending.sql")).fetchall()}
     written = 0
-    for table, months, whole in con.execute(sql_text("ops/export_pending.sql")).fetchall():
-        # A table no longer exported (the registry changed) has nothing to write.
-        if table in PARTITIONED and months:
+    for table in PARTITIONED:
+        months = due.get(table, ([], False))[0]
+        if months:
             written += _export_months(con, table, months, out_dir)
-        if table in WHOLE and whole:
+    for table in WHOLE:
+        if due.get(table, ([], False))[1]:
             _write(con.table(f"core.{table}"), out_dir / table / "data.parquet")
             written += 1
+    for table, (months, _) in due.items():
         con.execute(sql_text("ops/export_done.sql"), {"table_name": table, "months": months})
     return written
 
