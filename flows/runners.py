@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import AbstractContextManager
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -133,13 +133,19 @@ def fan_out_parse(
     for name, chunk in zip(chunk_names(landing_root, chunks, grain), chunks, strict=True):
         listing = out_dir / CHUNK_MARKERS / f"{name}.specs.json"
         if not listing.is_file():
-            write_atomically(listing, json.dumps([asdict(spec) for spec in chunk], default=str))
+            write_atomically(listing, json.dumps([_fields(spec) for spec in chunk], default=str))
         files.append(str(listing))
     subflow = parse_landing.with_options(task_runner=task_runner(settings, len(specs)))
     if runner_kind(settings, len(specs)) == "processes":
         with _reporting_to_this_api():
             return subflow(str(landing_root), files, str(out_dir), grain)
     return subflow(str(landing_root), files, str(out_dir), grain)
+
+
+def _fields(spec: RequestSpec) -> dict[str, Any]:
+    # A spec holds no nested dataclass, so its fields need no deep copy: asdict's took a full
+    # market's listings 0.28 s against 0.06 s, before the workers could start.
+    return {field.name: getattr(spec, field.name) for field in fields(spec)}
 
 
 def _reporting_to_this_api() -> AbstractContextManager[Any]:
