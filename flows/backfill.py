@@ -109,7 +109,7 @@ def merge_partition(settings: Settings, part: load.Partition, rows: dict[str, in
         export.note_staged(con)
         load.merge_core(con, part, rows, keys_proved)
         provenance.merge_origins(con, origins)
-        export.export_pending(con, confined(settings.resolved_data_dir(), "core"))
+        pipeline.export_core(con, settings)
 
 
 @task(cache_policy=NO_CACHE)
@@ -117,7 +117,7 @@ def export_core(settings: Settings) -> int:
     """Write the Parquet copies of every core month merged and not yet exported (a run that
     died between its merge and its export left them)."""
     with pipeline.connect_warehouse(settings) as con:
-        return export.export_pending(con, confined(settings.resolved_data_dir(), "core"))
+        return pipeline.export_core(con, settings)
 
 
 @dataclass(frozen=True)

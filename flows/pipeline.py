@@ -16,7 +16,8 @@ from flows.sources.landing import LandingZone
 from flows.sources.request import RequestSpec
 from flows.sources.window import request_window
 from registry import DATASETS
-from warehouse import db
+from warehouse import db, export
+from warehouse.lock import confined
 
 WAREHOUSE_NAME = "warehouse.duckdb"
 
@@ -33,6 +34,11 @@ def connect_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
     if settings.duckdb_memory_limit:
         db.cap_memory(con, settings.duckdb_memory_limit)
     return con
+
+
+def export_core(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Write the core months ``ops.export_pending`` holds under ``<data-dir>/core/``."""
+    return export.export_pending(con, confined(settings.resolved_data_dir(), "core"))
 
 
 def request_label(spec: RequestSpec) -> str:

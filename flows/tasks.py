@@ -223,7 +223,7 @@ def merge_and_build(settings: Settings, origins: pl.DataFrame) -> Merged:
         export.note_staged(con)
         core_rows = load.merge_core(con)
         provenance.merge_origins(con, origins)
-        export.export_pending(con, confined(settings.resolved_data_dir(), "core"))
+        pipeline.export_core(con, settings)
         mart_rows = marts.build_marts(con)
     return Merged(core_rows, mart_rows)
 
