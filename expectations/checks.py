@@ -43,6 +43,8 @@ class Check:
     `suite` names the GX suite: the staging table for its row-level check, `<table>.<aspect>` for
     checks at another grain (missing sessions, freshness). `keys` identify an offending row.
     Queries shared across tables return a generic `series` column, renamed to `series_key`.
+    `reads` names the other datasets whose staged rows the query reads (the market a series
+    moves with): how heavy a query is follows from the datasets it reads.
     """
 
     table: str
@@ -52,6 +54,7 @@ class Check:
     keys: tuple[str, ...]
     rules: tuple[Rule, ...]
     series_key: str | None = None
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ def series_rules_check(table: str, declared: SeriesRules) -> Check:
                 "second_source_move": SECOND_SOURCE_MOVE},
         keys=("series",),
         rules=tuple(rules),
+        reads=declared.peers,
     )
 
 

@@ -8,6 +8,7 @@ releases the GIL) and Great Expectations judging the previous query's result (pu
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from collections.abc import Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -56,6 +57,18 @@ def check_result(con: duckdb.DuckDBPyConnection, check: Check, spill_from_rows: 
                     out.write_batch(batch)
             return path
     return pa.Table.from_batches(batches, schema=reader.schema)
+
+
+def spill_directory(con: duckdb.DuckDBPyConnection) -> tempfile.TemporaryDirectory[str]:
+    """A folder for spilled results beside the warehouse, on the disk sized for it; the
+    system's for a warehouse in memory or in a folder this process cannot write to."""
+    [(path,)] = con.execute(read_sql("database_path.sql")).fetchall()
+    if path:
+        try:
+            return tempfile.TemporaryDirectory(prefix=".gate-frames-", dir=Path(path).parent)
+        except OSError:
+            pass
+    return tempfile.TemporaryDirectory(prefix="cntech-gate-frames-")
 
 
 def spilled_table(path: Path) -> pa.Table:

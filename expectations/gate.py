@@ -105,8 +105,9 @@ def run_gate(
         tables=tables,
     )
     core_tables = stored_tables(con)
-    with history_views(con, core_tables), measure_views(con, core_tables, tables):
-        outcomes = judges.judged(con, inputs)
+    with (judges.readers(con) as beside, history_views(con, core_tables, also=beside),
+          measure_views(con, core_tables, tables, also=beside)):
+        outcomes = judges.judged(con, inputs, beside)
     outcomes = with_files(con, outcomes)
     failures = [
         Failure(o.table, o.rule, o.severity, o.message, o.unexpected_count, o.sample)

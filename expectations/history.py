@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -26,7 +26,8 @@ def stored_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 @contextmanager
-def history_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iterator[None]:
+def history_views(con: duckdb.DuckDBPyConnection, core_tables: set[str], *,
+                  also: Sequence[duckdb.DuckDBPyConnection] = ()) -> Iterator[None]:
     """Expose the history the checks continue from as temp views, bounded by what is staged.
 
     `gate_history_<table>` holds the `core.<table>` rows from `LOOKBACK_DAYS` before the
@@ -35,7 +36,8 @@ def history_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
     seam a new day continues from however long ago it was; `gate_series_days` joins the two to
     the staged days once, for the chain and the series rules. Tables core does not hold yet
     (not in ``core_tables``, from :func:`stored_tables`) read as empty. Temporary views work on
-    a read-only connection and leave nothing behind in the writer's warehouse.
+    a read-only connection and leave nothing behind in the writer's warehouse. The connections
+    of ``also`` (others to the same database) get the same views.
     """
     views = {f"gate_history_{table}": _history(table, columns, table in core_tables)
              for table, columns in HISTORY_COLUMNS.items()}
@@ -50,7 +52,7 @@ def history_views(con: duckdb.DuckDBPyConnection, core_tables: set[str]) -> Iter
     views["gate_series_calendars"] = series.calendars()
     # Reads the views before it.
     views["gate_series_days"] = read_sql("series_days.sql")
-    with temporary_views(con, views):
+    with temporary_views(con, views, also=also):
         yield
 
 

@@ -19,13 +19,12 @@ import logging
 import multiprocessing
 import os
 import signal
-import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -34,8 +33,9 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import duckdb
 import pyarrow as pa
 
-from expectations.checks import Check, SuiteInputs, read_sql
-from expectations.frames import check_result, frames_ahead, spilled_table
+from expectations import lanes
+from expectations.checks import Check, SuiteInputs
+from expectations.frames import check_result, frames_ahead, spill_directory, spilled_table
 from expectations.runner import Outcome
 from expectations.tables import judge_table
 from warehouse.db import release_memory
@@ -128,57 +128,66 @@ class Suites:
         return judge_table(check, table, self.built[1])
 
 
-def judged(con: duckdb.DuckDBPyConnection, inputs: SuiteInputs) -> list[Outcome]:
+@contextmanager
+def readers(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[duckdb.DuckDBPyConnection, ...]]:
+    """The connections the gate's queries run on beside ``con``: with a worker, a second one
+    for the light checks (:mod:`expectations.lanes`); none when frames are judged here."""
+    if not started():
+        yield ()
+        return
+    with lanes.beside(con) as side:
+        yield (side,)
+
+
+def judged(con: duckdb.DuckDBPyConnection, inputs: SuiteInputs,
+           beside: Sequence[duckdb.DuckDBPyConnection] = ()) -> list[Outcome]:
     """Every check's outcomes for the suites built from ``inputs``, in suite order.
 
-    ``con`` is only read from, and by no other thread once the call returns.
+    ``con`` and the connections ``beside`` it (from :func:`readers`, with the gate's views) are
+    only read from, and by no other thread once the call returns.
     """
     suites = Suites(inputs)
     token = uuid.uuid4().hex
     asked = _submit(_queries, token, inputs)
     queries = _result(asked) if asked is not None else None
     if queries is not None:
-        return list(_judged_beside(con, suites, token, queries))
+        return list(_judged_beside((con, *beside), suites, token, queries))
     with closing(frames_ahead(con, suites.checks())) as frames:
         return [outcome for position, (_, table) in enumerate(frames)
                 for outcome in suites.judge(position, table)]
 
 
-def _judged_beside(con: duckdb.DuckDBPyConnection, suites: Suites, token: str,
+def _judged_beside(connections: Sequence[duckdb.DuckDBPyConnection], suites: Suites, token: str,
                    queries: list[Check]) -> Iterator[Outcome]:
     """Outcomes with each frame judged by the worker while the next query runs here.
 
     A large frame is spilled to a file beside the warehouse and read by the worker, so this
     process, which runs DuckDB's queries, never holds a large frame or Great Expectations.
     At most one frame is being judged at a time: a query's frame waits for the previous verdict.
+    With a second of ``connections``, the light checks run on it beside the heavy ones.
     """
-    with _spill_directory(con) as spill:
+    con = connections[0]
+    is_light = lanes.light(con, queries) if len(connections) > 1 else [False] * len(queries)
+
+    def run(lane: duckdb.DuckDBPyConnection, query: Check) -> pa.Table | Path:
+        result = check_result(lane, query, SPILL_FROM_ROWS, Path(spill))
+        if isinstance(result, Path):
+            # What DuckDB's allocator kept of the queries so far is handed back before the
+            # next query runs beside the worker mapping the file (1,199 -> 530 MB after a
+            # year's bar rows, in 0.07 s). The next query once waited for the verdict
+            # instead: a year's gate took 0.2-0.4 s longer, for 100 MB less at its peak.
+            release_memory(lane)
+        return result
+
+    with (spill_directory(con) as spill,
+          closing(lanes.results(connections, queries, is_light, run)) as results):
         pending: tuple[int, pa.Table | Path, Future[list[Outcome]] | None] | None = None
-        for position, query in enumerate(queries):
-            result = check_result(con, query, SPILL_FROM_ROWS, Path(spill))
+        for position, result in enumerate(results):
             if pending is not None:
                 yield from _collect(suites, *pending)
             pending = (position, result, _submit(_judge, token, position, result))
-            if isinstance(result, Path):
-                # What DuckDB's allocator kept of the queries so far is handed back before the
-                # next query runs beside the worker mapping the file (1,199 -> 530 MB after a
-                # year's bar rows, in 0.07 s). The next query once waited for the verdict
-                # instead: a year's gate took 0.2-0.4 s longer, for 100 MB less at its peak.
-                release_memory(con)
         if pending is not None:
             yield from _collect(suites, *pending)
-
-
-def _spill_directory(con: duckdb.DuckDBPyConnection) -> tempfile.TemporaryDirectory[str]:
-    """A folder for spilled frames beside the warehouse, on the disk sized for it; the
-    system's for a warehouse in memory or in a folder this process cannot write to."""
-    [(path,)] = con.execute(read_sql("database_path.sql")).fetchall()
-    if path:
-        try:
-            return tempfile.TemporaryDirectory(prefix=".gate-frames-", dir=Path(path).parent)
-        except OSError:
-            pass
-    return tempfile.TemporaryDirectory(prefix="cntech-gate-frames-")
 
 
 def _collect(suites: Suites, position: int, result: pa.Table | Path,

@@ -9,7 +9,7 @@ the moment it is declared.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -226,7 +226,8 @@ def _slips() -> pa.Table:
 
 @contextmanager
 def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
-                  judged: tuple[str, ...] = ()) -> Iterator[None]:
+                  judged: tuple[str, ...] = (), *,
+                  also: Sequence[duckdb.DuckDBPyConnection] = ()) -> Iterator[None]:
     """Register the staged value columns' summaries, the stored values in long form, their
     declarations, the unit slips, the chained series (inside ``history.history_views``,
     whose views the chain reads) and each series' days for its series rules.
@@ -235,7 +236,8 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
     stored level to compare with. The summaries of the ``judged`` datasets (every one when
     none are named) are computed once and held, a row per series and column, for the rules
     that read them again; no check reads another dataset's, which stay statements. The stored
-    long form is read once, by the query that needs it.
+    long form is read once, by the query that needs it. The connections of ``also`` (others to
+    the same database) get the same views, the summaries computed once on ``con``.
     """
     held: dict[str, pa.Table] = {}
     staged_parts: list[str] = []
@@ -255,11 +257,11 @@ def measure_views(con: duckdb.DuckDBPyConnection, core_tables: set[str],
         "gate_measure_specs": _specs(),
         "gate_unit_slips": _slips(),
     }
-    with temporary_views(con, views), temporary_views(con, {
+    with temporary_views(con, views, also=also), temporary_views(con, {
             "gate_distinct_days": _distinct_days(con),
             "gate_bar_days": read_sql("bar_days.sql"),
             # The staged-plus-stored chain every chained dataset's suite continues its series on.
-            "gate_series_chain": read_sql("series_chain.sql")}):
+            "gate_series_chain": read_sql("series_chain.sql")}, also=also):
         yield
 
 

@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from expectations import judges
+from expectations import judges, lanes
 from expectations.gate import run_gate
 from tests.conftest import REPO
 from tests.expectations.bad_data import CASES
@@ -126,13 +126,35 @@ def test_the_worker_judges_as_this_process_would_and_its_death_changes_nothing(
     assert not any(path.exists() or path.parent.exists() for path in spilled)
 
 
+@pytest.mark.usefixtures("worker")
+def test_light_checks_run_on_a_second_connection_to_the_same_verdicts(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, reference: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [(bars,)] = warehouse.execute("SELECT count(*) FROM staging.security_bars").fetchall()
+    monkeypatch.setattr(lanes, "LIGHT_BELOW_ROWS", bars)
+    queried: dict[str, str] = {}
+    check_result = judges.check_result
+
+    def spying(*args: Any) -> Any:
+        queried[args[1].suite] = threading.current_thread().name
+        return check_result(*args)
+
+    monkeypatch.setattr(judges, "check_result", spying)
+    assert verdicts(broken(warehouse), tmp_path) == reference
+    assert queried["security_bars"] == queried["security_bars.series"] == "gate-lane-0"
+    assert queried["index_bars.series"] == "gate-lane-0"
+    assert "gate-lane-1" in queried.values()
+    assert not [t for t in threading.enumerate() if t.name.startswith("gate-lane")]
+
+
 # The CLI's ending, as flows.entry.main does it: exit handlers, then no module tear-down.
 STOPPED_RUN = """
 import atexit, os, sys
 from pathlib import Path
 import duckdb
 import pyarrow as pa
-from expectations import judges
+from expectations import judges, lanes
 from expectations.gate import run_gate
 from tests.expectations.gate_fixture import AS_OF
 
