@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import errno
-import os
+import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -132,25 +133,44 @@ def test_nothing_staged_writes_nothing(con: duckdb.DuckDBPyConnection, tmp_path:
     assert written(tmp_path) == []
 
 
-def test_the_scratch_folder_goes_and_one_left_by_a_killed_export_is_removed(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path,
+def test_months_are_written_two_at_a_time_and_a_failed_write_is_raised(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    out = tmp_path / "core"
-    killed = tmp_path / ".core-export-killed" / "margin" / "year=2024" / "month=12"
-    killed.mkdir(parents=True)
-    (killed / "data_0.parquet").write_bytes(b"PAR1")
-    merge(con, "margin", margin([date(2024, 12, 30), date(2025, 1, 2)]))
+    days = [date(2024, month, 2) for month in range(1, 13)]
+    merge(con, "margin", margin(days))
+    writers: set[str] = set()
+    write = export._write
 
-    assert export.export_pending(con, out) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["core"]
-    assert written(out) == ["margin/year=2024/month=12/data.parquet",
-                            "margin/year=2025/month=01/data.parquet"]
+    def slow_write(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
+        writers.add(threading.current_thread().name)
+        time.sleep(0.02)
+        write(relation, path)
+
+    monkeypatch.setattr(export, "_write", slow_write)
+    assert export.export_pending(con, tmp_path) == 12
+    assert writers == {threading.main_thread().name, "export-lane"}
+    assert [pl.read_parquet(tmp_path / f"margin/year=2024/month={m:02d}/data.parquet").height
+            for m in range(1, 13)] == [1] * 12
+
+    def failing_write(relation: duckdb.DuckDBPyRelation, path: Path) -> None:
+        if "month=06" in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(relation, path)
+
+    merge(con, "margin", margin(days, balance=1.5e12))
+    monkeypatch.setattr(export, "_write", failing_write)
+    with pytest.raises(OSError, match="No space left"):
+        export.export_pending(con, tmp_path)
+    # Nothing is cleared from the ledger: the next export writes every month again.
+    monkeypatch.setattr(export, "_write", write)
+    assert export.export_pending(con, tmp_path) == 12
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_a_touched_month_core_holds_no_row_of_is_written_empty(
     con: duckdb.DuckDBPyConnection, tmp_path: Path,
 ) -> None:
-    # Staged but not merged: the partitioned pass writes no file for the month.
+    # Staged but not merged: core holds no row of the month.
     for name in STAGING_TABLES:
         load.stage(con, name, margin([date(2024, 12, 2)]) if name == "margin"
                    else empty(by_name(name)))
@@ -161,29 +181,11 @@ def test_a_touched_month_core_holds_no_row_of_is_written_empty(
     assert month.height == 0 and "financing_balance" in month.columns
 
 
-def test_a_month_that_cannot_be_renamed_into_place_is_written_there(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # As when the exported folder is mounted apart from the data dir (EXDEV): only the renames
-    # out of the scratch folder cross it.
-    rename = os.replace
-
-    def across_filesystems(source: str, target: str) -> None:
-        if "-export-" in str(source):
-            raise OSError(errno.EXDEV, "Invalid cross-device link")
-        rename(source, target)
-
-    merge(con, "margin", margin([date(2024, 12, 30), date(2024, 12, 31)]))
-    monkeypatch.setattr(os, "replace", across_filesystems)
-    assert export.export_pending(con, tmp_path / "core") == 1
-    assert pl.read_parquet(tmp_path / "core/margin/year=2024/month=12/data.parquet").height == 2
-
-
 def test_a_table_that_is_not_exported_by_month_is_refused(
     con: duckdb.DuckDBPyConnection, tmp_path: Path,
 ) -> None:
     with pytest.raises(ValueError, match="ipo_listings"):
-        export._export_months(con, "ipo_listings", [date(2025, 12, 1)], tmp_path)
+        export._export_months(con, [("ipo_listings", date(2025, 12, 1))], tmp_path)
     assert not list(tmp_path.iterdir())
 
 
