@@ -53,7 +53,11 @@ def note_staged(con: duckdb.DuckDBPyConnection) -> None:
 
 def export_pending(con: duckdb.DuckDBPyConnection, out_dir: Path) -> int:
     """Write every month and whole table ``ops.export_pending`` holds from core, then clear
-    what was written (and the notes of a table no longer exported); the files written."""
+    what was written (and the notes of a table no longer exported); the files written.
+
+    Called with no transaction open on ``con``: months are also read by a second connection,
+    which sees committed rows only.
+    """
     due = {table: (months, whole) for table, months, whole in
            con.execute(sql_text("ops/export_pending.sql")).fetchall()}
     monthly = [(table, month) for table in PARTITIONED
