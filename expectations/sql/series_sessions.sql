@@ -82,12 +82,13 @@ flagged AS (
     INNER JOIN sessions
         ON sessions.calendar = spans.calendar
         AND sessions.session_date BETWEEN spans.first_date AND spans.last_date
-    WHERE NOT EXISTS (
-        SELECT 1 FROM suspensions
-        WHERE suspensions.dataset = $dataset
-            AND suspensions.series = spans.series
-            AND sessions.session_date BETWEEN suspensions.start_date AND suspensions.end_date
-    )
+    -- The few suspension windows probed by each session: NOT EXISTS first grouped every
+    -- session of every span (a year of the market's sessions, 0.77 -> 0.45 s of CPU).
+    LEFT JOIN suspensions
+        ON suspensions.dataset = $dataset
+        AND suspensions.series = spans.series
+        AND sessions.session_date BETWEEN suspensions.start_date AND suspensions.end_date
+    WHERE suspensions.series IS NULL
 ),
 
 -- A series' file only beside a missing session, the rows a finding shows: on every session a

@@ -145,6 +145,28 @@ def test_suspended_security_gap_and_staleness_are_not_failures(
     assert result.failures == []
 
 
+def test_overlapping_suspensions_excuse_each_session_once_and_a_gap_beside_them_is_found(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    warehouse.execute(
+        "INSERT INTO ref.suspensions VALUES"
+        " ('603019.SH', DATE '2026-01-12', DATE '2026-01-16', 'merger halt'),"
+        " ('603019.SH', DATE '2026-01-14', DATE '2026-01-20', 'halt extended')"
+    )
+    warehouse.execute(
+        "DELETE FROM staging.security_bars WHERE symbol = '603019.SH' AND"
+        " (trade_date BETWEEN '2026-01-12' AND '2026-01-20' OR trade_date = '2026-01-22')"
+    )
+    result = gate_on(warehouse, tmp_path, "security_bars")
+
+    failures = {f.rule: f for f in result.failures}
+    assert failures["no_missing_sessions"].unexpected_count == 1, result.summary()
+    assert failures["no_missing_sessions"].sample == [
+        {"symbol": "603019.SH", "trade_date": "2026-01-22",
+         "source_file": "eastmoney/kline/603019.SH.json"}
+    ]
+
+
 def test_close_only_half_day_bar_is_accepted(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
