@@ -135,7 +135,7 @@ def readers(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[duckdb.DuckDBPyCon
     if not started():
         yield ()
         return
-    with lanes.beside(con) as side:
+    with closing(con.cursor()) as side:
         yield (side,)
 
 
@@ -167,7 +167,7 @@ def _judged_beside(connections: Sequence[duckdb.DuckDBPyConnection], suites: Sui
     With a second of ``connections``, the light checks run on it beside the heavy ones.
     """
     con = connections[0]
-    is_light = lanes.light(con, queries) if len(connections) > 1 else [False] * len(queries)
+    is_light = lanes.light(con, queries)
 
     def run(lane: duckdb.DuckDBPyConnection, query: Check) -> pa.Table | Path:
         result = check_result(lane, query, SPILL_FROM_ROWS, Path(spill))

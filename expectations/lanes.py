@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future
-from contextlib import contextmanager
 from typing import TypeVar
 
 import duckdb
@@ -28,16 +27,6 @@ LIGHT_BELOW_ROWS = 100_000
 # Heavy results run but not yet taken by the gate, the one running included: their frames are
 # spilled to disk, and the next heavy query need not wait for the verdict on the last.
 HEAVY_AHEAD = 2
-
-
-@contextmanager
-def beside(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A second connection to ``con``'s database for the light queries, closed on leaving."""
-    side = con.cursor()
-    try:
-        yield side
-    finally:
-        side.close()
 
 
 def light(con: duckdb.DuckDBPyConnection, checks: Sequence[Check]) -> list[bool]:
